@@ -1,0 +1,1 @@
+"""Models of funding arrive with their issue."""

@@ -1,0 +1,37 @@
+"""API plumbing shared by every app: the exception handler that speaks {"code", "detail"}."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+
+
+def exception_handler(exc, context):
+    """Every API error is JSON: {"code": ..., "detail": ...} plus field errors where there are some."""
+    if isinstance(exc, DomainError):
+        body = {"code": exc.code, "detail": exc.message}
+        if exc.field:
+            body["fields"] = {exc.field: [exc.message]}
+        return Response(body, status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, IntegrityError):
+        return Response(
+            {"code": "conflict", "detail": "数据与已有记录冲突（违反唯一性或完整性约束），未作任何修改。"},
+            status=status.HTTP_409_CONFLICT,
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"code": "invalid", "detail": "提交的数据有误。", "fields": response.data}
+    elif isinstance(exc, exceptions.APIException):
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        response.data = {"code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code,
+                         "detail": str(detail)}
+    return response

@@ -1,0 +1,18 @@
+"""The test suite: real PostgreSQL (DATABASE_URL, default the local server) and fast password hashing."""
+
+import os
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/minsheng"), conn_max_age=0
+    )
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,160 @@
+"""Administrative regions, the units that belong to them, and the users who work for units."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .choices import ADMIN_ROLES, HISTORY_ROLES, RegionLevel, Role, UnitKind
+
+LEVEL_DEPTH = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
+
+
+class RegionQuerySet(models.QuerySet):
+    def subtree(self, region: "Region") -> "RegionQuerySet":
+        """The region and every region below it."""
+        return self.filter(path__startswith=region.path)
+
+    def visible_to(self, user) -> "RegionQuerySet":
+        if user.is_superuser:
+            return self
+        region = user.region
+        if region is None:
+            return self.none()
+        return self.subtree(region)
+
+
+class Region(models.Model):
+    """An administrative region (province > city > county/district) with its 6-digit division code."""
+
+    code = models.CharField(
+        "行政区划代码",
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", "行政区划代码应为6位数字。")],
+    )
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("层级", max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialised path of codes ("370000/371300/"): "this region and below" is one indexed prefix match.
+    path = models.CharField("路径", max_length=100, editable=False, db_index=True)
+
+    objects = RegionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent is None:
+            if self.level != RegionLevel.PROVINCE:
+                raise ValidationError({"parent": "市、县（区）必须指定上级区划。"})
+            return
+        if LEVEL_DEPTH[RegionLevel(self.level)] != LEVEL_DEPTH[RegionLevel(self.parent.level)] + 1:
+            raise ValidationError({"level": "层级须比上级区划低一级（省 > 市 > 县区）。"})
+
+    def save(self, *args, **kwargs):
+        self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
+        super().save(*args, **kwargs)
+
+    def is_within(self, other: "Region") -> bool:
+        return self.path.startswith(other.path)
+
+
+class UnitQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "UnitQuerySet":
+        if user.is_superuser:
+            return self
+        region = user.region
+        if region is None:
+            return self.none()
+        if user.role == Role.FILER:
+            return self.filter(pk=user.unit_id)
+        return self.filter(region__path__startswith=region.path)
+
+
+class Unit(models.Model):
+    """A unit (单位): a department, a county government or another body that belongs to a region."""
+
+    name = models.CharField("单位名称", max_length=100)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    kind = models.CharField("类型", max_length=12, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="units")
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, null=True, blank=True, unique=True
+    )
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    objects = UnitQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["region__path", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="unit_name_unique_in_region"),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: belongs to a unit (and through it to a region) and has one role."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    role = models.CharField("角色", max_length=10, choices=Role.choices, blank=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_superuser=True) | Q(role="") | Q(unit__isnull=False),
+                name="user_with_role_has_unit",
+                violation_error_message="有角色的用户必须属于一个单位。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role and self.unit_id is None and not self.is_superuser:
+            raise ValidationError({"unit": "有角色的用户必须属于一个单位。"})
+
+    def save(self, *args, **kwargs):
+        # Admin access follows from the role, so it cannot drift from it.
+        if not self.is_superuser:
+            self.is_staff = self.role in ADMIN_ROLES
+        super().save(*args, **kwargs)
+
+    @property
+    def region(self) -> Region | None:
+        return self.unit.region if self.unit_id else None
+
+    @property
+    def can_edit(self) -> bool:
+        return self.is_superuser or self.role == Role.STAFF
+
+    @property
+    def can_see_history(self) -> bool:
+        return self.is_superuser or self.role in HISTORY_ROLES

@@ -1,0 +1,1 @@
+"""Models of supervision arrive with their issue."""

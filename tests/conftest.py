@@ -1,0 +1,115 @@
+"""Shared fixtures: a small organisation tree and one named user per role (as Healthchecks' hc/test.py)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from org.choices import RegionLevel, Role, UnitKind
+from org.models import Region, Unit, User
+from projects.choices import Category, ProjectLevel, ReportStatus
+from projects.models import Plan, ProgressReport, ProgressValue, Project, Target
+
+PASSWORD = "test-pass-123"
+
+
+@pytest.fixture
+def org(db):
+    """Province > city > two counties, with units in each and one user per role.
+
+    - staff (民生办, city), leader (city), auditor (city): see the city and its counties
+    - county_staff: sees only 兰山区
+    - filer: a filer of 市人社局, sees only projects it leads or cooperates on
+    """
+    province = Region.objects.create(code="370000", name="山东省", level=RegionLevel.PROVINCE)
+    city = Region.objects.create(code="371300", name="临沂市", level=RegionLevel.CITY, parent=province)
+    lanshan = Region.objects.create(code="371302", name="兰山区", level=RegionLevel.COUNTY, parent=city)
+    luozhuang = Region.objects.create(code="371311", name="罗庄区", level=RegionLevel.COUNTY, parent=city)
+    other_city = Region.objects.create(code="370100", name="济南市", level=RegionLevel.CITY, parent=province)
+
+    office = Unit.objects.create(name="临沂市民生工作办公室", kind=UnitKind.OFFICE, region=city)
+    hrss = Unit.objects.create(name="临沂市人力资源和社会保障局", short_name="市人社局", region=city)
+    edu = Unit.objects.create(name="临沂市教育局", short_name="市教育局", region=city)
+    lanshan_gov = Unit.objects.create(name="兰山区人民政府", kind=UnitKind.GOVERNMENT, region=lanshan)
+    lanshan_office = Unit.objects.create(name="兰山区民生办", kind=UnitKind.OFFICE, region=lanshan)
+    luozhuang_gov = Unit.objects.create(name="罗庄区人民政府", kind=UnitKind.GOVERNMENT, region=luozhuang)
+    jinan_office = Unit.objects.create(name="济南市民生办", kind=UnitKind.OFFICE, region=other_city)
+
+    def user(username, unit, role, **extra):
+        return User.objects.create_user(username=username, password=PASSWORD, unit=unit, role=role, **extra)
+
+    ns = pytest.Namespace if hasattr(pytest, "Namespace") else type("Namespace", (), {})
+    o = ns()
+    o.province, o.city, o.lanshan, o.luozhuang, o.other_city = province, city, lanshan, luozhuang, other_city
+    o.office, o.hrss, o.edu = office, hrss, edu
+    o.lanshan_gov, o.lanshan_office, o.luozhuang_gov, o.jinan_office = (
+        lanshan_gov, lanshan_office, luozhuang_gov, jinan_office,
+    )
+    o.staff = user("staff", office, Role.STAFF)
+    o.leader = user("leader", office, Role.LEADER)
+    o.auditor = user("auditor", office, Role.AUDITOR)
+    o.filer = user("filer", hrss, Role.FILER)
+    o.county_staff = user("county_staff", lanshan_office, Role.STAFF)
+    o.jinan_staff = user("jinan_staff", jinan_office, Role.STAFF)
+    o.admin = User.objects.create_superuser(username="admin", password=PASSWORD)
+    return o
+
+
+@pytest.fixture
+def make_project(org):
+    """Build a project (and its plan on first use) with targets given as {name: annual target}."""
+
+    def make(
+        code="01",
+        *,
+        region=None,
+        year=2016,
+        lead_unit=None,
+        targets=None,
+        reporting_month=None,
+        level=ProjectLevel.CITY,
+        **fields,
+    ):
+        region = region or org.city
+        plan, _ = Plan.objects.get_or_create(
+            region=region,
+            year=year,
+            defaults={"name": f"{year}年{region.name}民生实事", "reporting_month": reporting_month},
+        )
+        project = Project.objects.create(
+            plan=plan,
+            code=code,
+            level=level,
+            category=fields.pop("category", Category.EMPLOYMENT),
+            title=fields.pop("title", f"项目{code}"),
+            lead_unit=lead_unit or org.hrss,
+            **fields,
+        )
+        for i, (name, annual) in enumerate((targets or {}).items()):
+            Target.objects.create(project=project, sequence=i, name=name, measure="人", annual_target=Decimal(annual))
+        return project
+
+    return make
+
+
+@pytest.fixture
+def file_report():
+    """Record a counted (submitted) report with cumulative values {target name: value}."""
+
+    def file(project, month, values, *, status=ReportStatus.SUBMITTED, investment=None, **fields):
+        report = ProgressReport.objects.create(
+            project=project,
+            month=month,
+            status=status,
+            investment_completed=investment,
+            submitted_at=None
+            if status == ReportStatus.DRAFT
+            else datetime.datetime(project.plan.year, month, 28, tzinfo=datetime.UTC),
+            **fields,
+        )
+        targets = {t.name: t for t in project.targets.all()}
+        for name, value in values.items():
+            ProgressValue.objects.create(report=report, target=targets[name], value=Decimal(value))
+        return report
+
+    return file
