@@ -1,6 +1,7 @@
 """Shared fixtures: a small organisation tree and one named user per role (as Healthchecks' hc/test.py)."""
 
 import datetime
+import types
 from decimal import Decimal
 
 import pytest
@@ -38,8 +39,7 @@ def org(db):
     def user(username, unit, role, **extra):
         return User.objects.create_user(username=username, password=PASSWORD, unit=unit, role=role, **extra)
 
-    ns = pytest.Namespace if hasattr(pytest, "Namespace") else type("Namespace", (), {})
-    o = ns()
+    o = types.SimpleNamespace()
     o.province, o.city, o.lanshan, o.luozhuang, o.other_city = province, city, lanshan, luozhuang, other_city
     o.office, o.hrss, o.edu = office, hrss, edu
     o.lanshan_gov, o.lanshan_office, o.luozhuang_gov, o.jinan_office = (
