@@ -1,4 +1,4 @@
-"""summarize_lights_task: in-process (eager, the embedded default) and through Redis to a real worker process."""
+"""summarize_lights_task: eagerly in-process (the embedded default) and through Redis to a real worker."""
 
 import contextlib
 import os

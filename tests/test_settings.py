@@ -1,4 +1,4 @@
-"""Settings from the environment, read in a fresh interpreter so that this process's settings do not leak in."""
+"""Settings from the environment, read in a fresh interpreter so this process's settings do not leak in."""
 
 import json
 import os

@@ -24,7 +24,8 @@ seeded = json.loads(sys.argv[1])
 out = {"healthz": client.get("/healthz").status_code, "login_page": client.get("/admin/login/").status_code}
 out["health"] = json.loads(client.get("/healthz").content)
 if seeded:
-    out["authenticated"] = [u for u in seeded["users"] if authenticate(username=u, password=seeded["password"])]
+    password = seeded["password"]
+    out["authenticated"] = [u for u in seeded["users"] if authenticate(username=u, password=password)]
     client.login(username="admin", password=seeded["password"])
     out["admin_index"] = client.get("/admin/").status_code
 print(json.dumps(out))
@@ -43,7 +44,7 @@ def embedded_env(tmp_path):
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
     }
-    # Same engine as the default var/minsheng.sqlite3, but a file of our own so a developer's data is untouched.
+    # The default's engine (var/minsheng.sqlite3), in a file of our own: a developer's data stays untouched.
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'minsheng.sqlite3'}"
     env["DJANGO_SETTINGS_MODULE"] = "minsheng.settings.dev"
     return env
