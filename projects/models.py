@@ -34,6 +34,29 @@ ATTACHMENT_EXTENSIONS = {
 }
 
 
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PlanQuerySet":
+        """Plans of the user's region and below; for a filer, the plans holding the unit's projects."""
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated or user.unit_id is None or not user.role:
+            return self.none()
+        if user.role == Role.FILER:
+            return self.filter(pk__in=Project.objects.visible_to(user).values("plan_id"))
+        return self.filter(region__path__startswith=user.unit.region.path)
+
+
+class ProjectPartQuerySet(models.QuerySet):
+    """Records that belong to a project are visible exactly when their project is."""
+
+    project_path = "project"
+
+    def visible_to(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(**{f"{self.project_path}__in": Project.objects.visible_to(user)})
+
+
 class Plan(models.Model):
     """The year's plan of livelihood projects of one region (e.g. 2016年临沂市十件民生大事)."""
 
@@ -67,6 +90,7 @@ class Plan(models.Model):
         **RATE,
     )
 
+    objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -74,7 +98,11 @@ class Plan(models.Model):
         verbose_name_plural = "年度计划"
         ordering = ["-year", "region__path"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "year"], name="plan_unique_per_region_year"),
+            models.UniqueConstraint(
+                fields=["region", "year"],
+                name="plan_unique_per_region_year",
+                violation_error_message="该区划该年度的计划已存在。",
+            ),
             models.CheckConstraint(
                 condition=Q(lag_red__gte=models.F("lag_yellow")),
                 name="plan_red_threshold_not_below_yellow",
@@ -96,7 +124,7 @@ class ProjectQuerySet(ProjectProgressMixin, models.QuerySet):
         if user.is_superuser:
             return self
         unit = user.unit if user.is_authenticated else None
-        if unit is None or not user.role:
+        if unit is None or not user.role or not user.is_active:
             return self.none()
         if user.role == Role.FILER:
             cooperating = Project.cooperating_units.through.objects.filter(
@@ -176,7 +204,11 @@ class Project(models.Model):
         ordering = ["-plan__year", "plan__region__path", "sequence", "code"]
         constraints = [
             # A plan is unique per region and year, so this is "codes unique per year and region".
-            models.UniqueConstraint(fields=["plan", "code"], name="project_code_unique_in_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                name="project_code_unique_in_plan",
+                violation_error_message="该年度计划中已有相同编号的项目，项目编号在同一区划同一年度内不能重复。",
+            ),
             models.CheckConstraint(
                 condition=Q(planned_investment__isnull=True) | Q(planned_investment__gte=0),
                 name="project_planned_investment_not_negative",
@@ -232,6 +264,7 @@ class Adjustment(models.Model):
     )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
+    objects = ProjectPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -249,8 +282,12 @@ class Adjustment(models.Model):
         return f"{self.project.code} {self.get_kind_display()} {self.approved_on}"
 
 
-class TargetQuerySet(TargetProgressMixin, models.QuerySet):
+class TargetQuerySet(TargetProgressMixin, ProjectPartQuerySet):
     pass
+
+
+class ReportPartQuerySet(ProjectPartQuerySet):
+    project_path = "report__project"
 
 
 class Target(models.Model):
@@ -313,6 +350,7 @@ class Milestone(models.Model):
         **RATE,
     )
 
+    objects = ProjectPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -360,6 +398,7 @@ class ProgressReport(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    objects = ProjectPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -416,6 +455,7 @@ class ProgressValue(models.Model):
     target = models.ForeignKey(Target, verbose_name="指标", on_delete=models.CASCADE, related_name="values")
     value = models.DecimalField("累计完成值", validators=[MinValueValidator(Decimal("0"))], **FIGURE)
 
+    objects = ReportPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -459,6 +499,7 @@ class ReportAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
+    objects = ReportPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

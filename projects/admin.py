@@ -1,0 +1,457 @@
+"""The 民生办's admin for plans, projects, targets, milestones, adjustments and monthly reports."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from unfold.admin import StackedInline, TabularInline
+from unfold.decorators import action, display
+
+from minsheng.errors import DomainError
+from minsheng.formatting import money, percent
+from org.admin_base import HistoryAdmin, ScopedInlineMixin
+
+from . import services
+from .admin_filters import (
+    AsOfMonthFilter,
+    LightFilter,
+    OverdueFilter,
+    ProjectRegionTreeFilter,
+    RegionTreeFilter,
+    as_of_month,
+)
+from .choices import Light, ReportStatus
+from .models import (
+    Adjustment,
+    Milestone,
+    Plan,
+    ProgressReport,
+    ProgressValue,
+    Project,
+    ReportAttachment,
+    Target,
+)
+from .progress import today
+
+LIGHT_LABELS = {Light.GREEN.label: "success", Light.YELLOW.label: "warning", Light.RED.label: "danger",
+                Light.NONE.label: "info"}
+REPORT_LABELS = {ReportStatus.DRAFT.label: "info", ReportStatus.SUBMITTED.label: "warning",
+                 ReportStatus.RETURNED.label: "danger", ReportStatus.ACCEPTED.label: "success"}
+
+
+@admin.register(Plan)
+class PlanAdmin(HistoryAdmin):
+    list_display = ["name", "region", "year", "project_count", "reporting_month", "lag_yellow", "lag_red"]
+    list_filter = ["year", RegionTreeFilter]
+    search_fields = ["name", "document_number"]
+    list_select_related = ["region"]
+    region_path = "region__path"
+    fieldsets = [
+        (None, {"fields": ["region", "year", "name", "document_number", "approved_on", "description"]}),
+        ("序时进度与灯号", {"fields": ["reporting_month", "lag_yellow", "lag_red"]}),
+    ]
+
+    def get_list_filter(self, request):
+        class PlanRegionFilter(RegionTreeFilter):
+            region_path = "region__path"
+
+        return ["year", PlanRegionFilter]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_projects=Count("projects"))
+
+    @display(description="项目数", ordering="n_projects")
+    def project_count(self, obj):
+        return obj.n_projects
+
+
+class TargetInline(ScopedInlineMixin, TabularInline):
+    model = Target
+    extra = 0
+    fields = ["sequence", "name", "measure", "annual_target", "weight", "authoritative_unit", "note"]
+    ordering_field = "sequence"
+    hide_ordering_field = True
+
+
+class MilestoneInline(ScopedInlineMixin, TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["sequence", "name", "planned_date", "actual_date", "planned_progress"]
+
+
+class ReadOnlyInlineMixin(ScopedInlineMixin):
+    """Records created through their own workflow (reports, adjustments) are shown here, not edited."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReportInline(ReadOnlyInlineMixin, TabularInline):
+    model = ProgressReport
+    fields = ["month", "status", "investment_completed", "submitted_by", "submitted_at"]
+    readonly_fields = fields
+    ordering = ["-month"]
+    verbose_name_plural = "月度进展报告（在“月度进展报告”中填报和审核）"
+
+
+class AdjustmentInline(ReadOnlyInlineMixin, StackedInline):
+    model = Adjustment
+    fields = ["kind", "approved_on", "approved_by", "approval_document", "reason", "description", "recorded_by"]
+    readonly_fields = fields
+    verbose_name_plural = "动态调整（在“动态调整”中登记）"
+
+
+@admin.register(Project)
+class ProjectAdmin(HistoryAdmin):
+    list_display = [
+        "code",
+        "title",
+        "plan_year",
+        "plan_region",
+        "level",
+        "lead_unit",
+        "status",
+        "completion_display",
+        "expected_display",
+        "light_display",
+        "latest_period",
+    ]
+    list_display_links = ["code", "title"]
+    list_filter = [
+        AsOfMonthFilter,
+        "plan__year",
+        RegionTreeFilter,
+        "level",
+        "category",
+        ("lead_unit", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "change_type",
+        LightFilter,
+    ]
+    list_filter_submit = True
+    search_fields = ["code", "title", "content", "lead_unit__name", "lead_unit__short_name"]
+    list_select_related = ["plan__region", "lead_unit"]
+    autocomplete_fields = ["lead_unit", "upkeep_unit", "cooperating_units"]
+    inlines = [TargetInline, MilestoneInline, ReportInline, AdjustmentInline]
+    fieldsets = [
+        ("基本信息", {"fields": ["plan", "code", "sequence", "title", "level", "category", "status"]}),
+        ("与上级和上年的关系", {"fields": ["parent_project", "change_type", "predecessor"]}),
+        ("建设内容与标准", {"fields": ["content", "work_standard", "deadline", "planned_investment",
+                                "schedule_basis"]}),
+        ("责任分工", {"fields": ["lead_unit", "cooperating_units", "responsible_leader", "contact_person",
+                             "contact_phone", "upkeep_unit"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress(month=as_of_month(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("parent_project", "predecessor"):
+            # A project implements one of a higher region's projects, which the user's own scope does not
+            # include: offer the projects of the regions above and of the user's own scope.
+            region = request.user.region
+            qs = Project.objects.select_related("plan")
+            if not request.user.is_superuser and region is not None:
+                above = [code for code in region.path.split("/") if code]
+                qs = qs.filter(plan__region__code__in=above) | Project.objects.visible_to(request.user)
+            kwargs["queryset"] = qs.select_related("plan").order_by("-plan__year", "code")
+            return super(HistoryAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @display(description="年度", ordering="plan__year")
+    def plan_year(self, obj):
+        return obj.plan.year
+
+    @display(description="区划", ordering="plan__region__path")
+    def plan_region(self, obj):
+        return obj.plan.region
+
+    @display(description="完成率", ordering="completion")
+    def completion_display(self, obj):
+        return percent(getattr(obj, "completion", None))
+
+    @display(description="序时进度", ordering="expected")
+    def expected_display(self, obj):
+        return percent(getattr(obj, "expected", None))
+
+    @display(description="灯号", ordering="light", label=LIGHT_LABELS)
+    def light_display(self, obj):
+        return Light(obj.light).label if getattr(obj, "light", None) else Light.NONE.label
+
+    @display(description="最新报告", ordering="latest_month")
+    def latest_period(self, obj):
+        month = getattr(obj, "latest_month", None)
+        return f"1-{month}月" if month else "—"
+
+
+@admin.register(Target)
+class TargetAdmin(HistoryAdmin):
+    list_display = ["name", "project", "measure", "annual_target", "value_display", "completion_display",
+                    "expected_display", "authoritative_unit"]
+    list_filter = [AsOfMonthFilter, "project__plan__year", ProjectRegionTreeFilter, "measure"]
+    search_fields = ["name", "project__code", "project__title"]
+    list_select_related = ["project", "authoritative_unit"]
+    autocomplete_fields = ["project", "authoritative_unit"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress(month=as_of_month(request))
+
+    @display(description="累计完成", ordering="value")
+    def value_display(self, obj):
+        return "—" if obj.value is None else f"{obj.value.normalize():f}"
+
+    @display(description="完成率", ordering="completion")
+    def completion_display(self, obj):
+        return percent(obj.completion)
+
+    @display(description="序时进度", ordering="expected")
+    def expected_display(self, obj):
+        return percent(obj.expected)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(HistoryAdmin):
+    list_display = ["name", "project", "planned_date", "actual_date", "overdue_display"]
+    list_filter = [OverdueFilter, "project__plan__year", ProjectRegionTreeFilter]
+    search_fields = ["name", "project__code", "project__title"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]
+    date_hierarchy = "planned_date"
+
+    @display(description="状态", label={"已逾期": "danger", "已完成": "success", "未到期": "info"})
+    def overdue_display(self, obj):
+        if obj.actual_date:
+            return "已完成"
+        return "已逾期" if obj.planned_date < today() else "未到期"
+
+
+class AdjustmentForm(forms.ModelForm):
+    class Meta:
+        model = Adjustment
+        fields = ["project", "kind", "reason", "description", "approved_by", "approval_document", "approved_on"]
+
+
+@admin.register(Adjustment)
+class AdjustmentAdmin(HistoryAdmin):
+    """Adjustments are records of an approved decision: added once, never edited or deleted."""
+
+    form = AdjustmentForm
+    list_display = ["project", "kind", "approved_on", "approved_by", "approval_document", "recorded_by"]
+    list_filter = ["kind", "project__plan__year", ProjectRegionTreeFilter]
+    search_fields = ["project__code", "project__title", "reason", "approval_document"]
+    list_select_related = ["project", "recorded_by"]
+    autocomplete_fields = ["project"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        created = services.record_adjustment(
+            data["project"],
+            actor=request.user,
+            kind=data["kind"],
+            reason=data["reason"],
+            description=data["description"],
+            approved_by=data["approved_by"],
+            approved_on=data["approved_on"],
+            approval_document=data["approval_document"],
+        )
+        obj.pk = created.pk
+
+
+class ProgressValueFormSet(BaseInlineFormSet):
+    """Checks the month's cumulative values against earlier and later months, as the service does."""
+
+    def clean(self):
+        super().clean()
+        report = self.instance
+        if not report.project_id or not report.month:
+            return
+        values = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or data.get("target") is None or data.get("value") is None:
+                continue
+            if data["target"].project_id != report.project_id:
+                form.add_error("target", "指标不属于该报告的项目。")
+                continue
+            values[data["target"].pk] = data["value"]
+        reason = (self.data.get("correction_reason") or "").strip()
+        decreases = services.find_decreases(report.project, report.month, values)
+        if decreases and not reason:
+            raise forms.ValidationError(services.decrease_error(decreases).message)
+
+
+class ProgressValueInline(ScopedInlineMixin, TabularInline):
+    model = ProgressValue
+    formset = ProgressValueFormSet
+    fields = ["target", "value"]
+    extra = 0
+    verbose_name_plural = "各指标累计完成值（1月至本月）"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._report = obj
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            # One row per target not yet filled, so the filer sees every indicator of the project.
+            filled = set(obj.values.values_list("target_id", flat=True))
+            missing = [t for t in obj.project.targets.all() if t.pk not in filled]
+            formset.extra = len(missing)
+            initial = [{"target": t.pk} for t in missing]
+            formset.__init__ = _with_initial(formset.__init__, initial)
+        return formset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            report = getattr(self, "_report", None)
+            kwargs["queryset"] = Target.objects.filter(project_id=report.project_id) if report else Target.objects.none()
+            return super(ScopedInlineMixin, self).formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.can_edit())
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+def _with_initial(init, initial):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", initial)
+        init(self, *args, **kwargs)
+
+    return __init__
+
+
+class AttachmentInline(ScopedInlineMixin, TabularInline):
+    model = ReportAttachment
+    fields = ["kind", "file", "caption", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["size", "uploaded_by", "uploaded_at"]
+    extra = 0
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(HistoryAdmin):
+    list_display = ["project", "period", "status_display", "investment_display", "submitted_by", "submitted_at",
+                    "reviewed_by"]
+    list_filter = ["project__plan__year", "status", "month", ProjectRegionTreeFilter,
+                   ("project__lead_unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["project__code", "project__title", "narrative"]
+    list_select_related = ["project", "submitted_by", "reviewed_by"]
+    autocomplete_fields = ["project"]
+    inlines = [ProgressValueInline, AttachmentInline]
+    readonly_fields = ["status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "return_reason"]
+    fieldsets = [
+        (None, {"fields": ["project", "month", "investment_completed"]}),
+        ("进展情况", {"fields": ["narrative", "problems", "next_steps", "correction_reason"]}),
+        ("报送与审核", {"fields": ["status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at",
+                              "return_reason"]}),
+    ]
+    actions = ["submit_selected", "accept_selected"]
+    actions_detail = ["submit_detail", "accept_detail", "return_detail"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += ["project", "month"]  # a report's period never moves; file another month instead
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        # Accepted reports are locked; a correction is a new recorded revision (unit-facing forms).
+        return super().has_change_permission(request, obj) and (obj is None or obj.can_edit())
+
+    def get_inline_instances(self, request, obj=None):
+        # Values and attachments belong to a report of a known project: shown once the report is saved.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    @display(description="期间", ordering="month")
+    def period(self, obj):
+        return f"{obj.project.plan_id and obj.project.plan.year}年{obj.period_label}"
+
+    @display(description="状态", ordering="status", label=REPORT_LABELS)
+    def status_display(self, obj):
+        return obj.get_status_display()
+
+    @display(description="累计完成投资", ordering="investment_completed")
+    def investment_display(self, obj):
+        return money(obj.investment_completed)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project__plan")
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, ReportAttachment) and instance.uploaded_by_id is None:
+                instance.uploaded_by = request.user
+            instance.full_clean()
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    def _run(self, request, step, report, done, **kwargs):
+        try:
+            step(report, actor=request.user, **kwargs)
+        except DomainError as exc:
+            self.message_user(request, f"{report}：{exc.message}", messages.ERROR)
+            return False
+        self.message_user(request, f"{report}：{done}", messages.SUCCESS)
+        return True
+
+    @admin.action(description="报送所选报告")
+    def submit_selected(self, request, queryset):
+        for report in queryset:
+            self._run(request, services.submit_report, report, "已报送")
+
+    @admin.action(description="审核通过所选报告")
+    def accept_selected(self, request, queryset):
+        for report in queryset:
+            self._run(request, services.accept_report, report, "已审核通过")
+
+    def _detail_step(self, request, object_id, step, done, title, form_class=forms.Form):
+        """GET shows a confirmation (with a reason field where needed); POST runs the service."""
+        report = self.get_queryset(request).get(pk=object_id)
+        form = form_class(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            if self._run(request, step, report, done, **form.cleaned_data):
+                return redirect(reverse("admin:projects_progressreport_change", args=[object_id]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{title}：{report}",
+            "form": form,
+            "report": report,
+            "submit_label": title,
+            "opts": self.model._meta,
+            "cancel_url": reverse("admin:projects_progressreport_change", args=[object_id]),
+        }
+        return TemplateResponse(request, "admin/projects/progressreport/step.html", context)
+
+    @action(description="报送", url_path="submit", permissions=["view"])
+    def submit_detail(self, request, object_id):
+        return self._detail_step(request, object_id, services.submit_report, "已报送", "报送")
+
+    @action(description="审核通过", url_path="accept", permissions=["view"])
+    def accept_detail(self, request, object_id):
+        return self._detail_step(request, object_id, services.accept_report, "已审核通过", "审核通过")
+
+    @action(description="退回", url_path="return", permissions=["view"])
+    def return_detail(self, request, object_id):
+        return self._detail_step(request, object_id, services.return_report, "已退回", "退回", ReturnForm)
