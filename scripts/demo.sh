@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Set up and start minsheng with demo data on the embedded default: SQLite in var/, no Redis (tasks run
+# in-process). 一条命令：安装依赖、建库、导入演示数据并启动服务（默认 0.0.0.0:8000）。
+#
+#   ./scripts/demo.sh                 # http://127.0.0.1:8000/
+#   PORT=8080 ./scripts/demo.sh       # another port
+#
+# DATABASE_URL and REDIS_URL are honoured when set (see README); by default neither is needed.
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
+cd "$REPO_ROOT"
+
+BIND="${MINSHENG_BIND:-0.0.0.0}"
+PORT="${PORT:-8000}"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-minsheng.settings.dev}"
+# Served on every interface, so let the address people type (an IP, a host name) through.
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-*}"
+PY="$VENV/bin/python"
+
+ensure_venv
+run_step "迁移数据库 / migrate (${DATABASE_URL:-sqlite var/minsheng.sqlite3})" "$PY" manage.py migrate --noinput
+if "$PY" manage.py help seed_demo >/dev/null 2>&1; then
+    run_step "导入演示数据 / seed_demo" "$PY" manage.py seed_demo
+else
+    # The demo data command is not in this checkout: at least make the admin login work.
+    say "未找到 seed_demo，仅创建管理员 / seed_demo not found: creating the admin user only"
+    "$PY" manage.py shell -c '
+from org.models import User
+if not User.objects.filter(username="admin").exists():
+    User.objects.create_superuser("admin", password="minsheng2026")
+'
+fi
+
+addresses="http://127.0.0.1:$PORT/"
+if [ "$BIND" = "0.0.0.0" ] && command -v hostname >/dev/null 2>&1; then
+    for ip in $(hostname -I 2>/dev/null || true); do
+        case "$ip" in *:*) ;; *) addresses="$addresses  http://$ip:$PORT/" ;; esac
+    done
+fi
+
+cat <<EOF
+
+============================================================
+ 民生实事管理系统 minsheng 演示 / demo
+ 地址 / address:   $addresses
+ 管理后台 / admin: http://127.0.0.1:$PORT/admin/
+ API:              http://127.0.0.1:$PORT/api/v1/   文档 / docs: /api/docs/
+ 健康检查 / health: http://127.0.0.1:$PORT/healthz
+
+ 演示账号（密码均为 minsheng2026）/ demo logins (password minsheng2026):
+   admin        系统管理员（超级用户） / superuser
+   minshengban  临沂市民生办工作人员 / city 民生办 staff (edits)
+   lingdao      领导（只读） / leader, read-only
+   shenji       审计/观察员（只读，可看历史） / auditor, read-only with history
+   tianbao      市人社局填报员（API 填报，不进后台） / filer of 市人社局 (API, not the admin)
+   lanshan      兰山区民生办工作人员 / 兰山区 民生办 staff
+
+ 按 Ctrl+C 停止 / press Ctrl+C to stop
+============================================================
+
+EOF
+
+if [ -n "${REDIS_URL:-}" ]; then
+    echo "注意 / note: REDIS_URL is set, tasks go to Redis: start a worker with"
+    echo "    $VENV/bin/celery -A minsheng worker -l info"
+fi
+
+exec "$PY" manage.py runserver "$BIND:$PORT"
