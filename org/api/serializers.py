@@ -1,0 +1,61 @@
+"""Read-only representations of regions and units, and the small pieces other apps' serializers reuse.
+
+Serializers carry comments rather than docstrings: drf-spectacular would publish a docstring as the
+description of the component in the Chinese API documentation.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Region, Unit
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LabelField(serializers.ReadOnlyField):
+    """The Chinese label of a choice value (model field or annotation), e.g. "city" -> "市级"."""
+
+    def __init__(self, choices, **kwargs):
+        self.labels = dict(choices)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return self.labels.get(value, value)
+
+
+# The body of every API error (see minsheng/api.py).
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="稳定的错误代码，如 invalid、not_found、permission_denied。")
+    detail = serializers.CharField(help_text="错误说明（中文）。")
+
+
+# A region as it appears inside other objects.
+class RegionRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name"]
+
+
+# A unit as it appears inside other objects.
+class UnitRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "short_name"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    level_label = LabelField(Region._meta.get_field("level").choices, source="level")
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="上级区划代码。")
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "level_label", "parent"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    kind_label = LabelField(Unit._meta.get_field("kind").choices, source="kind")
+    region = RegionRefSerializer(read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "short_name", "kind", "kind_label", "region", "is_active"]
