@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..choices import RegionLevel, UnitKind
 from ..models import Region, Unit
 
 
@@ -27,6 +28,11 @@ class LabelField(serializers.ReadOnlyField):
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="稳定的错误代码，如 invalid、not_found、permission_denied。")
     detail = serializers.CharField(help_text="错误说明（中文）。")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="按参数或字段列出的错误（仅在参数或字段有误时出现）。",
+    )
 
 
 # A region as it appears inside other objects.
@@ -44,7 +50,7 @@ class UnitRefSerializer(serializers.ModelSerializer):
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    level_label = LabelField(Region._meta.get_field("level").choices, source="level")
+    level_label = LabelField(RegionLevel.choices, source="level")
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="上级区划代码。")
 
     class Meta:
@@ -53,7 +59,7 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    kind_label = LabelField(Unit._meta.get_field("kind").choices, source="kind")
+    kind_label = LabelField(UnitKind.choices, source="kind")
     region = RegionRefSerializer(read_only=True)
 
     class Meta:
