@@ -1,16 +1,30 @@
 """API plumbing shared by every app: the exception handler that speaks {"code", "detail"}."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
 
 
+class ApiPagination(PageNumberPagination):
+    """Pages of 50 by default; `page_size` lets a client ask for up to 500."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
 def exception_handler(exc, context):
     """Every API error is JSON: {"code": ..., "detail": ...} plus field errors where there are some."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("不存在或不在您的可见范围内。")
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied("您无权执行此操作。")
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "detail": exc.message}
         if exc.field:

@@ -20,7 +20,7 @@ class RegionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "RegionQuerySet":
         if user.is_superuser:
             return self
-        region = user.region
+        region = user.region if user.is_authenticated and user.is_active and user.role else None
         if region is None:
             return self.none()
         return self.subtree(region)
@@ -74,7 +74,7 @@ class UnitQuerySet(models.QuerySet):
     def visible_to(self, user) -> "UnitQuerySet":
         if user.is_superuser:
             return self
-        region = user.region
+        region = user.region if user.is_authenticated and user.is_active and user.role else None
         if region is None:
             return self.none()
         if user.role == Role.FILER:

@@ -1,10 +1,8 @@
 """Read-only API for regions and units, limited to what the user may see."""
 
-from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, viewsets
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import viewsets
 
 from ..filtersets import RegionFilterSet, UnitFilterSet
 from ..models import Region, Unit
@@ -20,32 +18,7 @@ DETAIL_ERROR_RESPONSES = {
 }
 
 
-class ApiPagination(PageNumberPagination):
-    """Pages of 50 by default; `page_size` lets a client ask for up to 500."""
-
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
-class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """A read-only viewset whose "not found" is an API error with a code like every other one."""
-
-    def get_object(self):
-        # get_object raises Django's Http404, which minsheng.api.exception_handler passes through
-        # without a "code"; NotFound goes through its APIException branch. Drop this once the handler
-        # maps Http404 itself.
-        try:
-            return super().get_object()
-        except Http404 as exc:
-            raise exceptions.NotFound() from exc
-
-
-def without_role_sees_nothing(queryset, user):
-    """`ProjectQuerySet.visible_to` already shows nothing to a user without a role; regions and units
-    follow the same rule here, because their `visible_to` only looks at the user's unit."""
-    if user.is_superuser or user.role:
-        return queryset
-    return queryset.none()
+ReadOnlyViewSet = viewsets.ReadOnlyModelViewSet
 
 
 # Regions the user may see, looked up by their 6-digit code. (Comments, not docstrings, on viewsets:
@@ -68,13 +41,12 @@ class RegionViewSet(ReadOnlyViewSet):
     serializer_class = RegionSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = RegionFilterSet
-    pagination_class = ApiPagination
     lookup_field = "code"
     lookup_value_regex = r"\d{6}"
 
     def get_queryset(self):
         user = self.request.user
-        regions = without_role_sees_nothing(Region.objects.visible_to(user), user)
+        regions = Region.objects.visible_to(user)
         return regions.select_related("parent")
 
 
@@ -97,9 +69,8 @@ class UnitViewSet(ReadOnlyViewSet):
     serializer_class = UnitSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = UnitFilterSet
-    pagination_class = ApiPagination
 
     def get_queryset(self):
         user = self.request.user
-        units = without_role_sees_nothing(Unit.objects.visible_to(user), user)
+        units = Unit.objects.visible_to(user)
         return units.select_related("region")

@@ -5,7 +5,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
 from org.api.serializers import ErrorSerializer
-from org.api.views import ApiPagination, ReadOnlyViewSet
+from org.api.views import ReadOnlyViewSet
 
 from ..filtersets import ProjectFilterSet, progress_month
 from ..models import Milestone, Project, Target
@@ -47,7 +47,6 @@ class ProjectViewSet(ReadOnlyViewSet):
     serializer_class = ProjectSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProjectFilterSet
-    pagination_class = ApiPagination
 
     def get_queryset(self):
         # Projects and their targets are judged at the same month and on the same day, so that the
