@@ -105,6 +105,8 @@ No Python >= 3.12 found (Django 6 needs it). Install one (e.g. pyenv install 3.1
         say "安装依赖 / installing the project and its test tools from pyproject.toml"
         # pip may warn that a configured local index is missing: harmless, PyPI is used.
         (cd "$REPO_ROOT" && "$VENV/bin/python" -m pip install --quiet -e ".[test]")
+        # A build by-product in the checkout; the installed metadata lives in the virtualenv.
+        rm -rf "$REPO_ROOT/minsheng.egg-info"
         printf '%s' "$wanted" >"$stamp"
     fi
     # Directories git does not keep but the settings point at (STATICFILES_DIRS, the SQLite default).
