@@ -46,6 +46,8 @@ def exception_handler(exc, context):
         response.data = {"code": "invalid", "detail": "提交的数据有误。", "fields": response.data}
     elif isinstance(exc, exceptions.APIException):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-        response.data = {"code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code,
-                         "detail": str(detail)}
+        response.data = {
+            "code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code,
+            "detail": str(detail),
+        }
     return response

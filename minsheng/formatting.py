@@ -1,4 +1,4 @@
-"""The one place where figures become text: money in 万元/亿元 and rates as percentages, as bulletins print them."""
+"""Where figures become text: money in 万元/亿元 and rates as percentages, as bulletins print them."""
 
 from decimal import ROUND_HALF_UP, Decimal
 

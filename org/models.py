@@ -38,7 +38,12 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=50)
     level = models.CharField("层级", max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of codes ("370000/371300/"): "this region and below" is one indexed prefix match.
     path = models.CharField("路径", max_length=100, editable=False, db_index=True)
@@ -54,6 +59,10 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.parent is None:
             if self.level != RegionLevel.PROVINCE:
@@ -61,10 +70,6 @@ class Region(models.Model):
             return
         if LEVEL_DEPTH[RegionLevel(self.level)] != LEVEL_DEPTH[RegionLevel(self.parent.level)] + 1:
             raise ValidationError({"level": "层级须比上级区划低一级（省 > 市 > 县区）。"})
-
-    def save(self, *args, **kwargs):
-        self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
-        super().save(*args, **kwargs)
 
     def is_within(self, other: "Region") -> bool:
         return self.path.startswith(other.path)
@@ -88,10 +93,10 @@ class Unit(models.Model):
     name = models.CharField("单位名称", max_length=100)
     short_name = models.CharField("简称", max_length=30, blank=True)
     kind = models.CharField("类型", max_length=12, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="units")
-    credit_code = models.CharField(
-        "统一社会信用代码", max_length=18, null=True, blank=True, unique=True
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="units"
     )
+    credit_code = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     is_active = models.BooleanField("启用", default=True)
 

@@ -36,10 +36,18 @@ from .models import (
 )
 from .progress import today
 
-LIGHT_LABELS = {Light.GREEN.label: "success", Light.YELLOW.label: "warning", Light.RED.label: "danger",
-                Light.NONE.label: "info"}
-REPORT_LABELS = {ReportStatus.DRAFT.label: "info", ReportStatus.SUBMITTED.label: "warning",
-                 ReportStatus.RETURNED.label: "danger", ReportStatus.ACCEPTED.label: "success"}
+LIGHT_LABELS = {
+    Light.GREEN.label: "success",
+    Light.YELLOW.label: "warning",
+    Light.RED.label: "danger",
+    Light.NONE.label: "info",
+}
+REPORT_LABELS = {
+    ReportStatus.DRAFT.label: "info",
+    ReportStatus.SUBMITTED.label: "warning",
+    ReportStatus.RETURNED.label: "danger",
+    ReportStatus.ACCEPTED.label: "success",
+}
 
 
 @admin.register(Plan)
@@ -106,7 +114,15 @@ class ReportInline(ReadOnlyInlineMixin, TabularInline):
 
 class AdjustmentInline(ReadOnlyInlineMixin, StackedInline):
     model = Adjustment
-    fields = ["kind", "approved_on", "approved_by", "approval_document", "reason", "description", "recorded_by"]
+    fields = [
+        "kind",
+        "approved_on",
+        "approved_by",
+        "approval_document",
+        "reason",
+        "description",
+        "recorded_by",
+    ]
     readonly_fields = fields
     verbose_name_plural = "动态调整（在“动态调整”中登记）"
 
@@ -146,10 +162,23 @@ class ProjectAdmin(HistoryAdmin):
     fieldsets = [
         ("基本信息", {"fields": ["plan", "code", "sequence", "title", "level", "category", "status"]}),
         ("与上级和上年的关系", {"fields": ["parent_project", "change_type", "predecessor"]}),
-        ("建设内容与标准", {"fields": ["content", "work_standard", "deadline", "planned_investment",
-                                "schedule_basis"]}),
-        ("责任分工", {"fields": ["lead_unit", "cooperating_units", "responsible_leader", "contact_person",
-                             "contact_phone", "upkeep_unit"]}),
+        (
+            "建设内容与标准",
+            {"fields": ["content", "work_standard", "deadline", "planned_investment", "schedule_basis"]},
+        ),
+        (
+            "责任分工",
+            {
+                "fields": [
+                    "lead_unit",
+                    "cooperating_units",
+                    "responsible_leader",
+                    "contact_person",
+                    "contact_phone",
+                    "upkeep_unit",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -196,8 +225,16 @@ class ProjectAdmin(HistoryAdmin):
 
 @admin.register(Target)
 class TargetAdmin(HistoryAdmin):
-    list_display = ["name", "project", "measure", "annual_target", "value_display", "completion_display",
-                    "expected_display", "authoritative_unit"]
+    list_display = [
+        "name",
+        "project",
+        "measure",
+        "annual_target",
+        "value_display",
+        "completion_display",
+        "expected_display",
+        "authoritative_unit",
+    ]
     list_filter = [AsOfMonthFilter, "project__plan__year", ProjectRegionTreeFilter, "measure"]
     search_fields = ["name", "project__code", "project__title"]
     list_select_related = ["project", "authoritative_unit"]
@@ -238,7 +275,15 @@ class MilestoneAdmin(HistoryAdmin):
 class AdjustmentForm(forms.ModelForm):
     class Meta:
         model = Adjustment
-        fields = ["project", "kind", "reason", "description", "approved_by", "approval_document", "approved_on"]
+        fields = [
+            "project",
+            "kind",
+            "reason",
+            "description",
+            "approved_by",
+            "approval_document",
+            "approved_on",
+        ]
 
 
 @admin.register(Adjustment)
@@ -318,7 +363,9 @@ class ProgressValueInline(ScopedInlineMixin, TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "target":
             report = getattr(self, "_report", None)
-            kwargs["queryset"] = Target.objects.filter(project_id=report.project_id) if report else Target.objects.none()
+            kwargs["queryset"] = (
+                Target.objects.filter(project_id=report.project_id) if report else Target.objects.none()
+            )
             return super(ScopedInlineMixin, self).formfield_for_foreignkey(db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -349,20 +396,50 @@ class ReturnForm(forms.Form):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(HistoryAdmin):
-    list_display = ["project", "period", "status_display", "investment_display", "submitted_by", "submitted_at",
-                    "reviewed_by"]
-    list_filter = ["project__plan__year", "status", "month", ProjectRegionTreeFilter,
-                   ("project__lead_unit", admin.RelatedOnlyFieldListFilter)]
+    list_display = [
+        "project",
+        "period",
+        "status_display",
+        "investment_display",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+    ]
+    list_filter = [
+        "project__plan__year",
+        "status",
+        "month",
+        ProjectRegionTreeFilter,
+        ("project__lead_unit", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["project__code", "project__title", "narrative"]
     list_select_related = ["project", "submitted_by", "reviewed_by"]
     autocomplete_fields = ["project"]
     inlines = [ProgressValueInline, AttachmentInline]
-    readonly_fields = ["status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "return_reason"]
+    readonly_fields = [
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "return_reason",
+    ]
     fieldsets = [
         (None, {"fields": ["project", "month", "investment_completed"]}),
         ("进展情况", {"fields": ["narrative", "problems", "next_steps", "correction_reason"]}),
-        ("报送与审核", {"fields": ["status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at",
-                              "return_reason"]}),
+        (
+            "报送与审核",
+            {
+                "fields": [
+                    "status",
+                    "submitted_by",
+                    "submitted_at",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "return_reason",
+                ]
+            },
+        ),
     ]
     actions = ["submit_selected", "accept_selected"]
     actions_detail = ["submit_detail", "accept_detail", "return_detail"]
@@ -430,9 +507,8 @@ class ProgressReportAdmin(HistoryAdmin):
         """GET shows a confirmation (with a reason field where needed); POST runs the service."""
         report = self.get_queryset(request).get(pk=object_id)
         form = form_class(request.POST if request.method == "POST" else None)
-        if form.is_bound and form.is_valid():
-            if self._run(request, step, report, done, **form.cleaned_data):
-                return redirect(reverse("admin:projects_progressreport_change", args=[object_id]))
+        if form.is_bound and form.is_valid() and self._run(request, step, report, done, **form.cleaned_data):
+            return redirect(reverse("admin:projects_progressreport_change", args=[object_id]))
         context = {
             **self.admin_site.each_context(request),
             "title": f"{title}：{report}",

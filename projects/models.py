@@ -30,7 +30,18 @@ RATE = {"max_digits": 6, "decimal_places": 4}
 
 ATTACHMENT_EXTENSIONS = {
     AttachmentKind.PHOTO: {".jpg", ".jpeg", ".png", ".webp", ".gif"},
-    AttachmentKind.DOCUMENT: {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".ofd", ".wps"},
+    AttachmentKind.DOCUMENT: {
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".xls",
+        ".xlsx",
+        ".ppt",
+        ".pptx",
+        ".txt",
+        ".ofd",
+        ".wps",
+    },
 }
 
 
@@ -60,7 +71,9 @@ class ProjectPartQuerySet(models.QuerySet):
 class Plan(models.Model):
     """The year's plan of livelihood projects of one region (e.g. 2016年临沂市十件民生大事)."""
 
-    region = models.ForeignKey("org.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="plans")
+    region = models.ForeignKey(
+        "org.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="plans"
+    )
     year = models.PositiveSmallIntegerField(
         "年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -109,7 +122,8 @@ class Plan(models.Model):
                 violation_error_message="红灯阈值不能小于黄灯阈值。",
             ),
             models.CheckConstraint(
-                condition=Q(reporting_month__isnull=True) | Q(reporting_month__gte=1, reporting_month__lte=12),
+                condition=Q(reporting_month__isnull=True)
+                | Q(reporting_month__gte=1, reporting_month__lte=12),
                 name="plan_reporting_month_in_range",
             ),
         ]
@@ -191,7 +205,9 @@ class Project(models.Model):
     schedule_basis = models.CharField(
         "序时进度依据", max_length=12, choices=ScheduleBasis.choices, default=ScheduleBasis.LINEAR
     )
-    status = models.CharField("状态", max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
+    status = models.CharField(
+        "状态", max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -235,16 +251,23 @@ class Project(models.Model):
             parent = self.parent_project
             if parent.plan.year != self.plan.year:
                 errors["parent_project"] = "上级项目须与本项目同一年度。"
-            elif not self.plan.region.is_within(parent.plan.region) or parent.plan.region_id == self.plan.region_id:
+            elif (
+                not self.plan.region.is_within(parent.plan.region)
+                or parent.plan.region_id == self.plan.region_id
+            ):
                 errors["parent_project"] = "上级项目须属于本区划的上级区划。"
         if self.plan_id and self.predecessor_id and self.predecessor.plan.year >= self.plan.year:
             errors["predecessor"] = "上年度项目须早于本项目所在年度。"
         if self.plan_id and self.deadline and self.deadline.year < self.plan.year:
             errors["deadline"] = "完成时限不能早于计划年度。"
-        if self.plan_id and self.lead_unit_id and not self.plan.region.is_within(self.lead_unit.region):
-            # A lead unit belongs to the plan's region or a region above it (a province bureau may lead).
-            if not self.lead_unit.region.is_within(self.plan.region):
-                errors["lead_unit"] = "牵头单位须属于本计划所在区划或其上下级区划。"
+        # A lead unit belongs to the plan's region, a region above it (a province bureau may lead) or below.
+        if (
+            self.plan_id
+            and self.lead_unit_id
+            and not self.plan.region.is_within(self.lead_unit.region)
+            and not self.lead_unit.region.is_within(self.plan.region)
+        ):
+            errors["lead_unit"] = "牵头单位须属于本计划所在区划或其上下级区划。"
         if errors:
             raise ValidationError(errors)
 
@@ -252,7 +275,9 @@ class Project(models.Model):
 class Adjustment(models.Model):
     """A recorded dynamic adjustment (动态调整) of a project, with its reason and approval."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="adjustments")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="adjustments"
+    )
     kind = models.CharField("调整类型", max_length=10, choices=AdjustmentKind.choices)
     reason = models.TextField("调整理由")
     description = models.TextField("调整内容", help_text="调整前后的情况。")
@@ -260,7 +285,11 @@ class Adjustment(models.Model):
     approval_document = models.CharField("批准文号", max_length=100, blank=True)
     approved_on = models.DateField("批准日期")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -272,10 +301,16 @@ class Adjustment(models.Model):
         verbose_name_plural = "动态调整"
         ordering = ["project", "-approved_on"]
         constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="adjustment_has_reason",
-                                   violation_error_message="动态调整必须说明理由。"),
-            models.CheckConstraint(condition=~Q(approved_by=""), name="adjustment_has_approval",
-                                   violation_error_message="动态调整必须写明批准机关或会议。"),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="adjustment_has_reason",
+                violation_error_message="动态调整必须说明理由。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(approved_by=""),
+                name="adjustment_has_approval",
+                violation_error_message="动态调整必须写明批准机关或会议。",
+            ),
         ]
 
     def __str__(self):
@@ -293,13 +328,18 @@ class ReportPartQuerySet(ProjectPartQuerySet):
 class Target(models.Model):
     """A quantified annual target (指标) of a project, with the unit whose figure is authoritative."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="targets")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="targets"
+    )
     sequence = models.PositiveSmallIntegerField("序号", default=0)
     name = models.CharField("指标名称", max_length=200)
     measure = models.CharField("计量单位", max_length=20, help_text="如 人、所、个、万平方米、公里、%、元。")
     annual_target = models.DecimalField("年度目标", validators=[MinValueValidator(Decimal("0"))], **FIGURE)
     weight = models.DecimalField(
-        "权重", max_digits=6, decimal_places=2, default=Decimal("1"),
+        "权重",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text="计算项目总体完成率时本指标所占权重。",
     )
@@ -322,10 +362,16 @@ class Target(models.Model):
         verbose_name_plural = "量化指标"
         ordering = ["project", "sequence", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="target_name_unique_in_project",
-                                    violation_error_message="同一项目中指标名称不能重复。"),
-            models.CheckConstraint(condition=Q(annual_target__gte=0), name="target_annual_not_negative",
-                                   violation_error_message="年度目标不能为负数。"),
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="target_name_unique_in_project",
+                violation_error_message="同一项目中指标名称不能重复。",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_target__gte=0),
+                name="target_annual_not_negative",
+                violation_error_message="年度目标不能为负数。",
+            ),
             models.CheckConstraint(condition=Q(weight__gt=0), name="target_weight_positive"),
         ]
 
@@ -336,7 +382,9 @@ class Target(models.Model):
 class Milestone(models.Model):
     """A milestone (节点) of a project with its planned and actual dates and its share of the plan."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="milestones")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="milestones"
+    )
     sequence = models.PositiveSmallIntegerField("序号", default=0)
     name = models.CharField("节点名称", max_length=200)
     planned_date = models.DateField("计划完成日期")
@@ -359,7 +407,8 @@ class Milestone(models.Model):
         ordering = ["project", "planned_date", "sequence"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(planned_progress__isnull=True) | Q(planned_progress__gte=0, planned_progress__lte=1),
+                condition=Q(planned_progress__isnull=True)
+                | Q(planned_progress__gte=0, planned_progress__lte=1),
                 name="milestone_progress_is_fraction",
                 violation_error_message="计划累计进度应在0到1之间。",
             ),
@@ -372,7 +421,9 @@ class Milestone(models.Model):
 class ProgressReport(models.Model):
     """A project's monthly progress report (月报); figures are cumulative for the year (1-m月)."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="reports")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="reports"
+    )
     month = models.PositiveSmallIntegerField("月份", validators=[MinValueValidator(1), MaxValueValidator(12)])
     status = models.CharField("状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     investment_completed = models.DecimalField(
@@ -381,17 +432,23 @@ class ProgressReport(models.Model):
     narrative = models.TextField("进展情况", blank=True)
     problems = models.TextField("存在问题", blank=True)
     next_steps = models.TextField("下步打算", blank=True)
-    correction_reason = models.TextField(
-        "更正说明", blank=True, help_text="累计数低于上月时必须说明原因。"
-    )
+    correction_reason = models.TextField("更正说明", blank=True, help_text="累计数低于上月时必须说明原因。")
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     return_reason = models.TextField("退回原因", blank=True)
@@ -406,10 +463,16 @@ class ProgressReport(models.Model):
         verbose_name_plural = "月度进展报告"
         ordering = ["project", "-month"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "month"], name="report_one_per_project_month",
-                                    violation_error_message="该项目该月份的进展报告已存在。"),
-            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="report_month_in_range",
-                                   violation_error_message="月份应在1到12之间。"),
+            models.UniqueConstraint(
+                fields=["project", "month"],
+                name="report_one_per_project_month",
+                violation_error_message="该项目该月份的进展报告已存在。",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12),
+                name="report_month_in_range",
+                violation_error_message="月份应在1到12之间。",
+            ),
             models.CheckConstraint(
                 condition=Q(investment_completed__isnull=True) | Q(investment_completed__gte=0),
                 name="report_investment_not_negative",
@@ -451,7 +514,9 @@ class ProgressReport(models.Model):
 class ProgressValue(models.Model):
     """The cumulative value of one target in one monthly report."""
 
-    report = models.ForeignKey(ProgressReport, verbose_name="报告", on_delete=models.CASCADE, related_name="values")
+    report = models.ForeignKey(
+        ProgressReport, verbose_name="报告", on_delete=models.CASCADE, related_name="values"
+    )
     target = models.ForeignKey(Target, verbose_name="指标", on_delete=models.CASCADE, related_name="values")
     value = models.DecimalField("累计完成值", validators=[MinValueValidator(Decimal("0"))], **FIGURE)
 
@@ -463,10 +528,16 @@ class ProgressValue(models.Model):
         verbose_name_plural = "指标完成值"
         ordering = ["report", "target__sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["report", "target"], name="value_one_per_report_target",
-                                    violation_error_message="同一报告中每个指标只能填报一个值。"),
-            models.CheckConstraint(condition=Q(value__gte=0), name="value_not_negative",
-                                   violation_error_message="累计完成值不能为负数。"),
+            models.UniqueConstraint(
+                fields=["report", "target"],
+                name="value_one_per_report_target",
+                violation_error_message="同一报告中每个指标只能填报一个值。",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="value_not_negative",
+                violation_error_message="累计完成值不能为负数。",
+            ),
         ]
         indexes = [models.Index(fields=["target", "report"])]
 
@@ -494,8 +565,12 @@ class ReportAttachment(models.Model):
     caption = models.CharField("说明", max_length=200, blank=True)
     size = models.PositiveBigIntegerField("大小（字节）", default=0, editable=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
@@ -516,8 +591,12 @@ class ReportAttachment(models.Model):
         suffix = Path(self.file.name).suffix.lower()
         allowed = ATTACHMENT_EXTENSIONS.get(AttachmentKind(self.kind), set()) if self.kind else set()
         if suffix not in allowed:
-            raise ValidationError({"file": f"不支持的文件类型“{suffix or '无扩展名'}”，允许：{'、'.join(sorted(allowed))}。"})
+            raise ValidationError(
+                {"file": f"不支持的文件类型“{suffix or '无扩展名'}”，允许：{'、'.join(sorted(allowed))}。"}
+            )
         limit = settings.MINSHENG_ATTACHMENT_MAX_BYTES
         if self.file.size > limit:
-            raise ValidationError({"file": f"文件过大（{self.file.size // 1024} KB），上限为 {limit // 1024 // 1024} MB。"})
+            raise ValidationError(
+                {"file": f"文件过大（{self.file.size // 1024} KB），上限为 {limit // 1024 // 1024} MB。"}
+            )
         self.size = self.file.size

@@ -17,7 +17,7 @@ from .models import Adjustment, ProgressReport, ProgressValue, Project, Target
 
 @dataclass(frozen=True)
 class Decrease:
-    """A cumulative value that is lower than the one reported for an earlier month (or higher than a later one)."""
+    """A cumulative value below an earlier month's (or above a later month's) counted value."""
 
     target: Target
     value: Decimal

@@ -43,7 +43,10 @@ def org(db):
     o.province, o.city, o.lanshan, o.luozhuang, o.other_city = province, city, lanshan, luozhuang, other_city
     o.office, o.hrss, o.edu = office, hrss, edu
     o.lanshan_gov, o.lanshan_office, o.luozhuang_gov, o.jinan_office = (
-        lanshan_gov, lanshan_office, luozhuang_gov, jinan_office,
+        lanshan_gov,
+        lanshan_office,
+        luozhuang_gov,
+        jinan_office,
     )
     o.staff = user("staff", office, Role.STAFF)
     o.leader = user("leader", office, Role.LEADER)
@@ -86,7 +89,9 @@ def make_project(org):
             **fields,
         )
         for i, (name, annual) in enumerate((targets or {}).items()):
-            Target.objects.create(project=project, sequence=i, name=name, measure="人", annual_target=Decimal(annual))
+            Target.objects.create(
+                project=project, sequence=i, name=name, measure="人", annual_target=Decimal(annual)
+            )
         return project
 
     return make

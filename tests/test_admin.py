@@ -19,14 +19,26 @@ from .conftest import PASSWORD
 
 @pytest.fixture
 def data(org, make_project, file_report):
-    city = make_project("01", targets={"新增城镇就业": 90000, "新增农村劳动力转移就业": 150000}, reporting_month=9)
-    Milestone.objects.create(project=city, name="启动", planned_date=datetime.date(2016, 3, 1),
-                             actual_date=datetime.date(2016, 3, 1))
+    city = make_project(
+        "01", targets={"新增城镇就业": 90000, "新增农村劳动力转移就业": 150000}, reporting_month=9
+    )
+    Milestone.objects.create(
+        project=city,
+        name="启动",
+        planned_date=datetime.date(2016, 3, 1),
+        actual_date=datetime.date(2016, 3, 1),
+    )
     report = file_report(city, 9, {"新增城镇就业": 93000, "新增农村劳动力转移就业": 137000})
     county = make_project("LS-01", region=org.lanshan, lead_unit=org.lanshan_gov, targets={"a": 10})
     other = make_project("JN-01", region=org.other_city, lead_unit=org.jinan_office, targets={"a": 10})
-    Adjustment.objects.create(project=city, kind=AdjustmentKind.OTHER, reason="r", description="d",
-                              approved_by="市政府常务会议", approved_on=datetime.date(2016, 5, 1))
+    Adjustment.objects.create(
+        project=city,
+        kind=AdjustmentKind.OTHER,
+        reason="r",
+        description="d",
+        approved_by="市政府常务会议",
+        approved_on=datetime.date(2016, 5, 1),
+    )
     return {"city": city, "county": county, "other": other, "report": report}
 
 
@@ -38,13 +50,13 @@ def login(client, user):
 def admin_urls(obj_by_model):
     for model, model_admin in admin.site._registry.items():
         info = model._meta.app_label, model._meta.model_name
-        yield reverse("admin:%s_%s_changelist" % info)
+        yield reverse("admin:{}_{}_changelist".format(*info))
         obj = obj_by_model.get(model)
         if obj is not None:
-            yield reverse("admin:%s_%s_change" % info, args=[obj.pk])
-            yield reverse("admin:%s_%s_history" % info, args=[obj.pk])
+            yield reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+            yield reverse("admin:{}_{}_history".format(*info), args=[obj.pk])
         if model_admin.has_add_permission.__func__ is not None:
-            yield reverse("admin:%s_%s_add" % info)
+            yield reverse("admin:{}_{}_add".format(*info))
 
 
 @pytest.mark.parametrize("role", ["admin", "staff", "leader", "auditor"])
@@ -52,9 +64,14 @@ def test_every_admin_page_loads(client, org, data, role):
     user = getattr(org, role)
     login(client, user)
     objects = {
-        Region: org.city, Unit: org.hrss, type(org.staff): org.filer, Project: data["city"],
-        Target: data["city"].targets.first(), Milestone: data["city"].milestones.first(),
-        ProgressReport: data["report"], Adjustment: data["city"].adjustments.first(),
+        Region: org.city,
+        Unit: org.hrss,
+        type(org.staff): org.filer,
+        Project: data["city"],
+        Target: data["city"].targets.first(),
+        Milestone: data["city"].milestones.first(),
+        ProgressReport: data["report"],
+        Adjustment: data["city"].adjustments.first(),
         type(data["city"].plan): data["city"].plan,
     }
     assert client.get(reverse("admin:index")).status_code == 200
@@ -108,7 +125,10 @@ def test_read_only_roles_cannot_write(client, org, data, role):
     assert response.status_code == 403
     project.refresh_from_db()
     assert project.title != "改名"
-    assert client.post(reverse("admin:projects_project_delete", args=[project.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:projects_project_delete", args=[project.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert client.get(reverse("admin:projects_project_add")).status_code == 403
 
 
@@ -164,15 +184,29 @@ def test_staff_creates_project_with_targets_through_admin(client, org, make_proj
     plan_project = make_project("00")
     login(client, org.staff)
     data = {
-        "plan": plan_project.plan.pk, "code": "02", "sequence": 2, "title": "解决大班额", "level": "city",
-        "category": "education", "status": "planned", "lead_unit": org.edu.pk, "schedule_basis": "linear",
+        "plan": plan_project.plan.pk,
+        "code": "02",
+        "sequence": 2,
+        "title": "解决大班额",
+        "level": "city",
+        "category": "education",
+        "status": "planned",
+        "lead_unit": org.edu.pk,
+        "schedule_basis": "linear",
         "change_type": "new",
-        "targets-TOTAL_FORMS": 1, "targets-INITIAL_FORMS": 0,
-        "targets-0-name": "新增学位", "targets-0-measure": "个", "targets-0-annual_target": "42000",
-        "targets-0-weight": "1", "targets-0-sequence": 1,
-        "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0,
-        "reports-TOTAL_FORMS": 0, "reports-INITIAL_FORMS": 0,
-        "adjustments-TOTAL_FORMS": 0, "adjustments-INITIAL_FORMS": 0,
+        "targets-TOTAL_FORMS": 1,
+        "targets-INITIAL_FORMS": 0,
+        "targets-0-name": "新增学位",
+        "targets-0-measure": "个",
+        "targets-0-annual_target": "42000",
+        "targets-0-weight": "1",
+        "targets-0-sequence": 1,
+        "milestones-TOTAL_FORMS": 0,
+        "milestones-INITIAL_FORMS": 0,
+        "reports-TOTAL_FORMS": 0,
+        "reports-INITIAL_FORMS": 0,
+        "adjustments-TOTAL_FORMS": 0,
+        "adjustments-INITIAL_FORMS": 0,
     }
     response = client.post(reverse("admin:projects_project_add"), data)
     assert response.status_code == 302, response.context["adminform"].errors if response.context else response
@@ -185,11 +219,23 @@ def test_duplicate_code_in_plan_gets_a_chinese_error(client, org, make_project):
     existing = make_project("01")
     login(client, org.staff)
     data = {
-        "plan": existing.plan.pk, "code": "01", "sequence": 1, "title": "重复", "level": "city",
-        "category": "education", "status": "planned", "lead_unit": org.edu.pk, "schedule_basis": "linear",
-        "targets-TOTAL_FORMS": 0, "targets-INITIAL_FORMS": 0, "milestones-TOTAL_FORMS": 0,
-        "milestones-INITIAL_FORMS": 0, "reports-TOTAL_FORMS": 0, "reports-INITIAL_FORMS": 0,
-        "adjustments-TOTAL_FORMS": 0, "adjustments-INITIAL_FORMS": 0,
+        "plan": existing.plan.pk,
+        "code": "01",
+        "sequence": 1,
+        "title": "重复",
+        "level": "city",
+        "category": "education",
+        "status": "planned",
+        "lead_unit": org.edu.pk,
+        "schedule_basis": "linear",
+        "targets-TOTAL_FORMS": 0,
+        "targets-INITIAL_FORMS": 0,
+        "milestones-TOTAL_FORMS": 0,
+        "milestones-INITIAL_FORMS": 0,
+        "reports-TOTAL_FORMS": 0,
+        "reports-INITIAL_FORMS": 0,
+        "adjustments-TOTAL_FORMS": 0,
+        "adjustments-INITIAL_FORMS": 0,
     }
     response = client.post(reverse("admin:projects_project_add"), data)
     assert response.status_code == 200
@@ -200,14 +246,28 @@ def test_duplicate_code_in_plan_gets_a_chinese_error(client, org, make_project):
 def test_staff_cannot_link_a_unit_of_another_city(client, org, make_project):
     existing = make_project("01")
     login(client, org.staff)
-    response = client.post(reverse("admin:projects_project_change", args=[existing.pk]), {
-        "plan": existing.plan.pk, "code": "01", "sequence": 1, "title": "x", "level": "city",
-        "category": "education", "status": "planned", "lead_unit": org.jinan_office.pk,
-        "schedule_basis": "linear",
-        "targets-TOTAL_FORMS": 0, "targets-INITIAL_FORMS": 0, "milestones-TOTAL_FORMS": 0,
-        "milestones-INITIAL_FORMS": 0, "reports-TOTAL_FORMS": 0, "reports-INITIAL_FORMS": 0,
-        "adjustments-TOTAL_FORMS": 0, "adjustments-INITIAL_FORMS": 0,
-    })
+    response = client.post(
+        reverse("admin:projects_project_change", args=[existing.pk]),
+        {
+            "plan": existing.plan.pk,
+            "code": "01",
+            "sequence": 1,
+            "title": "x",
+            "level": "city",
+            "category": "education",
+            "status": "planned",
+            "lead_unit": org.jinan_office.pk,
+            "schedule_basis": "linear",
+            "targets-TOTAL_FORMS": 0,
+            "targets-INITIAL_FORMS": 0,
+            "milestones-TOTAL_FORMS": 0,
+            "milestones-INITIAL_FORMS": 0,
+            "reports-TOTAL_FORMS": 0,
+            "reports-INITIAL_FORMS": 0,
+            "adjustments-TOTAL_FORMS": 0,
+            "adjustments-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 200
     assert "lead_unit" in response.context["adminform"].form.errors
     existing.refresh_from_db()
@@ -215,10 +275,19 @@ def test_staff_cannot_link_a_unit_of_another_city(client, org, make_project):
 
 
 def value_formset(report, rows, **extra):
-    data = {"project": report.project_id, "month": report.month, "investment_completed": "",
-            "narrative": "", "problems": "", "next_steps": "", "correction_reason": "",
-            "values-TOTAL_FORMS": len(rows), "values-INITIAL_FORMS": 0,
-            "attachments-TOTAL_FORMS": 0, "attachments-INITIAL_FORMS": 0}
+    data = {
+        "project": report.project_id,
+        "month": report.month,
+        "investment_completed": "",
+        "narrative": "",
+        "problems": "",
+        "next_steps": "",
+        "correction_reason": "",
+        "values-TOTAL_FORMS": len(rows),
+        "values-INITIAL_FORMS": 0,
+        "attachments-TOTAL_FORMS": 0,
+        "attachments-INITIAL_FORMS": 0,
+    }
     for i, (target, value) in enumerate(rows):
         data[f"values-{i}-target"] = target.pk
         data[f"values-{i}-value"] = value
@@ -239,7 +308,9 @@ def test_admin_refuses_a_falling_cumulative_value_without_reason(client, org, ma
     assert "低于8月" in response.content.decode()
     assert not ProgressValue.objects.filter(report=report).exists()
 
-    response = client.post(url, value_formset(report, [(target, "55")], correction_reason="8月数据重复统计，已核减"))
+    response = client.post(
+        url, value_formset(report, [(target, "55")], correction_reason="8月数据重复统计，已核减")
+    )
     assert response.status_code == 302
     assert ProgressValue.objects.get(report=report).value == Decimal("55")
 
@@ -288,11 +359,18 @@ def test_leader_cannot_accept_reports(client, org, make_project, file_report):
 def test_adjustment_withdraw_through_admin(client, org, make_project):
     project = make_project()
     login(client, org.staff)
-    response = client.post(reverse("admin:projects_adjustment_add"), {
-        "project": project.pk, "kind": AdjustmentKind.WITHDRAW, "reason": "国家政策调整",
-        "description": "调整退出", "approved_by": "区政府常务会议", "approval_document": "庐政〔2017〕1号",
-        "approved_on": "2017-05-01",
-    })
+    response = client.post(
+        reverse("admin:projects_adjustment_add"),
+        {
+            "project": project.pk,
+            "kind": AdjustmentKind.WITHDRAW,
+            "reason": "国家政策调整",
+            "description": "调整退出",
+            "approved_by": "区政府常务会议",
+            "approval_document": "庐政〔2017〕1号",
+            "approved_on": "2017-05-01",
+        },
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.status == ProjectStatus.WITHDRAWN

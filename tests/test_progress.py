@@ -17,13 +17,17 @@ def pct(rate, places=2):
 
 def test_target_completion_matches_seed_001(make_project, file_report):
     # "新增农村劳动力转移就业13.7万人、完成全年目标任务的91.33%": annual target 15万人.
-    project = make_project(targets={"新增农村劳动力转移就业": 150000, "新增城镇就业": 90000}, reporting_month=9)
+    project = make_project(
+        targets={"新增农村劳动力转移就业": 150000, "新增城镇就业": 90000}, reporting_month=9
+    )
     file_report(project, 9, {"新增农村劳动力转移就业": 137000, "新增城镇就业": 93000})
 
     figures = {t.name: t for t in Target.objects.with_progress()}
 
     assert pct(figures["新增农村劳动力转移就业"].completion) == Decimal("91.33")
-    assert figures["新增城镇就业"].completion > 1  # "提前完成全年目标任务" is over 100%, not capped per target
+    assert (
+        figures["新增城镇就业"].completion > 1
+    )  # "提前完成全年目标任务" is over 100%, not capped per target
     assert figures["新增农村劳动力转移就业"].expected == Decimal("0.75")
 
 
@@ -41,7 +45,14 @@ def test_project_completion_caps_each_target_and_weights(make_project, file_repo
 
 @pytest.mark.parametrize(
     ("value", "light"),
-    [(75, Light.GREEN), (90, Light.GREEN), (70, Light.YELLOW), (65, Light.YELLOW), (64, Light.RED), (0, Light.RED)],
+    [
+        (75, Light.GREEN),
+        (90, Light.GREEN),
+        (70, Light.YELLOW),
+        (65, Light.YELLOW),
+        (64, Light.RED),
+        (0, Light.RED),
+    ],
 )
 def test_light_thresholds_against_schedule(make_project, file_report, value, light):
     # At month 9 the schedule is 75%; yellow from 0 behind, red beyond 10 points behind.
@@ -64,7 +75,9 @@ def test_thresholds_are_configurable_per_plan(make_project, file_report):
 def test_overdue_milestone_turns_light_red(make_project, file_report):
     project = make_project(targets={"a": 100}, reporting_month=9)
     file_report(project, 9, {"a": 100})
-    milestone = Milestone.objects.create(project=project, name="主体完工", planned_date=datetime.date(2016, 6, 30))
+    milestone = Milestone.objects.create(
+        project=project, name="主体完工", planned_date=datetime.date(2016, 6, 30)
+    )
 
     assert Project.objects.with_progress().get().light == Light.RED
 
@@ -96,10 +109,20 @@ def test_value_is_latest_report_up_to_the_month(make_project, file_report):
 
 def test_milestone_plan_gives_the_schedule(make_project, file_report):
     project = make_project(targets={"a": 100}, schedule_basis=ScheduleBasis.MILESTONES)
-    Milestone.objects.create(project=project, name="开工", planned_date=datetime.date(2016, 3, 31),
-                             actual_date=datetime.date(2016, 3, 20), planned_progress=Decimal("0.2"))
-    Milestone.objects.create(project=project, name="主体", planned_date=datetime.date(2016, 8, 31),
-                             actual_date=datetime.date(2016, 8, 30), planned_progress=Decimal("0.6"))
+    Milestone.objects.create(
+        project=project,
+        name="开工",
+        planned_date=datetime.date(2016, 3, 31),
+        actual_date=datetime.date(2016, 3, 20),
+        planned_progress=Decimal("0.2"),
+    )
+    Milestone.objects.create(
+        project=project,
+        name="主体",
+        planned_date=datetime.date(2016, 8, 31),
+        actual_date=datetime.date(2016, 8, 30),
+        planned_progress=Decimal("0.6"),
+    )
     file_report(project, 9, {"a": 55})
 
     assert Project.objects.with_progress(month=2).get().expected == 0

@@ -26,8 +26,14 @@ def ids(project):
 
 def test_filer_saves_and_submits_own_units_report(org, project):
     t = ids(project)
-    report = services.save_report(project, 3, actor=org.filer, values={t["新增城镇就业"]: "20,000"},
-                                  investment_completed=Decimal("8782.53"), narrative="春风行动")
+    report = services.save_report(
+        project,
+        3,
+        actor=org.filer,
+        values={t["新增城镇就业"]: "20,000"},
+        investment_completed=Decimal("8782.53"),
+        narrative="春风行动",
+    )
     services.submit_report(report, actor=org.filer)
 
     report.refresh_from_db()
@@ -69,8 +75,13 @@ def test_falling_cumulative_value_needs_a_reason(org, project, file_report):
     assert "低于5月" in exc.value.message
     assert not ProgressReport.objects.filter(month=6).exists()  # nothing half-written
 
-    report = services.save_report(project, 6, actor=org.filer, values={t["新增城镇就业"]: 39000},
-                                  correction_reason="5月误将见习人数计入")
+    report = services.save_report(
+        project,
+        6,
+        actor=org.filer,
+        values={t["新增城镇就业"]: 39000},
+        correction_reason="5月误将见习人数计入",
+    )
     assert report.values.get().value == Decimal("39000")
 
 
@@ -91,8 +102,9 @@ def test_invalid_values_write_nothing(org, project):
     t = ids(project)
     for bad in ("abc", "-5", "NaN"):
         with pytest.raises(DomainError):
-            services.save_report(project, 3, actor=org.filer,
-                                 values={t["新增城镇就业"]: 100, t["职业技能新培"]: bad})
+            services.save_report(
+                project, 3, actor=org.filer, values={t["新增城镇就业"]: 100, t["职业技能新培"]: bad}
+            )
     assert not ProgressValue.objects.exists()
 
 
@@ -135,21 +147,41 @@ def test_review_cycle_return_resubmit_accept_lock(org, project, file_report):
 
 def test_adjustment_records_reason_and_withdraws(org, project):
     with pytest.raises(DomainError):
-        services.record_adjustment(project, actor=org.staff, kind=AdjustmentKind.WITHDRAW, reason="",
-                                   description="", approved_by="区政府", approved_on=datetime.date(2017, 5, 1))
+        services.record_adjustment(
+            project,
+            actor=org.staff,
+            kind=AdjustmentKind.WITHDRAW,
+            reason="",
+            description="",
+            approved_by="区政府",
+            approved_on=datetime.date(2017, 5, 1),
+        )
     adjustment = services.record_adjustment(
-        project, actor=org.staff, kind=AdjustmentKind.WITHDRAW, reason="国家政策重大调整",
-        description="2017年不再承担", approved_by="区政府常务会议", approved_on=datetime.date(2017, 5, 1),
+        project,
+        actor=org.staff,
+        kind=AdjustmentKind.WITHDRAW,
+        reason="国家政策重大调整",
+        description="2017年不再承担",
+        approved_by="区政府常务会议",
+        approved_on=datetime.date(2017, 5, 1),
     )
     project.refresh_from_db()
     assert project.status == ProjectStatus.WITHDRAWN
     assert adjustment.recorded_by == org.staff
     with pytest.raises(PermissionDenied):
-        services.record_adjustment(project, actor=org.filer, kind=AdjustmentKind.OTHER, reason="x",
-                                   description="", approved_by="y", approved_on=datetime.date(2017, 5, 1))
+        services.record_adjustment(
+            project,
+            actor=org.filer,
+            kind=AdjustmentKind.OTHER,
+            reason="x",
+            description="",
+            approved_by="y",
+            approved_on=datetime.date(2017, 5, 1),
+        )
 
 
 # The database keeps the rules even when code does not.
+
 
 def test_one_report_per_project_and_month(project):
     ProgressReport.objects.create(project=project, month=3)
@@ -163,13 +195,24 @@ def test_codes_unique_per_year_and_region(org, make_project):
     make_project("01", region=org.lanshan, lead_unit=org.lanshan_gov)
     plan = Plan.objects.get(region=org.city, year=2016)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Project.objects.create(plan=plan, code="01", level="city", category="education", title="x",
-                               lead_unit=org.edu)
+        Project.objects.create(
+            plan=plan, code="01", level="city", category="education", title="x", lead_unit=org.edu
+        )
 
 
-@pytest.mark.parametrize("fields", [{"month": 13}, {"month": 0}, {"investment_completed": Decimal("-1")},
-                                    {"status": ReportStatus.RETURNED, "return_reason": "",
-                                     "submitted_at": datetime.datetime(2016, 1, 1, tzinfo=datetime.UTC)}])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"month": 13},
+        {"month": 0},
+        {"investment_completed": Decimal("-1")},
+        {
+            "status": ReportStatus.RETURNED,
+            "return_reason": "",
+            "submitted_at": datetime.datetime(2016, 1, 1, tzinfo=datetime.UTC),
+        },
+    ],
+)
 def test_report_constraints(project, fields):
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgressReport.objects.create(project=project, **{"month": 3, **fields})
