@@ -10,7 +10,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from org.choices import Role
@@ -46,7 +46,7 @@ def _differs(obj: models.Model, name: str, value) -> bool:
 
 
 class Loader:
-    """Loads the demo data; `run()` is the whole job, to be called inside a transaction."""
+    """Loads the demo data; `run()` is the whole job (`load_demo` runs it in a transaction)."""
 
     def __init__(self):
         self.result = Result()
@@ -78,7 +78,10 @@ class Loader:
 
     @staticmethod
     def _save(obj: models.Model):
-        obj.full_clean(exclude=[f.name for f in obj._meta.concrete_fields if not f.editable])
+        # Field and model rules (Project.clean ...) in Python; unique and check constraints are left to the
+        # database, which enforces them anyway, to spare a query per constraint and row.
+        exclude = [f.name for f in obj._meta.concrete_fields if not f.editable]
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         obj.save()
 
     def unit(self, region_code: str, ref) -> Unit:
@@ -297,6 +300,7 @@ class Loader:
         return self.result
 
 
+@transaction.atomic
 def load_demo() -> Result:
-    """Create or update every demo record; call inside `transaction.atomic`."""
+    """Create or update every demo record, all or nothing."""
     return Loader().run()

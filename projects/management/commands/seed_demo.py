@@ -10,18 +10,19 @@ from projects.demo.loader import SEEDED_MODELS, load_demo
 
 class Command(BaseCommand):
     help = (
-        "载入演示数据：临沂市2016年十件民生大事（含1-9月进展）、山东省2019年20项重点民生实事、庐阳区2017年“29"
-        "+8”项民生工程及演示账号。可重复运行。"
+        "载入演示数据：临沂市2016年十件民生大事（含1-9月进展）、山东省2019年20项重点民生实事、"
+        "庐阳区2017年“29+8”项民生工程及演示账号。可重复运行。"
     )
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        with transaction.atomic():  # the counts below are read in the same transaction as the writes
             result = load_demo()
+            counts = {model: model.objects.count() for model in SEEDED_MODELS}
 
         self.stdout.write("演示数据已载入。" if result.changed else "演示数据已是最新，未作修改。")
         for model in SEEDED_MODELS:
             created, updated = result.created[model], result.updated[model]
-            line = f"  {model._meta.verbose_name}：共 {model.objects.count()} 条"
+            line = f"  {model._meta.verbose_name}：共 {counts[model]} 条"
             if created or updated:
                 line += f"（新建 {created}，更新 {updated}）"
             self.stdout.write(line)
