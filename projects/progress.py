@@ -7,7 +7,8 @@ Definitions (see DOMAIN.md):
   (drafts and returned reports are not figures of record).
 - completion of a target = value / annual target (may exceed 1: "完成全年任务的112%").
 - completion of a project = weighted mean over its targets of min(completion, 1), so that one target done
-  twice over cannot hide another that is behind.
+  twice over cannot hide another that is behind; a project without quantified targets (e.g. a fund
+  programme) is judged by its investment instead: min(investment completed / planned investment, 1).
 - 序时进度 at month m = m/12, or, for projects planned by milestones, the largest planned progress of the
   milestones due by the end of month m.
 - lag = completion − 序时进度. Light: red when a milestone is overdue (due before today, not done) or lag <
@@ -53,6 +54,8 @@ class AsRate(Cast):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)
+
+
 ZERO = Value(Decimal("0"), output_field=RATE)
 ONE = Value(Decimal("1"), output_field=RATE)
 
@@ -61,7 +64,9 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def default_as_of_month(year: int, reporting_month: int | None = None, on: datetime.date | None = None) -> int:
+def default_as_of_month(
+    year: int, reporting_month: int | None = None, on: datetime.date | None = None
+) -> int:
     """The month up to which progress is judged, by the same rule as `_as_of_month_expression`."""
     if reporting_month:
         return reporting_month
@@ -153,7 +158,9 @@ class ProjectProgressMixin:
         on = on or today()
         qs = self.annotate(as_of_month=_as_of_month_expression("", month, on))
         value = Coalesce(
-            Subquery(_counted_values(OuterRef("pk"), OuterRef(OuterRef("as_of_month")))), ZERO, output_field=RATE
+            Subquery(_counted_values(OuterRef("pk"), OuterRef(OuterRef("as_of_month")))),
+            ZERO,
+            output_field=RATE,
         )
         weighted = (
             Target.objects.filter(project=OuterRef("pk"), annual_target__gt=0)
@@ -171,18 +178,30 @@ class ProjectProgressMixin:
             project=OuterRef("pk"), status__in=COUNTED_REPORT_STATUSES, month__lte=OuterRef("as_of_month")
         ).order_by("-month")
         qs = qs.annotate(
-            completion=Subquery(weighted, output_field=RATE),
+            target_completion=Subquery(weighted, output_field=RATE),
             expected=_expected_expression("", "pk"),
             has_overdue_milestone=_overdue_expression("pk", on),
             latest_month=Subquery(latest.values("month")[:1]),
             latest_investment=Subquery(latest.values("investment_completed")[:1]),
-        )
-        return qs.annotate(
-            lag=ExpressionWrapper(F("completion") - F("expected"), RATE),
+        ).annotate(
             investment_rate=ExpressionWrapper(
                 AsRate(F("latest_investment")) / NullIf(F("planned_investment"), ZERO), RATE
             ),
-        ).annotate(light=_light_expression(""))
+        )
+        qs = qs.annotate(
+            # PostgreSQL's LEAST skips NULLs (LEAST(NULL, 1) = 1), hence the explicit CASE.
+            completion=Coalesce(
+                F("target_completion"),
+                Case(
+                    When(investment_rate__isnull=False, then=Least(F("investment_rate"), ONE)),
+                    output_field=RATE,
+                ),
+                output_field=RATE,
+            )
+        )
+        return qs.annotate(lag=ExpressionWrapper(F("completion") - F("expected"), RATE)).annotate(
+            light=_light_expression("")
+        )
 
 
 class TargetProgressMixin:

@@ -168,3 +168,15 @@ def test_project_list_with_lights_takes_one_query(make_project, file_report):
 
     assert small == (1, 1)
     assert large == (1, 29)
+
+
+def test_project_without_targets_is_judged_by_investment(make_project, file_report):
+    # 扶贫开发攻坚 in seed 001 has money but no annual quantity: investment is its measure of progress.
+    project = make_project(planned_investment=Decimal("779000000"), reporting_month=9)
+    file_report(project, 9, {}, investment=Decimal("550000000"))
+    row = Project.objects.with_progress().get()
+    assert pct(row.completion, 1) == Decimal("70.6")
+    assert row.light == Light.YELLOW
+
+    bare = make_project("02", reporting_month=9)
+    assert Project.objects.with_progress().get(pk=bare.pk).light == Light.NONE
