@@ -159,8 +159,27 @@ class ProjectAdmin(HistoryAdmin):
     list_select_related = ["plan__region", "lead_unit"]
     autocomplete_fields = ["lead_unit", "upkeep_unit", "cooperating_units"]
     inlines = [TargetInline, MilestoneInline, ReportInline, AdjustmentInline]
+    readonly_fields = [
+        "completion_display",
+        "expected_display",
+        "lag_display",
+        "light_display",
+        "latest_period",
+    ]
     fieldsets = [
         ("基本信息", {"fields": ["plan", "code", "sequence", "title", "level", "category", "status"]}),
+        (
+            "进度（按已报送、已审核的月报自动计算）",
+            {
+                "fields": [
+                    "light_display",
+                    "completion_display",
+                    "expected_display",
+                    "lag_display",
+                    "latest_period",
+                ],
+            },
+        ),
         ("与上级和上年的关系", {"fields": ["parent_project", "change_type", "predecessor"]}),
         (
             "建设内容与标准",
@@ -212,6 +231,15 @@ class ProjectAdmin(HistoryAdmin):
     @display(description="序时进度", ordering="expected")
     def expected_display(self, obj):
         return percent(getattr(obj, "expected", None))
+
+    @display(description="滞后", ordering="lag")
+    def lag_display(self, obj):
+        lag = getattr(obj, "lag", None)
+        return (
+            "—"
+            if lag is None
+            else ("超前" if lag >= 0 else "落后") + percent(abs(lag)).replace("%", "个百分点")
+        )
 
     @display(description="灯号", ordering="light", label=LIGHT_LABELS)
     def light_display(self, obj):

@@ -376,3 +376,12 @@ def test_adjustment_withdraw_through_admin(client, org, make_project):
     assert project.status == ProjectStatus.WITHDRAWN
     adjustment = Adjustment.objects.get()
     assert adjustment.recorded_by == org.staff
+
+
+def test_project_page_shows_its_computed_progress(client, org, data):
+    url = reverse("admin:projects_project_change", args=[data["city"].pk])
+    content = login(client, org.staff).get(url).content.decode()
+    # (min(93000/90000, 1) + 137000/150000) / 2 = 95.67%, 20.7 points ahead of the 75% schedule.
+    assert "95.7%" in content
+    assert "超前20.7个百分点" in content
+    assert "绿灯" in content
