@@ -27,6 +27,7 @@ from django.db.models import (
     Case,
     DecimalField,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -91,12 +92,15 @@ def _as_of_month_expression(p: str, month: int | None, on: datetime.date):
     )
 
 
-def _counted_values(target_ref, month_ref):
+def _counted_values(target_ref, month_ref, project_ref):
     from .models import ProgressValue
 
     return (
         ProgressValue.objects.filter(
             target=target_ref,
+            # Always true (a value's report and target share the project), but it lets PostgreSQL walk
+            # the report's (project, month) unique index backwards and stop at the first counted month.
+            report__project=project_ref,
             report__status__in=COUNTED_REPORT_STATUSES,
             report__month__lte=month_ref,
         )
@@ -135,14 +139,54 @@ def _overdue_expression(project_ref: str, on: datetime.date):
     )
 
 
+class Bound(Expression):
+    """`(SELECT <sql> FROM (SELECT <expression> AS <name>, ...) AS bound)`: each named expression is computed
+    once, however often `sql` refers to `bound.<name>`.
+
+    Django inlines an annotation wherever it is referenced, so a CASE over `completion` would run its
+    subquery once per WHEN. OFFSET 0 stops PostgreSQL from pulling the derived table up into the CASE,
+    which would inline it again.
+    """
+
+    def __init__(self, sql: str, params: list, output_field, **expressions):
+        super().__init__(output_field=output_field)
+        self.sql, self.params = sql, list(params)
+        self.names, self.expressions = list(expressions), list(expressions.values())
+
+    def get_source_expressions(self):
+        return self.expressions
+
+    def set_source_expressions(self, expressions):
+        self.expressions = list(expressions)
+
+    def as_sql(self, compiler, connection, fence=""):
+        columns, params = [], list(self.params)
+        for name, expression in zip(self.names, self.expressions, strict=True):
+            sql, expression_params = compiler.compile(expression)
+            columns.append(f"{sql} AS {name}")
+            params.extend(expression_params)
+        return f"(SELECT {self.sql} FROM (SELECT {', '.join(columns)}{fence}) AS bound)", params
+
+    def as_postgresql(self, compiler, connection):
+        return self.as_sql(compiler, connection, fence=" OFFSET 0")
+
+
 def _light_expression(p: str):
+    judged = Bound(
+        "CASE WHEN bound.completion IS NULL THEN %s"
+        " WHEN bound.completion - bound.expected >= -bound.lag_yellow THEN %s"
+        " WHEN bound.completion - bound.expected >= -bound.lag_red THEN %s ELSE %s END",
+        [Light.NONE, Light.GREEN, Light.YELLOW, Light.RED],
+        models.CharField(),
+        completion=F("completion"),
+        expected=F("expected"),
+        lag_yellow=F(f"{p}plan__lag_yellow"),
+        lag_red=F(f"{p}plan__lag_red"),
+    )
     return Case(
         When(Q(**{f"{p}status__in": INACTIVE_STATUSES}), then=Value(Light.NONE)),
         When(has_overdue_milestone=True, then=Value(Light.RED)),
-        When(completion__isnull=True, then=Value(Light.NONE)),
-        When(lag__gte=-F(f"{p}plan__lag_yellow"), then=Value(Light.GREEN)),
-        When(lag__gte=-F(f"{p}plan__lag_red"), then=Value(Light.YELLOW)),
-        default=Value(Light.RED),
+        default=judged,
         output_field=models.CharField(),
     )
 
@@ -158,7 +202,9 @@ class ProjectProgressMixin:
         on = on or today()
         qs = self.annotate(as_of_month=_as_of_month_expression("", month, on))
         value = Coalesce(
-            Subquery(_counted_values(OuterRef("pk"), OuterRef(OuterRef("as_of_month")))),
+            Subquery(
+                _counted_values(OuterRef("pk"), OuterRef(OuterRef("as_of_month")), OuterRef(OuterRef("pk")))
+            ),
             ZERO,
             output_field=RATE,
         )
@@ -177,16 +223,19 @@ class ProjectProgressMixin:
         latest = ProgressReport.objects.filter(
             project=OuterRef("pk"), status__in=COUNTED_REPORT_STATUSES, month__lte=OuterRef("as_of_month")
         ).order_by("-month")
-        qs = qs.annotate(
-            target_completion=Subquery(weighted, output_field=RATE),
-            expected=_expected_expression("", "pk"),
-            has_overdue_milestone=_overdue_expression("pk", on),
-            latest_month=Subquery(latest.values("month")[:1]),
-            latest_investment=Subquery(latest.values("investment_completed")[:1]),
-        ).annotate(
-            investment_rate=ExpressionWrapper(
-                AsRate(F("latest_investment")) / NullIf(F("planned_investment"), ZERO), RATE
-            ),
+        qs = (
+            qs.alias(target_completion=Subquery(weighted, output_field=RATE))
+            .annotate(
+                expected=_expected_expression("", "pk"),
+                has_overdue_milestone=_overdue_expression("pk", on),
+                latest_month=Subquery(latest.values("month")[:1]),
+                latest_investment=Subquery(latest.values("investment_completed")[:1]),
+            )
+            .annotate(
+                investment_rate=ExpressionWrapper(
+                    AsRate(F("latest_investment")) / NullIf(F("planned_investment"), ZERO), RATE
+                ),
+            )
         )
         qs = qs.annotate(
             # PostgreSQL's LEAST skips NULLs (LEAST(NULL, 1) = 1), hence the explicit CASE.
@@ -212,7 +261,10 @@ class TargetProgressMixin:
         on = on or today()
         qs = self.annotate(as_of_month=_as_of_month_expression("project__", month, on))
         qs = qs.annotate(
-            value=Subquery(_counted_values(OuterRef("pk"), OuterRef("as_of_month")), output_field=RATE),
+            value=Subquery(
+                _counted_values(OuterRef("pk"), OuterRef("as_of_month"), OuterRef("project_id")),
+                output_field=RATE,
+            ),
             expected=_expected_expression("project__", "project_id"),
         )
         return qs.annotate(

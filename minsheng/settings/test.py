@@ -5,10 +5,13 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
+from .base import without_jit
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/minsheng"), conn_max_age=0
+    "default": without_jit(
+        dj_database_url.parse(
+            os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/minsheng"), conn_max_age=0
+        )
     )
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,3 +22,6 @@ STORAGES = {
 # Tests serve static files through the finders; there is no collected STATIC_ROOT to warn about.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Tasks run in-process unless a test sets up a broker and a worker itself (tests/test_celery_worker.py),
+# so a .delay() in a test never waits on a queue nobody reads.
+CELERY_TASK_ALWAYS_EAGER = True
