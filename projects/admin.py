@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -34,7 +34,7 @@ from .models import (
     ReportAttachment,
     Target,
 )
-from .progress import today
+from .progress import overdue_milestone_q, today
 
 LIGHT_LABELS = {
     Light.GREEN.label: "success",
@@ -293,11 +293,15 @@ class MilestoneAdmin(HistoryAdmin):
     autocomplete_fields = ["project"]
     date_hierarchy = "planned_date"
 
+    def get_queryset(self, request):
+        overdue = ExpressionWrapper(overdue_milestone_q(today()), BooleanField())
+        return super().get_queryset(request).annotate(is_overdue=overdue)
+
     @display(description="状态", label={"已逾期": "danger", "已完成": "success", "未到期": "info"})
     def overdue_display(self, obj):
         if obj.actual_date:
             return "已完成"
-        return "已逾期" if obj.planned_date < today() else "未到期"
+        return "已逾期" if obj.is_overdue else "未到期"
 
 
 class AdjustmentForm(forms.ModelForm):

@@ -70,11 +70,10 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", "已逾期未完成"), ("no", "未逾期")]
 
     def queryset(self, request, queryset):
-        from .progress import today
+        from .progress import overdue_milestone_q, today
 
-        overdue = {"actual_date__isnull": True, "planned_date__lt": today()}
         if self.value() == "yes":
-            return queryset.filter(**overdue)
+            return queryset.filter(overdue_milestone_q(today()))
         if self.value() == "no":
-            return queryset.exclude(**overdue)
+            return queryset.exclude(overdue_milestone_q(today()))
         return queryset

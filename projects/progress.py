@@ -131,12 +131,15 @@ def _expected_expression(p: str, project_ref: str):
     )
 
 
+def overdue_milestone_q(on: datetime.date) -> Q:
+    """A milestone is overdue when it was due before `on` and is not done."""
+    return Q(actual_date__isnull=True, planned_date__lt=on)
+
+
 def _overdue_expression(project_ref: str, on: datetime.date):
     from .models import Milestone
 
-    return Exists(
-        Milestone.objects.filter(project=OuterRef(project_ref), actual_date__isnull=True, planned_date__lt=on)
-    )
+    return Exists(Milestone.objects.filter(overdue_milestone_q(on), project=OuterRef(project_ref)))
 
 
 class Bound(Expression):

@@ -1,6 +1,6 @@
 """Read-only API for projects with their progress figures, limited to what the user may see."""
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
@@ -9,7 +9,7 @@ from org.api.views import ReadOnlyViewSet
 
 from ..filtersets import ProjectFilterSet, progress_month
 from ..models import Milestone, Project, Target
-from ..progress import today
+from ..progress import overdue_milestone_q, today
 from .serializers import ProjectSerializer
 
 MONTH_PARAMETER = OpenApiParameter(
@@ -54,9 +54,8 @@ class ProjectViewSet(ReadOnlyViewSet):
         month = progress_month(self.request.query_params)
         on = today()
         targets = Target.objects.with_progress(month=month, on=on).select_related("authoritative_unit")
-        # The same rule as the project's has_overdue_milestone (projects.progress._overdue_expression).
         milestones = Milestone.objects.annotate(
-            is_overdue=ExpressionWrapper(Q(actual_date__isnull=True, planned_date__lt=on), BooleanField())
+            is_overdue=ExpressionWrapper(overdue_milestone_q(on), BooleanField())
         )
         return (
             Project.objects.visible_to(self.request.user)
