@@ -266,3 +266,39 @@ def test_visibility_of_project_parts_follows_projects(org, project, make_project
     inactive = org.staff
     inactive.is_active = False
     assert not Project.objects.visible_to(inactive).exists()
+
+
+def test_project_rules_across_fields(org, make_project):
+    province_plan = Plan.objects.create(region=org.province, year=2016, name="2016年山东省民生实事")
+    province_project = Project.objects.create(
+        plan=province_plan,
+        code="P1",
+        level="province",
+        category="education",
+        title="省级项目",
+        lead_unit=org.edu,
+    )
+    county = make_project("LS", region=org.lanshan, lead_unit=org.lanshan_gov)
+
+    county.parent_project = province_project
+    county.full_clean()  # a county project implements a province project of the same year
+
+    other_year = make_project("P2", region=org.city, year=2017)
+    county.parent_project = other_year
+    with pytest.raises(ValidationError, match="同一年度"):
+        county.full_clean()
+
+    sibling = make_project("LZ", region=org.luozhuang, lead_unit=org.luozhuang_gov)
+    county.parent_project = sibling
+    with pytest.raises(ValidationError, match="上级区划"):
+        county.full_clean()
+
+    county.parent_project = None
+    county.lead_unit = org.jinan_office
+    with pytest.raises(ValidationError, match="牵头单位"):
+        county.full_clean()
+
+    county.lead_unit = org.lanshan_gov
+    county.deadline = datetime.date(2015, 12, 31)
+    with pytest.raises(ValidationError, match="完成时限"):
+        county.full_clean()
