@@ -384,12 +384,8 @@ class ProgressValueInline(ScopedInlineMixin, TabularInline):
         self._report = obj
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None:
-            # One row per target not yet filled, so the filer sees every indicator of the project.
-            filled = set(obj.values.values_list("target_id", flat=True))
-            missing = [t for t in obj.project.targets.all() if t.pk not in filled]
-            formset.extra = len(missing)
-            initial = [{"target": t.pk} for t in missing]
-            formset.__init__ = _with_initial(formset.__init__, initial)
+            # One blank row per target not yet filled (ProgressReportAdmin.get_formset_kwargs fills them in).
+            formset.extra = len(unfilled_targets(obj))
         return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -407,12 +403,9 @@ class ProgressValueInline(ScopedInlineMixin, TabularInline):
     has_add_permission = has_delete_permission = has_change_permission
 
 
-def _with_initial(init, initial):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", initial)
-        init(self, *args, **kwargs)
-
-    return __init__
+def unfilled_targets(report: ProgressReport) -> list[Target]:
+    """The project's targets that have no value in this report yet, in the project's order."""
+    return list(report.project.targets.exclude(values__report=report))
 
 
 class AttachmentInline(ScopedInlineMixin, TabularInline):
@@ -485,6 +478,13 @@ class ProgressReportAdmin(HistoryAdmin):
     def has_change_permission(self, request, obj=None):
         # Accepted reports are locked; a correction is a new recorded revision (unit-facing forms).
         return super().has_change_permission(request, obj) and (obj is None or obj.can_edit())
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ProgressValueInline) and request.method != "POST":
+            # The filer sees every indicator of the project, each in its own row.
+            kwargs["initial"] = [{"target": target.pk} for target in unfilled_targets(obj)]
+        return kwargs
 
     def get_inline_instances(self, request, obj=None):
         # Values and attachments belong to a report of a known project: shown once the report is saved.

@@ -385,3 +385,13 @@ def test_project_page_shows_its_computed_progress(client, org, data):
     assert "95.7%" in content
     assert "超前20.7个百分点" in content
     assert "绿灯" in content
+
+
+def test_report_page_offers_a_row_per_unfilled_target(client, org, make_project, file_report):
+    project = make_project(targets={"新增城镇就业": 90000, "职业技能新培": 80000, "创业培训": 11000})
+    report = file_report(project, 9, {"新增城镇就业": 93000}, status=ReportStatus.DRAFT)
+    response = login(client, org.staff).get(reverse("admin:projects_progressreport_change", args=[report.pk]))
+    formset = next(f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "values")
+    offered = [form.initial.get("target") for form in formset.formset.forms]
+    targets = {t.name: t.pk for t in project.targets.all()}
+    assert offered == [targets["新增城镇就业"], targets["职业技能新培"], targets["创业培训"]]
