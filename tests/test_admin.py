@@ -180,34 +180,44 @@ def test_project_changelist_query_count_is_constant(client, org, make_project, f
     assert count() == few
 
 
-def test_staff_creates_project_with_targets_through_admin(client, org, make_project):
-    plan_project = make_project("00")
-    login(client, org.staff)
+def project_form(plan, **fields):
+    """POST data of the project admin form with empty inlines; `fields` override or add (e.g. targets)."""
     data = {
-        "plan": plan_project.plan.pk,
-        "code": "02",
-        "sequence": 2,
-        "title": "解决大班额",
+        "plan": plan.pk,
+        "code": "01",
+        "sequence": 1,
+        "title": "项目",
         "level": "city",
         "category": "education",
         "status": "planned",
-        "lead_unit": org.edu.pk,
         "schedule_basis": "linear",
-        "change_type": "new",
-        "targets-TOTAL_FORMS": 1,
-        "targets-INITIAL_FORMS": 0,
-        "targets-0-name": "新增学位",
-        "targets-0-measure": "个",
-        "targets-0-annual_target": "42000",
-        "targets-0-weight": "1",
-        "targets-0-sequence": 1,
-        "milestones-TOTAL_FORMS": 0,
-        "milestones-INITIAL_FORMS": 0,
-        "reports-TOTAL_FORMS": 0,
-        "reports-INITIAL_FORMS": 0,
-        "adjustments-TOTAL_FORMS": 0,
-        "adjustments-INITIAL_FORMS": 0,
     }
+    for prefix in ("targets", "milestones", "reports", "adjustments"):
+        data[f"{prefix}-TOTAL_FORMS"] = 0
+        data[f"{prefix}-INITIAL_FORMS"] = 0
+    data.update(fields)
+    return data
+
+
+def test_staff_creates_project_with_targets_through_admin(client, org, make_project):
+    plan_project = make_project("00")
+    login(client, org.staff)
+    data = project_form(
+        plan_project.plan,
+        code="02",
+        sequence=2,
+        title="解决大班额",
+        lead_unit=org.edu.pk,
+        change_type="new",
+        **{
+            "targets-TOTAL_FORMS": 1,
+            "targets-0-name": "新增学位",
+            "targets-0-measure": "个",
+            "targets-0-annual_target": "42000",
+            "targets-0-weight": "1",
+            "targets-0-sequence": 1,
+        },
+    )
     response = client.post(reverse("admin:projects_project_add"), data)
     assert response.status_code == 302, response.context["adminform"].errors if response.context else response
     project = Project.objects.get(code="02")
@@ -218,25 +228,7 @@ def test_staff_creates_project_with_targets_through_admin(client, org, make_proj
 def test_duplicate_code_in_plan_gets_a_chinese_error(client, org, make_project):
     existing = make_project("01")
     login(client, org.staff)
-    data = {
-        "plan": existing.plan.pk,
-        "code": "01",
-        "sequence": 1,
-        "title": "重复",
-        "level": "city",
-        "category": "education",
-        "status": "planned",
-        "lead_unit": org.edu.pk,
-        "schedule_basis": "linear",
-        "targets-TOTAL_FORMS": 0,
-        "targets-INITIAL_FORMS": 0,
-        "milestones-TOTAL_FORMS": 0,
-        "milestones-INITIAL_FORMS": 0,
-        "reports-TOTAL_FORMS": 0,
-        "reports-INITIAL_FORMS": 0,
-        "adjustments-TOTAL_FORMS": 0,
-        "adjustments-INITIAL_FORMS": 0,
-    }
+    data = project_form(existing.plan, code="01", title="重复", lead_unit=org.edu.pk)
     response = client.post(reverse("admin:projects_project_add"), data)
     assert response.status_code == 200
     assert "已有相同编号的项目" in response.content.decode()
@@ -248,25 +240,7 @@ def test_staff_cannot_link_a_unit_of_another_city(client, org, make_project):
     login(client, org.staff)
     response = client.post(
         reverse("admin:projects_project_change", args=[existing.pk]),
-        {
-            "plan": existing.plan.pk,
-            "code": "01",
-            "sequence": 1,
-            "title": "x",
-            "level": "city",
-            "category": "education",
-            "status": "planned",
-            "lead_unit": org.jinan_office.pk,
-            "schedule_basis": "linear",
-            "targets-TOTAL_FORMS": 0,
-            "targets-INITIAL_FORMS": 0,
-            "milestones-TOTAL_FORMS": 0,
-            "milestones-INITIAL_FORMS": 0,
-            "reports-TOTAL_FORMS": 0,
-            "reports-INITIAL_FORMS": 0,
-            "adjustments-TOTAL_FORMS": 0,
-            "adjustments-INITIAL_FORMS": 0,
-        },
+        project_form(existing.plan, code="01", title="x", lead_unit=org.jinan_office.pk),
     )
     assert response.status_code == 200
     assert "lead_unit" in response.context["adminform"].form.errors
