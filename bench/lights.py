@@ -53,8 +53,13 @@ def setup_django(database_url: str) -> None:
         sys.exit(
             f"refusing to use database {name!r}: the bench wipes its data; use a name containing 'bench'"
         )
-    ensure_database(database_url)
     sys.path.insert(0, str(REPO))
+    from minsheng.dbtools import ensure_database
+
+    try:
+        ensure_database(database_url)
+    except ValueError:
+        sys.exit("the bench needs PostgreSQL")
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "minsheng.settings.base"
     os.environ["DEBUG"] = "0"  # no per-query logging in either way
@@ -65,23 +70,6 @@ def setup_django(database_url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def ensure_database(database_url: str) -> None:
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    db = dj_database_url.parse(database_url)
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit("the bench needs PostgreSQL")
-    params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"] or None}
-    if db["PASSWORD"]:
-        params["password"] = db["PASSWORD"]
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
-            print(f"created database {db['NAME']}")
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -187,20 +187,5 @@ ensure_redis() {
 
 # The database named in DATABASE_URL exists (pytest-django makes its own test_ database beside it).
 ensure_database() {
-    DATABASE_URL="$1" "$VENV/bin/python" - <<'PY'
-import os
-
-import dj_database_url
-import psycopg
-from psycopg import sql
-
-db = dj_database_url.parse(os.environ["DATABASE_URL"])
-params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"] or None}
-if db["PASSWORD"]:
-    params["password"] = db["PASSWORD"]
-with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
-        print(f"created database {db['NAME']}")
-PY
+    "$VENV/bin/python" -m minsheng.dbtools "$1"
 }
