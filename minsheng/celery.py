@@ -1,4 +1,7 @@
-"""The Celery app. Without REDIS_URL tasks run eagerly in-process (see settings.base)."""
+"""The Celery app. Without REDIS_URL tasks run eagerly in-process (see settings.base).
+
+Beat entries live with their apps, in `<app>/schedule.py`; settings.base collects them.
+"""
 
 import os
 

@@ -125,6 +125,11 @@ ensure_packages() {
     if is_local_url "$redis_url" && ! command -v redis-server >/dev/null 2>&1; then
         missing+=(redis-server)
     fi
+    # Browser tests drive Debian's chromium (never a downloaded one); PDF tests read text and fonts back
+    # with poppler; bulletins need a CJK font.
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    has_cjk_font || missing+=(fonts-wqy-microhei)
     [ "${#missing[@]}" -eq 0 ] && return 0
     command -v apt-get >/dev/null 2>&1 ||
         die "缺少软件包 / missing packages: ${missing[*]} (no apt-get on this machine: install them yourself)"
@@ -135,6 +140,24 @@ ensure_packages() {
 }
 
 POSTGRESQL_JUST_INSTALLED=0
+
+has_cjk_font() {
+    command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh family 2>/dev/null | grep -q .
+}
+
+# A CJK font for PDF bulletins (WeasyPrint): the demo installs one when the machine has none and apt-get
+# and root are at hand; otherwise it warns, since everything else works without it.
+ensure_cjk_font() {
+    has_cjk_font && return 0
+    if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1; }; then
+        say "安装中文字体 / apt-get install fonts-wqy-microhei (PDF bulletins)"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends fonts-wqy-microhei ||
+            say "警告 / WARNING: 中文字体安装失败，PDF 简报中的中文可能无法显示 / no CJK font installed"
+    else
+        say "警告 / WARNING: 未找到中文字体，PDF 简报中的中文可能无法显示 / no CJK font for PDF bulletins"
+    fi
+}
 
 postgres_cluster_version() {
     ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1

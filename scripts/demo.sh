@@ -18,6 +18,7 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-minsheng.settings.dev}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-*}"
 PY="$VENV/bin/python"
 
+ensure_cjk_font
 ensure_venv
 run_step "迁移数据库 / migrate (${DATABASE_URL:-sqlite var/minsheng.sqlite3})" "$PY" manage.py migrate --noinput
 if "$PY" manage.py help seed_demo >/dev/null 2>&1; then

@@ -3,6 +3,7 @@
 import datetime
 import types
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,13 @@ from projects.choices import Category, ProjectLevel, ReportStatus
 from projects.models import Plan, ProgressReport, ProgressValue, Project, Target
 
 PASSWORD = "test-pass-123"
+
+# Each app's shared fixtures live in tests/fixtures/<app>.py and are loaded here as plugins.
+pytest_plugins = sorted(
+    f"tests.fixtures.{path.stem}"
+    for path in (Path(__file__).parent / "fixtures").glob("*.py")
+    if path.stem != "__init__"
+)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything deployment-specific comes from the environment."""
 
+import importlib
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -49,8 +50,15 @@ INSTALLED_APPS = [
     "org",
     "projects",
     "funding",
+    "proposals",
+    "voting",
+    "filing",
     "supervision",
+    "notifications",
+    "bulletins",
+    "dashboard",
     "publicity",
+    "ledgers",
 ]
 
 MIDDLEWARE = [
@@ -144,7 +152,47 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}
+
+
+def app_beat_schedules(app_names) -> dict:
+    """Every app's `<app>/schedule.py` BEAT_SCHEDULE, merged. Those modules hold plain dicts and celery
+    schedules only (no models: they are imported while the settings load)."""
+    schedule: dict = {}
+    for app_name in app_names:
+        module_name = f"{app_name}.schedule"
+        if not (BASE_DIR / app_name / "schedule.py").is_file():  # our own apps only
+            continue
+        for key, entry in importlib.import_module(module_name).BEAT_SCHEDULE.items():
+            if key in schedule:
+                raise ValueError(f"Duplicate beat entry {key!r} in {module_name}")
+            schedule[key] = entry
+    return schedule
+
+
+CELERY_BEAT_SCHEDULE = app_beat_schedules(INSTALLED_APPS)
+
+# The cache carries the rate-limit counters and one-time codes: Redis when REDIS_URL is set (atomic INCR
+# shared by every process), an in-process cache on the zero-setup default.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("CACHE_REDIS_URL", REDIS_URL),
+            "KEY_PREFIX": "minsheng",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# SMS (vote codes, notifications): a dotted path to a backend in minsheng/sms.py or your own. The console
+# backend prints, the file backend appends to SMS_FILE_PATH, the locmem backend keeps an outbox (tests).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "minsheng.sms.ConsoleBackend")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", BASE_DIR / "var" / "sms.log"))
+# Phones are stored as an HMAC under this key plus masked digits, never in clear.
+PHONE_HASH_KEY = os.environ.get("PHONE_HASH_KEY", SECRET_KEY)
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "minsheng@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -25,3 +25,9 @@ WHITENOISE_USE_FINDERS = True
 # Tasks run in-process unless a test sets up a broker and a worker itself (tests/test_celery_worker.py),
 # so a .delay() in a test never waits on a queue nobody reads.
 CELERY_TASK_ALWAYS_EAGER = True
+SMS_BACKEND = "minsheng.sms.LocmemBackend"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PHONE_HASH_KEY = "test-phone-hash-key"
+# Tests that need Redis (rate limits, workers) build their own clients from REDIS_URL; the cache stays
+# in-process so tests do not see each other's counters.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -7,9 +7,11 @@ rows, no touched `updated_at`.
 """
 
 import datetime
+import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -300,7 +302,29 @@ class Loader:
         return self.result
 
 
+# Other installed apps extend the demo with a module `<app>/demo.py` (or a package) defining SEEDED_MODELS
+# and `load(loader: Loader)`: it runs after the projects above, in INSTALLED_APPS order and in the same
+# transaction, and writes through `loader.upsert(...)` so a second run writes nothing and counts are reported.
+def demo_extensions() -> list:
+    """The extension modules of the installed apps other than projects."""
+    found = []
+    for app in settings.INSTALLED_APPS:
+        folder = settings.BASE_DIR / app
+        has_demo = (folder / "demo.py").is_file() or (folder / "demo" / "__init__.py").is_file()
+        if app != "projects" and has_demo:
+            found.append(importlib.import_module(f"{app}.demo"))
+    return found
+
+
+def seeded_models() -> list:
+    return SEEDED_MODELS + [model for module in demo_extensions() for model in module.SEEDED_MODELS]
+
+
 @transaction.atomic
 def load_demo() -> Result:
     """Create or update every demo record, all or nothing."""
-    return Loader().run()
+    loader = Loader()
+    loader.run()
+    for module in demo_extensions():
+        module.load(loader)
+    return loader.result

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from org.choices import Role
 from projects.demo import users as user_data
-from projects.demo.loader import SEEDED_MODELS, load_demo
+from projects.demo.loader import load_demo, seeded_models
 
 
 class Command(BaseCommand):
@@ -17,10 +17,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():  # the counts below are read in the same transaction as the writes
             result = load_demo()
-            counts = {model: model.objects.count() for model in SEEDED_MODELS}
+            models = seeded_models()
+            counts = {model: model.objects.count() for model in models}
 
         self.stdout.write("演示数据已载入。" if result.changed else "演示数据已是最新，未作修改。")
-        for model in SEEDED_MODELS:
+        for model in models:
             created, updated = result.created[model], result.updated[model]
             line = f"  {model._meta.verbose_name}：共 {counts[model]} 条"
             if created or updated:

@@ -1,0 +1,4 @@
+"""Pages of dashboard (filled in by its issue)."""
+
+app_name = "dashboard"
+urlpatterns: list = []

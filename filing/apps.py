@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FilingConfig(AppConfig):
+    name = "filing"
+    verbose_name = "月度填报"

@@ -1,0 +1,4 @@
+"""Pages of filing (filled in by its issue)."""
+
+app_name = "filing"
+urlpatterns: list = []

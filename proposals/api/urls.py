@@ -1,0 +1,3 @@
+"""proposals API under /api/v1/ (filled in by its issue)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""publicity API under /api/v1/ (filled in by its issue)."""
+
+urlpatterns: list = []
