@@ -1,4 +1,10 @@
 """Public pages of issue 3: the open round and its proposal form, candidates, voting, results,
 "where did my proposal go". Mounted under the publicity namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from voting.views import verify_phone
+
+urlpatterns = [
+    path("verify/<slug:purpose>/", verify_phone, name="verify_phone"),
+]
