@@ -1,4 +1,18 @@
-"""Pages of filing (filled in by its issue)."""
+"""Pages of unit filing at /filing/."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
 
 app_name = "filing"
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="filing/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page=reverse_lazy("filing:login")), name="logout"),
+    path("", views.home, name="home"),
+    path("review/", views.review, name="review"),
+]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("filing/", include("filing.urls")),
+    path("notifications/", include("notifications.urls")),
     path("supervision/", include("supervision.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", include("publicity.urls")),

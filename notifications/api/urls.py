@@ -1,3 +1,10 @@
-"""notifications API under /api/v1/ (filled in by its issue)."""
+"""Notifications under /api/v1/."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .views import NotificationViewSet
+
+# SimpleRouter for the reason given in org/api/urls.py.
+router = SimpleRouter()
+router.register("notifications", NotificationViewSet, basename="notification")
+urlpatterns = router.urls
