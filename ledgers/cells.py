@@ -46,7 +46,11 @@ def text(raw) -> str:
         raw = int(raw)
     if isinstance(raw, datetime.datetime):
         raw = raw.date()
-    return str(raw).strip().strip("\u3000").strip()
+    value = str(raw).strip().strip("\u3000").strip()
+    # Our exports write text that looks like a formula with a leading apostrophe; take it off again.
+    if value.startswith("'") and value[1:2] in ("=", "+", "-", "@"):
+        value = value[1:]
+    return value
 
 
 def key(raw) -> str:

@@ -16,7 +16,8 @@ from openpyxl.utils import get_column_letter
 from . import cells
 
 HEADER_SCAN_ROWS = 15
-NOTE_SHEETS = {"填写说明", "说明", "填报说明", "备注"}
+# Sheets that are never data: the notes of our templates and the summary our exports add.
+NOTE_SHEETS = {"填写说明", "说明", "填报说明", "备注", "汇总表"}
 UNIT_IN_PARENS = re.compile(r"[(\[【]([^)\]】]*)[)\]】]")
 MARKERS = re.compile(r"[*★※:：]")
 

@@ -32,3 +32,15 @@ def import_ledger(
         progress=progress,
     )
     return importer.run(fileobj, dry_run=dry_run, size=size)
+
+
+EXPORT_KINDS = {**KIND_LABELS, "summary": "汇总表"}
+
+
+def export_ledger(kind: str, plan, *, month: int | None = None) -> bytes:
+    """The plan's ledger of `kind` as .xlsx bytes (template layout), or the summary sheet."""
+    from . import exporting
+
+    if kind == "summary":
+        return exporting.summary(plan, month)
+    return exporting.export(kind, plan)

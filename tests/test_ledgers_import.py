@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def run(rows, kind="projects", *, actor, dry_run=False, merges=None, region=None, year=2016, sheet="Sheet1"):
     book = build_workbook((sheet, rows), merges={sheet: merges or []})
-    return import_ledger(book, kind, actor=actor, region=region, year=year, filename="台账.xlsx", dry_run=dry_run)
+    return import_ledger(
+        book, kind, actor=actor, region=region, year=year, filename="台账.xlsx", dry_run=dry_run
+    )
 
 
 MESSY_PROJECTS = [
@@ -34,7 +36,18 @@ MESSY_PROJECTS = [
         "类别",
     ],
     ["一、就业创业"],
-    ["１", " 新增城镇就业 ", "市人社局", "市教育局、临沂市民生工作办公室", "2016年12月底", "8,782.53", "新增城镇就业人数", "人", "９万", "就业"],
+    [
+        "１",
+        " 新增城镇就业 ",
+        "市人社局",
+        "市教育局、临沂市民生工作办公室",
+        "2016年12月底",
+        "8,782.53",
+        "新增城镇就业人数",
+        "人",
+        "９万",
+        "就业",
+    ],
     [None, None, None, None, None, None, "农村劳动力转移就业", "人", 150000, None],
     [2, "大班额化解", "临沂市教育局", None, "2016.8.31", "1.4亿元", "新建改扩建学校", "所", 68, "改善教育"],
     [None, None, None, None, None, None, None, None, None, None],
@@ -107,7 +120,17 @@ def test_two_row_merged_header_with_synonyms(org):
 
 def test_every_error_is_reported_with_sheet_row_and_column_and_nothing_is_written(org):
     rows = [
-        ["序号", "项目编号", "项目名称", "牵头单位", "领域类别", "完成时限", "指标名称", "计量单位", "年度目标"],
+        [
+            "序号",
+            "项目编号",
+            "项目名称",
+            "牵头单位",
+            "领域类别",
+            "完成时限",
+            "指标名称",
+            "计量单位",
+            "年度目标",
+        ],
         [1, "01", "新增城镇就业", "市人社局", "就业创业", "2016年13月", "新增就业", "人", "九万"],
         [2, "02", "学校建设", "不存在的局", "就业创业", "2016年6月底", "学校", "所", 10],
         [3, "03", "养老服务", "市人社局", "不存在的类别", "2016年6月底", "床位", "张", 100],
@@ -136,7 +159,7 @@ def test_only_staff_of_the_region_may_import(org):
     assert run(rows, actor=org.staff).ok
 
 
-# -- progress -------------------------------------------------------------------------------------------------
+# -- progress
 
 
 def progress_rows(*rows):

@@ -148,12 +148,20 @@ class ProjectsImporter(LedgerImporter):
     anchors = {"code", "title"}
 
     def group(self, rows: list[Row]) -> list[list[Row]]:
-        """Rows of one project: a row without code and title continues the project above it."""
+        """Rows of one project: consecutive rows naming the same project (by code, else by title), and rows
+        naming none (merged or left empty) after them."""
         groups: list[list[Row]] = []
+        current = None
         for row in rows:
-            starts = "code" in row.values or "title" in row.values
-            if starts or not groups or groups[-1][0].sheet != row.sheet:
+            identity = (
+                row.sheet,
+                row.get("code"),
+                cells.key(row.get("title") or "") if not row.get("code") else "",
+            )
+            names_project = "code" in row.values or "title" in row.values
+            if not groups or groups[-1][0].sheet != row.sheet or (names_project and identity != current):
                 groups.append([row])
+                current = identity if names_project else None
             else:
                 groups[-1].append(row)
         return groups
