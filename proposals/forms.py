@@ -2,9 +2,13 @@
 
 from django import forms
 
-from projects.choices import Category
+from minsheng.phones import normalize_phone
+from org.models import Unit
+from projects.choices import AdjustmentKind, Category, ProjectLevel
 
+from .choices import DecisionOutcome, DecisionStage, ProposalSource, RiskRating
 from .models import Candidate, Proposal
+from .services import PROPOSAL_FIELDS
 
 COST_HELP = "选填。按人民币元填写，如 500000 表示50万元。"
 
@@ -121,3 +125,113 @@ class ShortlistForm(forms.Form):
         super().__init__(*args, **kwargs)
         if candidates is not None:
             self.fields["candidate"].queryset = candidates
+
+
+class StaffProposalForm(forms.ModelForm):
+    """A proposal entered by 民生办 staff from a letter, an e-mail, a unit's submission or a deputy.
+
+    A phone given here is kept only hashed and masked (services.submit_proposal); it is never shown again.
+    """
+
+    phone = forms.CharField(
+        label="手机号",
+        required=False,
+        max_length=20,
+        help_text="选填。只保存加密摘要和脱敏号码（如138****5678）。",
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["round", "source", *PROPOSAL_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "source" in self.fields:
+            self.fields["source"].choices = [
+                (value, label)
+                for value, label in self.fields["source"].choices
+                if value != ProposalSource.PORTAL
+            ]
+
+    def clean_phone(self):
+        raw = (self.cleaned_data.get("phone") or "").strip()
+        return normalize_phone(raw) if raw else ""
+
+
+class DecisionStepForm(forms.Form):
+    """The next step of a candidate's decision procedure; what it asks depends on the stage."""
+
+    held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    outcome = forms.ChoiceField(label="结论", choices=DecisionOutcome.choices)
+    responsible_unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.none(), required=False)
+    notes = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    document_number = forms.CharField(label="文号/会议纪要号", max_length=100, required=False)
+    document = forms.FileField(label="文件（报告、论证意见、会议纪要等）", required=False)
+
+    def __init__(self, *args, stage: str, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stage = stage
+        units = units if units is not None else Unit.objects.none()
+        self.fields["responsible_unit"].queryset = units
+        if stage == DecisionStage.RISK:
+            for name, label in RISK_FIELDS:
+                self.fields[name] = forms.ChoiceField(label=label, choices=RiskRating.choices)
+        if stage == DecisionStage.COLLECTIVE:
+            self.fields["code"] = forms.CharField(
+                label="项目编号（通过时）", max_length=40, required=False, help_text="决定实施时必填。"
+            )
+            self.fields["level"] = forms.ChoiceField(
+                label="项目层级", choices=ProjectLevel.choices, required=False
+            )
+            self.fields["lead_unit"] = forms.ModelChoiceField(
+                label="牵头单位（通过时）", queryset=units, required=False
+            )
+            self.fields["cooperating_units"] = forms.ModelMultipleChoiceField(
+                label="配合单位", queryset=units, required=False
+            )
+            self.fields["responsible_leader"] = forms.CharField(
+                label="责任领导", max_length=100, required=False
+            )
+            self.fields["contact_person"] = forms.CharField(label="联系人", max_length=50, required=False)
+            self.fields["deadline"] = forms.DateField(
+                label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+
+    def service_kwargs(self) -> dict:
+        """The keyword arguments of services.record_decision_step from the cleaned data."""
+        data = dict(self.cleaned_data)
+        kwargs = {name: data.pop(name) for name in list(data) if name not in PROJECT_FORM_FIELDS}
+        if self.stage == DecisionStage.COLLECTIVE:
+            kwargs["project"] = {name: data[name] for name in PROJECT_FORM_FIELDS if name in data}
+        return kwargs
+
+
+RISK_FIELDS = (
+    ("social_risk", "社会稳定风险"),
+    ("environmental_risk", "环境风险"),
+    ("fiscal_risk", "财政风险"),
+)
+PROJECT_FORM_FIELDS = (
+    "code",
+    "level",
+    "lead_unit",
+    "cooperating_units",
+    "responsible_leader",
+    "contact_person",
+    "deadline",
+)
+
+
+class AdjustmentStepForm(forms.Form):
+    """动态调整 of an approved candidate's project."""
+
+    kind = forms.ChoiceField(label="调整类型", choices=AdjustmentKind.choices)
+    reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label="调整内容", widget=forms.Textarea(attrs={"rows": 3}))
+    approved_by = forms.CharField(label="批准机关/会议", max_length=200)
+    approval_document = forms.CharField(label="批准文号", max_length=100, required=False)
+    approved_on = forms.DateField(label="批准日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RolloverForm(forms.Form):
+    """Nothing to fill in: the confirmation of a year rollover."""
