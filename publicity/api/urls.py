@@ -1,3 +1,9 @@
-"""publicity API under /api/v1/ (filled in by its issue)."""
+"""The public disclosure API under /api/v1/public/ (no login)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .views import PublicProjectViewSet
+
+router = SimpleRouter()
+router.register("public/projects", PublicProjectViewSet, basename="public-project")
+urlpatterns = router.urls

@@ -1,0 +1,145 @@
+"""The 民生办's admin for what is disclosed (projects, photos) and for the satisfaction surveys and their
+results. Staff write; leaders and auditors read (RoleScopedAdmin)."""
+
+from django.contrib import admin, messages
+from unfold.decorators import display
+
+from minsheng.errors import DomainError
+from minsheng.formatting import percent
+from org.admin_base import HistoryAdmin, RoleScopedAdmin
+from projects.admin_filters import ProjectRegionTreeFilter
+
+from . import services
+from .models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
+
+
+class PublishActionsMixin:
+    """Publish / withdraw the selected rows through the service (staff only)."""
+
+    publish_service = None
+    actions = ["publish_selected", "withdraw_selected"]
+
+    def _set(self, request, queryset, published: bool):
+        done = 0
+        for obj in queryset:
+            try:
+                type(self).publish_service(obj, published, actor=request.user)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+        if done:
+            self.message_user(request, f"已{'公开' if published else '撤回'} {done} 项。", messages.SUCCESS)
+
+    @admin.action(description="公开所选", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._set(request, queryset, True)
+
+    @admin.action(description="撤回公开", permissions=["change"])
+    def withdraw_selected(self, request, queryset):
+        self._set(request, queryset, False)
+
+
+@admin.register(ProjectPublication)
+class ProjectPublicationAdmin(PublishActionsMixin, HistoryAdmin):
+    publish_service = services.set_project_published
+    list_display = ["project", "plan_year", "is_published", "published_at", "updated_at"]
+    list_filter = ["is_published", "project__plan__year", ProjectRegionTreeFilter]
+    search_fields = ["project__code", "project__title"]
+    list_select_related = ["project__plan"]
+    autocomplete_fields = ["project"]
+    readonly_fields = ["published_at"]
+    fields = ["project", "is_published", "public_summary", "published_at"]
+
+    @display(description="年度", ordering="project__plan__year")
+    def plan_year(self, obj):
+        return obj.project.plan.year
+
+
+@admin.register(PhotoPublication)
+class PhotoPublicationAdmin(PublishActionsMixin, HistoryAdmin):
+    publish_service = services.set_photo_published
+    list_display = ["__str__", "project", "month", "is_published", "sequence"]
+    list_filter = ["is_published", "attachment__report__project__plan__year"]
+    search_fields = ["public_caption", "attachment__caption", "attachment__report__project__title"]
+    list_select_related = ["attachment__report__project"]
+    raw_id_fields = ["attachment"]
+    fields = ["attachment", "is_published", "public_caption", "sequence"]
+
+    @display(description="项目")
+    def project(self, obj):
+        return obj.attachment.report.project
+
+    @display(description="月报")
+    def month(self, obj):
+        return obj.attachment.report.period_label
+
+
+class ReadOnlyAdmin(RoleScopedAdmin):
+    """Records the public creates: nobody adds or edits them here; staff may delete one (e.g. abuse)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Survey)
+class SurveyAdmin(HistoryAdmin):
+    list_display = [
+        "project",
+        "state_display",
+        "opens_at",
+        "closes_at",
+        "answers_display",
+        "awareness_display",
+        "satisfaction_display",
+        "support_display",
+    ]
+    list_filter = ["project__plan__year", ProjectRegionTreeFilter]
+    search_fields = ["project__code", "project__title"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]
+    fields = ["project", "intro", "opens_at", "closes_at"]
+    readonly_fields = [
+        "answers_display",
+        "awareness_display",
+        "satisfaction_display",
+        "support_display",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_results()
+
+    def get_fields(self, request, obj=None):
+        return self.fields + (self.readonly_fields if obj else [])
+
+    @display(description="状态")
+    def state_display(self, obj):
+        return obj.state().label
+
+    @display(description="答卷数", ordering="answers")
+    def answers_display(self, obj):
+        return getattr(obj, "answers", 0)
+
+    @display(description="知晓率", ordering="awareness_rate")
+    def awareness_display(self, obj):
+        return percent(getattr(obj, "awareness_rate", None))
+
+    @display(description="满意率", ordering="satisfaction_rate")
+    def satisfaction_display(self, obj):
+        return percent(getattr(obj, "satisfaction_rate", None))
+
+    @display(description="支持率", ordering="support_rate")
+    def support_display(self, obj):
+        return percent(getattr(obj, "support_rate", None))
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ReadOnlyAdmin):
+    list_display = ["survey", "awareness", "satisfaction", "support", "comment", "created_at"]
+    list_filter = ["awareness", "satisfaction", "support", "survey__project__plan__year"]
+    search_fields = ["survey__project__title", "comment"]
+    list_select_related = ["survey__project"]
+    fields = ["survey", "awareness", "satisfaction", "support", "comment", "created_at"]
+    readonly_fields = fields

@@ -1,0 +1,113 @@
+"""What the public may see, as querysets and plain-language sentences; pages and the public API share them.
+
+Every queryset here starts from published publications, so an unpublished project (and everything
+hanging from it) is out of reach by construction, whatever id is typed.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+
+from minsheng.formatting import money, percent
+from projects.choices import Light, ProjectStatus
+from projects.models import Milestone, Project, Target
+from projects.progress import overdue_milestone_q, today
+
+from ..models import PhotoPublication
+
+
+def public_projects():
+    """Published projects with their progress figures, plan, region, lead unit, summary and survey."""
+    return (
+        Project.objects.filter(publication__is_published=True)
+        .with_progress()
+        .select_related("plan__region", "lead_unit", "publication", "survey")
+        .order_by("-plan__year", "plan__region__path", "sequence", "code")
+    )
+
+
+def public_project_detail():
+    """As `public_projects`, with targets, milestones and published photos prefetched (one query each)."""
+    on = today()
+    return public_projects().prefetch_related(
+        Prefetch(
+            "targets",
+            queryset=Target.objects.with_progress(on=on).order_by("sequence", "pk"),
+            to_attr="public_targets",
+        ),
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.annotate(
+                is_overdue=ExpressionWrapper(overdue_milestone_q(on), BooleanField())
+            ).order_by("planned_date", "sequence"),
+            to_attr="public_milestones",
+        ),
+    )
+
+
+def public_photos(project_id: int):
+    return (
+        PhotoPublication.objects.public()
+        .filter(attachment__report__project_id=project_id)
+        .select_related("attachment__report")
+        .order_by("sequence", "pk")
+    )
+
+
+def disclosed_years() -> list[int]:
+    return list(
+        Project.objects.filter(publication__is_published=True)
+        .order_by("-plan__year")
+        .values_list("plan__year", flat=True)
+        .distinct()
+    )
+
+
+@dataclass
+class PlainProgress:
+    """A project's progress in words a resident reads at a glance, and a tone for the badge."""
+
+    text: str
+    tone: str  # "ok", "warn", "late", "none"
+    width: int  # the progress bar, 0-100
+
+
+def plain_progress(project) -> PlainProgress:
+    """E.g. "截至9月底，已完成全年任务的88.9%，按时间应完成75%，进度快于计划。"."""
+    completion = getattr(project, "completion", None)
+    month = getattr(project, "as_of_month", 0) or 0
+    if project.status == ProjectStatus.COMPLETED:
+        return PlainProgress("项目已全部完成。", "ok", 100)
+    if project.status in (ProjectStatus.SUSPENDED, ProjectStatus.WITHDRAWN):
+        return PlainProgress(f"项目{project.get_status_display()}。", "none", 0)
+    if completion is None or month == 0:
+        return PlainProgress("项目正在推进，暂无可公开的阶段数据。", "none", 0)
+    expected = project.expected or Decimal(0)
+    done = f"截至{month}月底，已完成全年任务的{percent(completion)}，按时间应完成{percent(expected)}"
+    light = getattr(project, "light", Light.NONE)
+    if light == Light.GREEN:
+        text, tone = f"{done}，进度符合或快于计划。", "ok"
+    elif light == Light.YELLOW:
+        text, tone = f"{done}，进度略慢于计划，正在加快推进。", "warn"
+    else:
+        text, tone = f"{done}，进度慢于计划，正在督促推进。", "late"
+    return PlainProgress(text, tone, max(0, min(100, int(completion * 100))))
+
+
+def target_sentence(target) -> str:
+    """E.g. "新增城镇就业：全年目标9万人，已完成9.3万人（103.3%）"."""
+    annual = f"{target.annual_target.normalize():f}{target.measure}"
+    if target.value is None:
+        return f"{target.name}：全年目标{annual}，暂无完成数据"
+    value = f"{Decimal(target.value).normalize():f}{target.measure}"
+    return f"{target.name}：全年目标{annual}，已完成{value}（{percent(target.completion)}）"
+
+
+def funds(project) -> dict:
+    """Planned investment and the investment completed by the latest counted report, as printed text."""
+    return {
+        "planned": money(project.planned_investment),
+        "spent": money(project.latest_investment),
+        "spent_month": project.latest_month,
+    }

@@ -1,0 +1,83 @@
+"""Publishing projects and photos, and recording survey answers: each step one transaction."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from minsheng.errors import DomainError, PermissionDenied
+from minsheng.phones import hash_phone
+
+from .choices import Awareness, Satisfaction, Support
+from .models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
+
+
+def _require_staff(actor, project) -> None:
+    from projects.models import Project
+
+    if not actor.can_edit or not Project.objects.visible_to(actor).filter(pk=project.pk).exists():
+        raise PermissionDenied("只有本区划的民生办工作人员可以发布项目信息。")
+
+
+@transaction.atomic
+def set_project_published(publication: ProjectPublication, published: bool, *, actor) -> ProjectPublication:
+    """Publish (or withdraw) a project; publishing needs a public summary."""
+    publication = ProjectPublication.objects.select_for_update().get(pk=publication.pk)
+    _require_staff(actor, publication.project)
+    if published and not publication.public_summary.strip():
+        raise DomainError(f"“{publication.project.title}”尚未填写公开简介，不能公开。", code="no_summary")
+    if publication.is_published == published:
+        return publication
+    publication.is_published = published
+    fields = ["is_published", "updated_at"]
+    if published and publication.published_at is None:
+        publication.published_at = timezone.now()
+        fields.append("published_at")
+    publication.save(update_fields=fields)
+    return publication
+
+
+@transaction.atomic
+def set_photo_published(photo: PhotoPublication, published: bool, *, actor) -> PhotoPublication:
+    """Publish (or withdraw) a photo."""
+    photo = PhotoPublication.objects.select_for_update().select_related("attachment__report").get(pk=photo.pk)
+    _require_staff(actor, photo.attachment.report.project)
+    if photo.is_published != published:
+        photo.is_published = published
+        photo.save(update_fields=["is_published", "updated_at"])
+    return photo
+
+
+def _choice(choices, value, label: str) -> str:
+    if value not in choices.values:
+        raise DomainError(f"请选择{label}。", code="invalid_answer", field=choices.__name__.lower())
+    return value
+
+
+@transaction.atomic
+def answer_survey(
+    survey: Survey, *, phone: str, awareness: str, satisfaction: str, support: str, comment: str = ""
+) -> SurveyResponse:
+    """Record one verified phone's answer: the survey must be open and its project published."""
+    survey = Survey.objects.select_for_update().select_related("project").get(pk=survey.pk)
+    published = ProjectPublication.objects.filter(project=survey.project, is_published=True).exists()
+    if not published or not survey.is_open():
+        raise DomainError("本项调查未在进行中。", code="survey_closed")
+    values = {
+        "awareness": _choice(Awareness, awareness, "知晓度"),
+        "satisfaction": _choice(Satisfaction, satisfaction, "满意度"),
+        "support": _choice(Support, support, "支持度"),
+    }
+    comment = (comment or "").strip()
+    if len(comment) > 500:
+        raise DomainError("意见建议不能超过500字。", code="comment_too_long", field="comment")
+    phone_hash = hash_phone(phone)
+    if SurveyResponse.objects.filter(survey=survey, phone_hash=phone_hash).exists():
+        raise DomainError("该手机号已参加过本项调查，每个手机号只能提交一次。", code="already_answered")
+    try:
+        with transaction.atomic():
+            return SurveyResponse.objects.create(
+                survey=survey, phone_hash=phone_hash, comment=comment, **values
+            )
+    except IntegrityError as exc:  # a concurrent answer from the same phone won the race
+        raise DomainError(
+            "该手机号已参加过本项调查，每个手机号只能提交一次。", code="already_answered"
+        ) from exc
