@@ -4,7 +4,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minsheng.errors import DomainError, PermissionDenied
-from minsheng.phones import hash_phone
 
 from .choices import Awareness, Satisfaction, Support
 from .models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
@@ -54,9 +53,10 @@ def _choice(choices, value, label: str) -> str:
 
 @transaction.atomic
 def answer_survey(
-    survey: Survey, *, phone: str, awareness: str, satisfaction: str, support: str, comment: str = ""
+    survey: Survey, *, phone_hash: str, awareness: str, satisfaction: str, support: str, comment: str = ""
 ) -> SurveyResponse:
-    """Record one verified phone's answer: the survey must be open and its project published."""
+    """Record one verified phone's answer (`phone_hash` from voting.verification's VerifiedPhone): the
+    survey must be open and its project published."""
     survey = Survey.objects.select_for_update().select_related("project").get(pk=survey.pk)
     published = ProjectPublication.objects.filter(project=survey.project, is_published=True).exists()
     if not published or not survey.is_open():
@@ -69,7 +69,6 @@ def answer_survey(
     comment = (comment or "").strip()
     if len(comment) > 500:
         raise DomainError("意见建议不能超过500字。", code="comment_too_long", field="comment")
-    phone_hash = hash_phone(phone)
     if SurveyResponse.objects.filter(survey=survey, phone_hash=phone_hash).exists():
         raise DomainError("该手机号已参加过本项调查，每个手机号只能提交一次。", code="already_answered")
     try:

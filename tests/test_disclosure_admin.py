@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from minsheng.phones import hash_phone
 from publicity import services
 from publicity.choices import Awareness, Satisfaction, Support
 from publicity.models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
@@ -34,7 +35,7 @@ def pages(disclosure):
 def answered(disclosure):
     services.answer_survey(
         disclosure.survey,
-        phone="13800000001",
+        phone_hash=hash_phone("13800000001"),
         awareness=Awareness.KNOWN,
         satisfaction=Satisfaction.FAIRLY,
         support=Support.SUPPORT,

@@ -11,3 +11,4 @@ urlpatterns = [
     path("disclosure/projects/<int:pk>/", views.project_detail, name="disclosure-project"),
     path("disclosure/photos/<int:pk>/", views.photo, name="disclosure-photo"),
 ]
+urlpatterns += [path("disclosure/projects/<int:pk>/survey/", views.survey, name="disclosure-survey")]

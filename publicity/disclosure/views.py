@@ -2,11 +2,22 @@
 
 from itertools import groupby
 
+from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
-from ..models import PhotoPublication
+from minsheng.errors import DomainError
+from projects.models import Project
+from voting import verification
+from voting.views import verification_context, verify_url
+
+from .. import services
+from ..models import PhotoPublication, SurveyResponse
 from . import queries
+from .forms import SurveyForm
+
+SURVEY_PURPOSE = "survey"
 
 # Projects shown on the portal home; the year's page lists them all.
 HOME_LIMIT = 12
@@ -68,3 +79,41 @@ def home_disclosure() -> dict:
     projects = _with_words(list(queries.public_projects()[:HOME_LIMIT]))
     year = projects[0].plan.year if projects else None
     return {"year": year, "projects": [p for p in projects if p.plan.year == year]}
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request, pk: int):
+    """The survey of a published project: verify a phone (voting.verification), then answer once."""
+    project = get_object_or_404(
+        Project.objects.filter(publication__is_published=True, survey__isnull=False).select_related(
+            "survey", "plan"
+        ),
+        pk=pk,
+    )
+    survey = project.survey
+    verified = verification.verified_phone(request, SURVEY_PURPOSE)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST":
+        if verified is None:
+            return redirect(verify_url(SURVEY_PURPOSE, request.path))
+        if form.is_valid():
+            try:
+                services.answer_survey(survey, phone_hash=verified.hash, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "感谢您的评价！")
+                return redirect("publicity:disclosure-project", pk=project.pk)
+    answered = (
+        verified is not None
+        and SurveyResponse.objects.filter(survey=survey, phone_hash=verified.hash).exists()
+    )
+    context = {
+        **verification_context(request, SURVEY_PURPOSE, request.path),
+        "project": project,
+        "survey": survey,
+        "survey_open": survey.is_open(),
+        "answered": answered,
+        "form": form,
+    }
+    return render(request, "publicity/disclosure/survey.html", context, status=400 if form.errors else 200)
