@@ -50,6 +50,13 @@ class VerificationError(DomainError):
     code = "verification_failed"
 
 
+class TooFrequent(VerificationError):
+    """A rate limit was hit (HTTP 429 on the API)."""
+
+    code = "too_frequent"
+    status = 429
+
+
 @dataclass(frozen=True)
 class VerifiedPhone:
     """A phone proven by a code: its keyed hash (to store) and masked digits (to show), never the number."""
@@ -102,7 +109,7 @@ def hit(key: str, window: int) -> int:
     raise RuntimeError("rate-limit counter keeps expiring")
 
 
-def _check_rate(key: str, rules, message: str):
+def check_rate(key: str, rules, message: str):
     for window, most in rules:
         if hit(key, window) > most:
             wait = window - int(time.time()) % window
@@ -132,8 +139,8 @@ def send_code(phone: str, *, ip: str | None, purpose: str) -> VerifiedPhone:
     phone_hash = hash_phone(digits)
     masked = mask_phone(digits)
     if ip:
-        _check_rate(f"ip:{ip}", limits("ip_limits", IP_LIMITS), "操作过于频繁，请{wait}后再试。")
-    _check_rate(
+        check_rate(f"ip:{ip}", limits("ip_limits", IP_LIMITS), "操作过于频繁，请{wait}后再试。")
+    check_rate(
         f"phone:{phone_hash}", limits("phone_limits", PHONE_LIMITS), "验证码发送过于频繁，请{wait}后再试。"
     )
     code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
