@@ -109,11 +109,12 @@ def hit(key: str, window: int) -> int:
     raise RuntimeError("rate-limit counter keeps expiring")
 
 
-def check_rate(key: str, rules, message: str):
+def check_rate(key: str, rules, message: str) -> None:
+    """Count one event under `key` in each (window, most) rule; TooFrequent when a rule is exceeded."""
     for window, most in rules:
         if hit(key, window) > most:
             wait = window - int(time.time()) % window
-            raise VerificationError(message.format(wait=_duration(wait)), code="too_frequent") from None
+            raise TooFrequent(message.format(wait=_duration(wait)))
 
 
 def _duration(seconds: int) -> str:
