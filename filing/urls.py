@@ -9,10 +9,17 @@ app_name = "filing"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="filing/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="filing/login.html",
+            redirect_authenticated_user=True,
+            next_page=reverse_lazy("filing:home"),
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page=reverse_lazy("filing:login")), name="logout"),
     path("", views.home, name="home"),
-    path("review/", views.review, name="review"),
+    path("review/", views.review_list, name="review"),
+    path("projects/<int:pk>/months/<int:month>/", views.report_page, name="report"),
+    path("projects/<int:pk>/months/<int:month>/review/", views.review, name="review_report"),
+    path("attachments/<int:pk>/delete/", views.delete_attachment, name="delete_attachment"),
 ]

@@ -1,17 +1,371 @@
-"""Pages of unit filing: sign in, my projects with this month's status, the monthly form, staff review."""
+"""Pages of unit filing: sign in, my projects with this period's status, the monthly form, staff review.
 
+Who may do what is decided by projects.services (the same rules as the admin and the API); these views only
+choose which form to show: the lead unit's report, a cooperating unit's part, a correction, or read-only.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from minsheng.errors import DomainError
+from minsheng.formatting import WAN
+from org.choices import Role
+from projects import services
+from projects.choices import COUNTED_REPORT_STATUSES, ReportStatus
+from projects.models import ProgressReport, ProgressValue, Project, ReportAttachment, ReportContribution
+
+from .forms import ReportForm, ReturnForm, value_field_name
+from .periods import current_period, due_date, parse_period, window_for, windows
+from .uploads import guard_uploads
 
 LOGIN_URL = reverse_lazy("filing:login")
+
+STATUS_LABELS = {
+    None: "未开始",
+    ReportStatus.DRAFT: "草稿",
+    ReportStatus.SUBMITTED: "已提交",
+    ReportStatus.RETURNED: "已退回",
+    ReportStatus.ACCEPTED: "已采纳",
+}
+DONE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+# Service error fields → form fields.
+FORM_FIELDS = {"investment_completed": "investment_wan", "reason": "correction_reason", "file": "photos"}
+
+
+def status_label(status) -> str:
+    return STATUS_LABELS.get(status, "未开始")
+
+
+def role_on(user, project: Project) -> str:
+    """lead / part (cooperating unit) / staff / viewer; the project is already one the user may see."""
+    if user.role == Role.FILER:
+        return "lead" if user.unit_id == project.lead_unit_id else "part"
+    if user.is_superuser or user.role == Role.STAFF:
+        return "staff"
+    return "viewer"
+
+
+def is_staff(user) -> bool:
+    return user.is_superuser or user.role == Role.STAFF
+
+
+@dataclass
+class Row:
+    project: Project
+    status: str | None
+    due: object
+    role: str
+
+    @property
+    def label(self):
+        return status_label(self.status)
+
+    @property
+    def overdue(self) -> bool:
+        return self.status not in DONE and timezone.localdate() > self.due
 
 
 @login_required(login_url=LOGIN_URL)
 def home(request):
-    return render(request, "filing/home.html", {"nav": "home"})
+    """The user's projects (a filer: the unit leads or cooperates) with the period's status and due date."""
+    today = timezone.localdate()
+    latest = current_period(today)
+    year, month = parse_period(request.GET.get("period")) or latest
+    if (year, month) > (today.year, today.month):
+        year, month = latest
+    status = ProgressReport.objects.filter(project=OuterRef("pk"), month=month).values("status")[:1]
+    projects = list(
+        Project.objects.visible_to(request.user)
+        .filter(plan__year=year)
+        .annotate(report_status=Subquery(status))
+        .select_related("plan", "lead_unit")
+        .order_by("plan__region__path", "sequence", "code")
+    )
+    plan_windows = windows({p.plan_id for p in projects})
+    rows = [
+        Row(p, p.report_status, due_date(year, month, plan_windows[p.plan_id]), role_on(request.user, p))
+        for p in projects
+    ]
+    previous = (year - 1, 12) if month == 1 else (year, month - 1)
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    return render(
+        request,
+        "filing/home.html",
+        {
+            "nav": "home",
+            "rows": rows,
+            "year": year,
+            "month": month,
+            "previous": f"{previous[0]}-{previous[1]:02d}",
+            "following": f"{following[0]}-{following[1]:02d}"
+            if following <= (today.year, today.month)
+            else "",
+        },
+    )
+
+
+def _previous_values(project: Project, month: int) -> dict:
+    """Each target's latest counted cumulative value before `month`: {target_id: (month, value)}."""
+    rows = (
+        ProgressValue.objects.filter(
+            report__project=project, report__month__lt=month, report__status__in=COUNTED_REPORT_STATUSES
+        )
+        .order_by("target_id", "-report__month")
+        .values_list("target_id", "report__month", "value")
+    )
+    found: dict = {}
+    for target_id, other_month, value in rows:
+        found.setdefault(target_id, (other_month, value))
+    return found
+
+
+def _indicators(targets, form, current: dict, previous: dict) -> list[dict]:
+    """Per target: its form field, last month's value, and the completion rate of the value shown (the
+    value typed in, else the saved one); static/filing/report.js recomputes the rate as the user types."""
+    indicators = []
+    for target in targets:
+        field = form[value_field_name(target)] if form else None
+        value = current.get(target.pk)
+        if field is not None and field.value() not in (None, ""):
+            try:
+                value = Decimal(str(field.value()).replace(",", ""))
+            except ArithmeticError:
+                value = None
+        rate = value / target.annual_target if value is not None and target.annual_target else None
+        indicators.append(
+            {
+                "target": target,
+                "field": field,
+                "previous": previous.get(target.pk),
+                "value": value,
+                "rate": rate,
+            }
+        )
+    return indicators
+
+
+def _initial(report, contribution, targets, part: bool) -> dict:
+    source = contribution if part else report
+    if source is None:
+        return {}
+    values = dict(source.values.values_list("target_id", "value"))
+    initial = {value_field_name(t): values[t.pk] for t in targets if t.pk in values}
+    if source.investment_completed is not None:
+        initial["investment_wan"] = (source.investment_completed / WAN).normalize()
+    initial["narrative"] = source.narrative
+    initial["problems"] = source.problems
+    if not part:
+        initial["next_steps"] = report.next_steps
+        initial["correction_reason"] = (
+            "" if report.status == ReportStatus.ACCEPTED else report.correction_reason
+        )
+    return initial
+
+
+def _form_error(form, error: DomainError) -> None:
+    field = FORM_FIELDS.get(error.field, error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+def _apply(request, form, project, month, report, mode: str) -> None:
+    """Run the services for one press of a button, all in one transaction (nothing half-written)."""
+    user, data = request.user, form.cleaned_data
+    action = request.POST.get("action", "save")
+    with transaction.atomic():
+        if mode == "correct":
+            services.correct_report(
+                report,
+                actor=user,
+                reason=data["correction_reason"],
+                values=form.values(),
+                investment_completed=form.investment_yuan(),
+                narrative=data["narrative"],
+                problems=data["problems"],
+                next_steps=data["next_steps"],
+            )
+            return
+        if mode == "part":
+            services.save_contribution(
+                project,
+                month,
+                actor=user,
+                values=form.values(),
+                investment_completed=form.investment_yuan(),
+                narrative=data["narrative"],
+                problems=data["problems"],
+            )
+        else:
+            report = services.save_report(
+                project,
+                month,
+                actor=user,
+                values=form.values(),
+                investment_completed=form.investment_yuan(),
+                narrative=data["narrative"],
+                problems=data["problems"],
+                next_steps=data["next_steps"],
+                correction_reason=data["correction_reason"],
+            )
+        for kind, upload in form.uploads():
+            services.add_attachment(project, month, actor=user, kind=kind, file=upload)
+        if mode == "edit" and action == "submit":
+            services.submit_report(report, actor=user)
+
+
+DONE_MESSAGES = {
+    "correct": "更正已提交，等待民生办审核。",
+    "part": "本单位的配合内容已保存，由牵头单位统一报送。",
+    "save": "已保存草稿。",
+    "submit": "已报送，等待民生办审核。",
+}
+
+
+@csrf_exempt  # the guard must see the upload before the CSRF check reads it; csrf_protect follows
+@login_required(login_url=LOGIN_URL)
+def report_page(request, pk: int, month: int):
+    if request.method == "POST":
+        guard_uploads(request)
+    return _report_page(request, pk, month)
+
+
+@csrf_protect
+def _report_page(request, pk: int, month: int):
+    """The month's report of one project: the form for whoever may write it, read-only for the others."""
+    user = request.user
+    project = get_object_or_404(
+        Project.objects.visible_to(user).select_related("plan__region", "lead_unit"), pk=pk
+    )
+    if not 1 <= month <= 12:
+        raise Http404
+    role = role_on(user, project)
+    report = (
+        ProgressReport.objects.filter(project=project, month=month)
+        .select_related("submitted_by", "reviewed_by")
+        .first()
+    )
+    targets = list(project.targets.all())
+    contribution = None
+    if report is not None and role == "part":
+        contribution = ReportContribution.objects.filter(report=report, unit_id=user.unit_id).first()
+    editable = report is None or report.can_edit()
+    if role in ("lead", "staff"):
+        mode = "edit" if editable else "correct" if report.status == ReportStatus.ACCEPTED else None
+    elif role == "part":
+        mode = "part" if editable else None
+    else:
+        mode = None
+    if request.method == "POST" and mode is None:
+        raise DjangoPermissionDenied
+    form = None
+    status = 200
+    if mode:
+        options = {"targets": targets, "part": mode == "part", "correction": mode == "correct"}
+        if request.method == "POST":
+            refusals = getattr(request, "upload_refusals", [])
+            form = ReportForm(request.POST, request.FILES, refusals=refusals, **options)
+            if form.is_valid():
+                try:
+                    _apply(request, form, project, month, report, mode)
+                except DomainError as error:
+                    _form_error(form, error)
+                else:
+                    action = mode if mode in ("correct", "part") else request.POST.get("action", "save")
+                    messages.success(request, DONE_MESSAGES.get(action, DONE_MESSAGES["save"]))
+                    return redirect("filing:report", pk=project.pk, month=month)
+            status = 400
+        else:
+            form = ReportForm(initial=_initial(report, contribution, targets, mode == "part"), **options)
+    current = dict(report.values.values_list("target_id", "value")) if report else {}
+    indicators = _indicators(targets, form, current, _previous_values(project, month))
+    contributions = (
+        list(report.contributions.select_related("unit", "updated_by").prefetch_related("values__target"))
+        if report
+        else []
+    )
+    window = window_for(project.plan_id)
+    return render(
+        request,
+        "filing/report.html",
+        {
+            "nav": "home",
+            "project": project,
+            "month": month,
+            "report": report,
+            "status_label": status_label(report.status if report else None),
+            "role": role,
+            "mode": mode,
+            "form": form,
+            "indicators": indicators,
+            "contributions": contributions,
+            "attachments": list(report.attachments.select_related("uploaded_by")) if report else [],
+            "revisions": list(report.revisions.select_related("created_by")) if report else [],
+            "due": due_date(project.plan.year, month, window),
+            "can_review": role == "staff" and report is not None and report.can_review(),
+            "return_form": ReturnForm(),
+            "future": (project.plan.year, month) > (timezone.localdate().year, timezone.localdate().month),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required(login_url=LOGIN_URL)
+def review(request, pk: int, month: int):
+    """Staff accept or return a submitted report (the same services as the admin's buttons)."""
+    report = get_object_or_404(ProgressReport.objects.visible_to(request.user), project_id=pk, month=month)
+    if not is_staff(request.user):
+        raise DjangoPermissionDenied
+    action = request.POST.get("action")
+    try:
+        if action == "accept":
+            services.accept_report(report, actor=request.user)
+            messages.success(request, "已采纳该报告。")
+        elif action == "return":
+            services.return_report(report, actor=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, "已退回该报告，填报单位将收到通知。")
+        else:
+            messages.error(request, "未知的操作。")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("filing:report", pk=pk, month=month)
+
+
+@require_POST
+@login_required(login_url=LOGIN_URL)
+def delete_attachment(request, pk: int):
+    attachment = get_object_or_404(
+        ReportAttachment.objects.visible_to(request.user).select_related("report"), pk=pk
+    )
+    report = attachment.report
+    try:
+        services.remove_attachment(attachment, actor=request.user)
+        messages.success(request, "已删除附件。")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("filing:report", pk=report.project_id, month=report.month)
 
 
 @login_required(login_url=LOGIN_URL)
-def review(request):
-    return render(request, "filing/home.html", {"nav": "review"})
+def review_list(request):
+    """Staff: the submitted reports waiting for review in their region."""
+    if not is_staff(request.user):
+        raise DjangoPermissionDenied
+    reports = (
+        ProgressReport.objects.visible_to(request.user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .select_related("project__lead_unit", "project__plan", "submitted_by")
+        .order_by("submitted_at")
+    )
+    return render(request, "filing/review_list.html", {"nav": "review", "reports": reports[:500]})

@@ -23,26 +23,11 @@ from .choices import (
     ScheduleBasis,
 )
 from .progress import ProjectProgressMixin, TargetProgressMixin
+from .uploads import read_head, upload_error
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 FIGURE = {"max_digits": 20, "decimal_places": 4}
 RATE = {"max_digits": 6, "decimal_places": 4}
-
-ATTACHMENT_EXTENSIONS = {
-    AttachmentKind.PHOTO: {".jpg", ".jpeg", ".png", ".webp", ".gif"},
-    AttachmentKind.DOCUMENT: {
-        ".pdf",
-        ".doc",
-        ".docx",
-        ".xls",
-        ".xlsx",
-        ".ppt",
-        ".pptx",
-        ".txt",
-        ".ofd",
-        ".wps",
-    },
-}
 
 
 class PlanQuerySet(models.QuerySet):
@@ -325,6 +310,10 @@ class ReportPartQuerySet(ProjectPartQuerySet):
     project_path = "report__project"
 
 
+class ContributionPartQuerySet(ProjectPartQuerySet):
+    project_path = "contribution__report__project"
+
+
 class Target(models.Model):
     """A quantified annual target (指标) of a project, with the unit whose figure is authoritative."""
 
@@ -452,6 +441,9 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     return_reason = models.TextField("退回原因", blank=True)
+    revision = models.PositiveSmallIntegerField(
+        "更正次数", default=0, editable=False, help_text="审核通过后每更正一次加一，见更正记录。"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -549,6 +541,115 @@ class ProgressValue(models.Model):
             raise ValidationError({"target": "指标不属于该报告的项目。"})
 
 
+class ReportContribution(models.Model):
+    """A cooperating unit's part of a monthly report (配合单位报送): its own figures and narrative."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name="报告", on_delete=models.CASCADE, related_name="contributions"
+    )
+    unit = models.ForeignKey("org.Unit", verbose_name="配合单位", on_delete=models.PROTECT, related_name="+")
+    investment_completed = models.DecimalField(
+        "累计完成投资（元）", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], **MONEY
+    )
+    narrative = models.TextField("进展情况", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ReportPartQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "配合单位报送"
+        verbose_name_plural = "配合单位报送"
+        ordering = ["report", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "unit"],
+                name="contribution_one_per_report_unit",
+                violation_error_message="该配合单位本月已有报送内容。",
+            ),
+            models.CheckConstraint(
+                condition=Q(investment_completed__isnull=True) | Q(investment_completed__gte=0),
+                name="contribution_investment_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} · {self.unit}"
+
+
+class ContributionValue(models.Model):
+    """A cooperating unit's own cumulative value of one target in its part of a report."""
+
+    contribution = models.ForeignKey(
+        ReportContribution, verbose_name="配合单位报送", on_delete=models.CASCADE, related_name="values"
+    )
+    target = models.ForeignKey(Target, verbose_name="指标", on_delete=models.CASCADE, related_name="+")
+    value = models.DecimalField("累计完成值", validators=[MinValueValidator(Decimal("0"))], **FIGURE)
+
+    objects = ContributionPartQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "配合单位指标值"
+        verbose_name_plural = "配合单位指标值"
+        ordering = ["contribution", "target__sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "target"], name="contribution_value_one_per_target"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="contribution_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.target.name}: {self.value.normalize():f}"
+
+
+class ReportRevision(models.Model):
+    """A recorded correction of an accepted report: who, why, and the figures as they were before."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name="报告", on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveSmallIntegerField("更正序号")
+    reason = models.TextField("更正原因")
+    previous = models.JSONField("更正前内容", default=dict, help_text="更正前的指标值、投资和文字。")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更正人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    objects = ReportPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "报告更正记录"
+        verbose_name_plural = "报告更正记录"
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="revision_number_unique_in_report"),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="revision_has_reason",
+                violation_error_message="更正必须说明原因。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} 第{self.number}次更正"
+
+
 def attachment_path(instance: "ReportAttachment", filename: str) -> str:
     report = instance.report
     return f"reports/{report.project.plan.year}/{report.project_id}/{report.month:02d}/{Path(filename).name}"
@@ -588,15 +689,9 @@ class ReportAttachment(models.Model):
     def clean(self):
         if not self.file:
             return
-        suffix = Path(self.file.name).suffix.lower()
-        allowed = ATTACHMENT_EXTENSIONS.get(AttachmentKind(self.kind), set()) if self.kind else set()
-        if suffix not in allowed:
-            raise ValidationError(
-                {"file": f"不支持的文件类型“{suffix or '无扩展名'}”，允许：{'、'.join(sorted(allowed))}。"}
-            )
-        limit = settings.MINSHENG_ATTACHMENT_MAX_BYTES
-        if self.file.size > limit:
-            raise ValidationError(
-                {"file": f"文件过大（{self.file.size // 1024} KB），上限为 {limit // 1024 // 1024} MB。"}
-            )
+        # Content is sniffed only for a new upload; a stored file was checked when it came in.
+        head = read_head(self.file) if not self.file._committed else None
+        error = upload_error(self.file.name, self.file.size, self.kind, head)
+        if error:
+            raise ValidationError({"file": error})
         self.size = self.file.size

@@ -9,10 +9,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
+from notifications.services import notify
 from org.choices import Role
+from org.models import User
 
 from .choices import COUNTED_REPORT_STATUSES, AdjustmentKind, ProjectStatus, ReportStatus
-from .models import Adjustment, ProgressReport, ProgressValue, Project, Target
+from .models import (
+    Adjustment,
+    ContributionValue,
+    ProgressReport,
+    ProgressValue,
+    Project,
+    ReportAttachment,
+    ReportContribution,
+    ReportRevision,
+    Target,
+)
+from .uploads import check_upload
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,41 @@ def _require_editor(actor, project: Project) -> None:
     raise PermissionDenied("只有牵头单位填报员或民生办工作人员可以填报和报送进展。")
 
 
+def _require_contributor(actor, project: Project) -> None:
+    """A filer of one of the project's cooperating units may write that unit's part of its reports."""
+    if not Project.objects.visible_to(actor).filter(pk=project.pk).exists():
+        raise PermissionDenied("您无权操作该项目。")
+    if actor.role != Role.FILER or not project.cooperating_units.filter(pk=actor.unit_id).exists():
+        raise PermissionDenied("只有配合单位的填报员可以填报配合单位的内容。")
+
+
+def _require_past_or_current(project: Project, month: int) -> None:
+    """Figures are cumulative to the end of a month: a month that has not begun cannot be reported."""
+    if not 1 <= int(month) <= 12:
+        raise DomainError("月份应在1到12之间。", code="invalid_month", field="month")
+    today = timezone.localdate()
+    if (project.plan.year, int(month)) > (today.year, today.month):
+        raise DomainError(
+            f"{project.plan.year}年{int(month)}月尚未到来，不能填报未来月份的进展。",
+            code="future_month",
+            field="month",
+        )
+
+
+def unit_filers(unit_ids) -> list:
+    """The active filers of these units: whom reminders and review outcomes are sent to."""
+    return list(User.objects.filter(unit_id__in=list(unit_ids), role=Role.FILER, is_active=True))
+
+
+def region_staff(region_id) -> list:
+    """The active 民生办 staff of a region: whom submitted reports are announced to."""
+    return list(User.objects.filter(unit__region_id=region_id, role=Role.STAFF, is_active=True))
+
+
+def report_url(report: ProgressReport) -> str:
+    return f"/filing/projects/{report.project_id}/months/{report.month}/"
+
+
 def _require_staff(actor, project: Project) -> None:
     if not (actor.is_superuser or actor.role == Role.STAFF):
         raise PermissionDenied("只有民生办工作人员可以审核进展报告。")
@@ -130,11 +178,8 @@ def save_report(
     _require_editor(actor, project)
     if investment_completed is not None and investment_completed < 0:
         raise DomainError("累计完成投资不能为负数。", code="negative_value", field="investment_completed")
-    if not 1 <= int(month) <= 12:
-        raise DomainError("月份应在1到12之间。", code="invalid_month", field="month")
-    report, _ = ProgressReport.objects.select_for_update().get_or_create(project=project, month=month)
-    if not report.can_edit():
-        raise InvalidTransition(f"该报告{report.get_status_display()}，不能修改。", code="report_locked")
+    _require_past_or_current(project, month)
+    report = _editable_report(project, month)
     parsed = _parse_values(project, values)
     reason = report.correction_reason if correction_reason is None else correction_reason.strip()
     decreases = find_decreases(project, month, parsed)
@@ -157,6 +202,14 @@ def save_report(
     return report
 
 
+def _editable_report(project: Project, month: int) -> ProgressReport:
+    """The month's report, locked, created as a draft when missing; refused once submitted or accepted."""
+    report, _ = ProgressReport.objects.select_for_update().get_or_create(project=project, month=month)
+    if not report.can_edit():
+        raise InvalidTransition(f"该报告{report.get_status_display()}，不能修改。", code="report_locked")
+    return report
+
+
 def _lock(report: ProgressReport) -> ProgressReport:
     return ProgressReport.objects.select_for_update().select_related("project").get(pk=report.pk)
 
@@ -168,6 +221,7 @@ def submit_report(report: ProgressReport, *, actor) -> ProgressReport:
     _require_editor(actor, report.project)
     if not report.can_submit():
         raise InvalidTransition(f"该报告{report.get_status_display()}，不能报送。")
+    _require_past_or_current(report.project, report.month)
     values = dict(report.values.values_list("target_id", "value"))
     decreases = find_decreases(report.project, report.month, values)
     if decreases and not report.correction_reason.strip():
@@ -177,6 +231,13 @@ def submit_report(report: ProgressReport, *, actor) -> ProgressReport:
     report.submitted_at = timezone.now()
     report.return_reason = ""
     report.save(update_fields=["status", "submitted_by", "submitted_at", "return_reason", "updated_at"])
+    notify(
+        region_staff(report.project.plan.region_id),
+        event=f"report:{report.pk}:submitted:{report.submitted_at.isoformat()}",
+        title=f"{report.project.title}报送了{report.period_label}进展，待审核",
+        url=report_url(report),
+        channels=("inapp", "email"),
+    )
     return report
 
 
@@ -191,6 +252,13 @@ def accept_report(report: ProgressReport, *, actor) -> ProgressReport:
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    notify(
+        unit_filers([report.project.lead_unit_id]),
+        event=f"report:{report.pk}:accepted:{report.revision}",
+        title=f"{report.project.title}{report.period_label}进展已审核通过",
+        url=report_url(report),
+        channels=("inapp",),
+    )
     return report
 
 
@@ -209,7 +277,150 @@ def return_report(report: ProgressReport, *, actor, reason: str) -> ProgressRepo
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
     report.save(update_fields=["status", "return_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    notify(
+        unit_filers([report.project.lead_unit_id]),
+        event=f"report:{report.pk}:returned:{report.reviewed_at.isoformat()}",
+        title=f"{report.project.title}{report.period_label}进展被退回，请修改后重新报送",
+        body=f"退回原因：{reason}",
+        url=report_url(report),
+    )
     return report
+
+
+@transaction.atomic
+def save_contribution(
+    project: Project,
+    month: int,
+    *,
+    actor,
+    values: Mapping,
+    investment_completed: Decimal | None = None,
+    narrative: str | None = None,
+    problems: str | None = None,
+) -> ReportContribution:
+    """配合单位报送: a cooperating unit's own figures and narrative, part of the lead unit's report."""
+    _require_contributor(actor, project)
+    if investment_completed is not None and investment_completed < 0:
+        raise DomainError("累计完成投资不能为负数。", code="negative_value", field="investment_completed")
+    _require_past_or_current(project, month)
+    report = _editable_report(project, month)
+    parsed = _parse_values(project, values)
+    contribution, _ = ReportContribution.objects.get_or_create(report=report, unit_id=actor.unit_id)
+    for target_id, value in parsed.items():
+        ContributionValue.objects.update_or_create(
+            contribution=contribution, target_id=target_id, defaults={"value": value}
+        )
+    changed = ["updated_by", "updated_at"]
+    contribution.updated_by = actor
+    for field, new in (
+        ("investment_completed", investment_completed),
+        ("narrative", narrative),
+        ("problems", problems),
+    ):
+        if new is not None:
+            setattr(contribution, field, new)
+            changed.append(field)
+    contribution.save(update_fields=changed)
+    report.save(update_fields=["updated_at"])
+    return contribution
+
+
+def _snapshot(report: ProgressReport) -> dict:
+    return {
+        "values": {str(t): f"{v:f}" for t, v in report.values.values_list("target_id", "value")},
+        "investment_completed": None
+        if report.investment_completed is None
+        else f"{report.investment_completed:f}",
+        "narrative": report.narrative,
+        "problems": report.problems,
+        "next_steps": report.next_steps,
+        "reviewed_by": report.reviewed_by_id,
+        "reviewed_at": report.reviewed_at.isoformat() if report.reviewed_at else None,
+    }
+
+
+@transaction.atomic
+def correct_report(
+    report: ProgressReport,
+    *,
+    actor,
+    reason: str,
+    values: Mapping,
+    investment_completed: Decimal | None = None,
+    narrative: str | None = None,
+    problems: str | None = None,
+    next_steps: str | None = None,
+) -> ReportRevision:
+    """更正: an accepted report stays locked; a correction is a numbered revision with its reason and
+    the figures as they were, and the corrected report goes back to review (still counted meanwhile)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("更正已审核的报告必须说明原因。", code="reason_required", field="reason")
+    report = _lock(report)
+    _require_editor(actor, report.project)
+    if report.status != ReportStatus.ACCEPTED:
+        raise InvalidTransition("只有已审核通过的报告需要更正；未审核的报告请直接修改。", code="not_accepted")
+    if investment_completed is not None and investment_completed < 0:
+        raise DomainError("累计完成投资不能为负数。", code="negative_value", field="investment_completed")
+    parsed = _parse_values(report.project, values)
+    revision = ReportRevision.objects.create(
+        report=report, number=report.revision + 1, reason=reason, previous=_snapshot(report), created_by=actor
+    )
+    for target_id, value in parsed.items():
+        ProgressValue.objects.update_or_create(report=report, target_id=target_id, defaults={"value": value})
+    changed = ["revision", "status", "submitted_by", "submitted_at", "correction_reason", "updated_at"]
+    for field, new in (
+        ("investment_completed", investment_completed),
+        ("narrative", narrative),
+        ("problems", problems),
+        ("next_steps", next_steps),
+    ):
+        if new is not None:
+            setattr(report, field, new)
+            changed.append(field)
+    report.revision = revision.number
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_by = actor
+    report.submitted_at = timezone.now()
+    report.correction_reason = reason
+    report.save(update_fields=changed)
+    notify(
+        region_staff(report.project.plan.region_id),
+        event=f"report:{report.pk}:revision:{revision.number}",
+        title=f"{report.project.title}更正了{report.period_label}进展（第{revision.number}次），待审核",
+        body=f"更正原因：{reason}",
+        url=report_url(report),
+        channels=("inapp", "email"),
+    )
+    return revision
+
+
+@transaction.atomic
+def add_attachment(
+    project: Project, month: int, *, actor, kind: str, file, caption: str = ""
+) -> ReportAttachment:
+    """A photo or document for the month's report, checked (type, size, content) before it is stored."""
+    if not (actor.role == Role.FILER and project.cooperating_units.filter(pk=actor.unit_id).exists()):
+        _require_editor(actor, project)
+    _require_past_or_current(project, month)
+    check_upload(file, kind)
+    report = _editable_report(project, month)
+    return ReportAttachment.objects.create(
+        report=report, kind=kind, file=file, caption=(caption or "")[:200], size=file.size, uploaded_by=actor
+    )
+
+
+@transaction.atomic
+def remove_attachment(attachment: ReportAttachment, *, actor) -> None:
+    """Remove an attachment while its report can still be edited: the uploader or the lead unit may."""
+    report = _lock(attachment.report)
+    own = actor.pk == attachment.uploaded_by_id
+    if not (own and Project.objects.visible_to(actor).filter(pk=report.project_id).exists()):
+        _require_editor(actor, report.project)
+    if not report.can_edit():
+        raise InvalidTransition(f"该报告{report.get_status_display()}，不能删除附件。", code="report_locked")
+    attachment.delete()
+    transaction.on_commit(lambda: attachment.file.delete(save=False))
 
 
 @transaction.atomic
