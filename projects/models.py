@@ -23,7 +23,9 @@ from .choices import (
     ScheduleBasis,
 )
 from .progress import ProjectProgressMixin, TargetProgressMixin
-from .uploads import read_head, upload_error
+
+# ATTACHMENT_EXTENSIONS is imported from here by proposals (its attachments follow the same types).
+from .uploads import ATTACHMENT_EXTENSIONS, read_head, upload_error  # noqa: F401
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 FIGURE = {"max_digits": 20, "decimal_places": 4}
