@@ -222,6 +222,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI's default validator badge calls an outside server; intranets cannot reach it.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One name per choice set used by fields of different names (or one name used for different sets).
+    "ENUM_NAME_OVERRIDES": {
+        "RiskRatingEnum": "proposals.choices.RiskRating",
+        "ProjectLevelEnum": "projects.choices.ProjectLevel",
+    },
 }
 
 # Lights (红黄绿灯): lag = completion − 序时进度. Per-plan fields override these defaults.
