@@ -226,6 +226,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RiskRatingEnum": "proposals.choices.RiskRating",
         "ProjectLevelEnum": "projects.choices.ProjectLevel",
+        "ProposalStatusEnum": "proposals.choices.ProposalStatus",
+        "CandidateStatusEnum": "proposals.choices.CandidateStatus",
+        "ProjectStatusEnum": "projects.choices.ProjectStatus",
     },
 }
 
