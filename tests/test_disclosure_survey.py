@@ -1,4 +1,4 @@
-"""The survey pages: verify a phone by SMS code (voting.verification), answer once, nothing stored in clear."""
+"""The survey pages: verify a phone by SMS code, answer once, the phone never stored in clear."""
 
 import pytest
 from django.core.cache import cache
