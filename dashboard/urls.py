@@ -1,4 +1,8 @@
-"""Pages of dashboard (filled in by its issue)."""
+"""The leader dashboard page at /dashboard/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [path("", views.index, name="index")]

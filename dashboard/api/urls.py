@@ -1,3 +1,14 @@
-"""dashboard API under /api/v1/ (filled in by its issue)."""
+"""The leader dashboard's JSON endpoints under /api/v1/dashboard/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("dashboard/overview/", views.OverviewView.as_view(), name="dashboard-overview"),
+    path("dashboard/categories/", views.CategoryView.as_view(), name="dashboard-categories"),
+    path("dashboard/units/", views.UnitRankingView.as_view(), name="dashboard-units"),
+    path("dashboard/projects/", views.ProjectListView.as_view(), name="dashboard-projects"),
+    path("dashboard/lagging/", views.LaggingView.as_view(), name="dashboard-lagging"),
+    path("dashboard/trend/", views.TrendView.as_view(), name="dashboard-trend"),
+]

@@ -1,0 +1,310 @@
+"""The leader dashboard's figures, each computed in one SQL statement over the projects in scope.
+
+`Scope` is the user's visible projects of one year, narrowed by the filters (region with the regions below
+it, category, lead unit, level). Per-project figures come from `with_progress()` (projects/progress.py);
+the aggregates here wrap that query as a derived table (`FROM (<with_progress SQL>) AS p`), so each
+project's completion, 序时进度 and light are computed once per statement, whatever is grouped on top.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import F, QuerySet
+
+from minsheng.errors import DomainError
+from org.filtersets import IntegerFilter, RegionCodeFilter
+from projects.choices import COUNTED_REPORT_STATUSES, Category, ProjectLevel, ScheduleBasis
+from projects.models import Plan, Project
+from projects.progress import default_as_of_month, today
+
+# Rows listed by the lagging panel when the client does not say.
+LAGGING_LIMIT = 20
+
+
+class DashboardFilterSet(django_filters.FilterSet):
+    """The dashboard's filters besides the year: region (and below), category, lead unit, level."""
+
+    region = RegionCodeFilter(field_name="plan__region__path")
+    category = django_filters.ChoiceFilter(choices=Category.choices, label="领域类别")
+    unit = IntegerFilter(field_name="lead_unit__id", label="牵头单位ID")
+    level = django_filters.ChoiceFilter(choices=ProjectLevel.choices, label="项目层级")
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+
+YEAR_FIELD = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+@dataclass
+class Scope:
+    """The projects a dashboard call is about, and the year and day they are judged at."""
+
+    year: int | None
+    projects: QuerySet
+    on: datetime.date
+
+    def progress(self) -> QuerySet:
+        return self.projects.with_progress(on=self.on)
+
+
+def default_year(user, on: datetime.date | None = None) -> int | None:
+    """The latest year, not after this one, with a plan the user may see (else the earliest ahead)."""
+    on = on or today()
+    years = Plan.objects.visible_to(user).values_list("year", flat=True)
+    return years.filter(year__lte=on.year).order_by("-year").first() or years.order_by("year").first()
+
+
+def visible_years(user) -> list[int]:
+    return list(Plan.objects.visible_to(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def scope(user, params) -> Scope:
+    """The user's visible projects of the year in `params` (default: `default_year`), filtered."""
+    try:
+        year = YEAR_FIELD.clean(params.get("year"))
+    except forms.ValidationError as error:
+        raise DomainError(
+            "年度参数（year）应为2000到2100之间的整数。", code="invalid_year", field="year"
+        ) from error
+    year = year or default_year(user)
+    filterset = DashboardFilterSet(params, queryset=Project.objects.visible_to(user).filter(plan__year=year))
+    if not filterset.is_valid():
+        field, errors = next(iter(filterset.errors.items()))
+        raise DomainError(f"筛选条件有误（{field}）：{errors[0]}", code="invalid_filter", field=field)
+    return Scope(year=year, projects=filterset.qs.order_by(), on=today())
+
+
+def _rows(sql: str, params) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _derived(qs: QuerySet, *names: str, **expressions) -> tuple[str, list]:
+    """`(<qs.values(...) SQL>) AS p` with the named columns, to aggregate over in one statement."""
+    sql, params = qs.values(*names, **expressions).query.sql_with_params()
+    return f"({sql}) AS p", list(params)
+
+
+def _progress_table(s: Scope) -> tuple[str, list]:
+    return _derived(
+        s.progress(),
+        "completion",
+        "expected",
+        "lag",
+        "light",
+        "as_of_month",
+        "latest_investment",
+        unit_id=F("lead_unit_id"),
+        category_key=F("category"),
+        level_key=F("level"),
+        planned=F("planned_investment"),
+    )
+
+
+LIGHT_COUNTS = """
+    COUNT(*) AS projects,
+    COUNT(*) FILTER (WHERE p.light = 'green') AS green,
+    COUNT(*) FILTER (WHERE p.light = 'yellow') AS yellow,
+    COUNT(*) FILTER (WHERE p.light = 'red') AS red,
+    COUNT(*) FILTER (WHERE p.light = 'none') AS none,
+    AVG(p.completion) AS completion,
+    AVG(p.expected) FILTER (WHERE p.completion IS NOT NULL) AS expected
+"""
+
+
+def overview(s: Scope) -> dict:
+    """Counts by light, mean completion against mean 序时进度, investment planned and completed."""
+    table, params = _progress_table(s)
+    row = _rows(
+        f"""SELECT {LIGHT_COUNTS}, MAX(p.as_of_month) AS as_of_month,
+            SUM(p.planned) AS planned_investment, SUM(p.latest_investment) AS investment_completed
+            FROM {table}""",
+        params,
+    )[0]
+    return row
+
+
+def by_category(s: Scope) -> list[dict]:
+    """Per category: projects, lights, mean completion against mean 序时进度."""
+    table, params = _progress_table(s)
+    rows = _rows(
+        f"SELECT p.category_key AS category, {LIGHT_COUNTS} FROM {table} GROUP BY p.category_key", params
+    )
+    labels = dict(Category.choices)
+    order = list(labels)
+    for row in rows:
+        row["label"] = labels.get(row["category"], row["category"])
+    return sorted(rows, key=lambda row: order.index(row["category"]) if row["category"] in order else 99)
+
+
+def unit_ranking(s: Scope) -> list[dict]:
+    """Lead units ranked by mean lag (completion − 序时进度), best first; units with no figures last."""
+    table, params = _progress_table(s)
+    return _rows(
+        f"""SELECT u.id AS unit, COALESCE(NULLIF(u.short_name, ''), u.name) AS name, {LIGHT_COUNTS},
+            AVG(p.lag) AS lag, RANK() OVER (ORDER BY AVG(p.lag) DESC NULLS LAST) AS rank
+            FROM {table} JOIN org_unit u ON u.id = p.unit_id
+            GROUP BY u.id, u.name, u.short_name
+            ORDER BY AVG(p.lag) DESC NULLS LAST, u.name""",
+        params,
+    )
+
+
+PROJECT_FIELDS = (
+    "id",
+    "code",
+    "title",
+    "category",
+    "level",
+    "status",
+    "light",
+    "completion",
+    "expected",
+    "lag",
+    "as_of_month",
+    "latest_month",
+    "planned_investment",
+    "latest_investment",
+)
+
+
+def project_rows(s: Scope) -> list[dict]:
+    """Every project in scope with its figures, in plan order (one query)."""
+    return list(
+        s.progress()
+        .values(
+            *PROJECT_FIELDS,
+            region=F("plan__region__name"),
+            unit=F("lead_unit__name"),
+            unit_short=F("lead_unit__short_name"),
+        )
+        .order_by("plan__region__path", "sequence", "code")
+    )
+
+
+def lagging(s: Scope, limit: int = LAGGING_LIMIT) -> list[dict]:
+    """Red and yellow projects, furthest behind first (overdue milestones count as red)."""
+    return list(
+        s.progress()
+        .filter(light__in=["red", "yellow"])
+        .values(
+            *PROJECT_FIELDS,
+            "has_overdue_milestone",
+            region=F("plan__region__name"),
+            unit=F("lead_unit__name"),
+            unit_short=F("lead_unit__short_name"),
+        )
+        .order_by(F("lag").asc(nulls_last=True), "code")[:limit]
+    )
+
+
+def as_of_month(s: Scope) -> int:
+    """The latest as-of month among the plans in scope (the trend's last month)."""
+    plans = Plan.objects.filter(pk__in=s.projects.values("plan_id")).values_list("year", "reporting_month")
+    return max((default_as_of_month(year, month, s.on) for year, month in plans), default=0)
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+TREND_SQL = """
+WITH p AS (SELECT * FROM {projects}),
+months AS (SELECT generate_series(1, %(last)s) AS month),
+weights AS (
+    SELECT t.project_id, SUM(t.weight) AS weight
+    FROM projects_target t JOIN p ON p.pid = t.project_id
+    WHERE t.annual_target > 0 GROUP BY t.project_id
+),
+counted AS (
+    SELECT r.id, r.project_id, r.month, r.investment_completed
+    FROM projects_progressreport r JOIN p ON p.pid = r.project_id
+    WHERE r.status = ANY(%(counted)s) AND r.month <= %(last)s
+),
+vals AS (
+    -- a value counts from its report's month until the next counted value of the same target
+    SELECT c.project_id, c.month,
+        LEAST(v.value / t.annual_target, 1) * t.weight AS weighted,
+        LEAD(c.month) OVER (PARTITION BY v.target_id ORDER BY c.month) AS until
+    FROM counted c
+    JOIN projects_progressvalue v ON v.report_id = c.id
+    JOIN projects_target t ON t.id = v.target_id AND t.annual_target > 0
+),
+done AS (
+    SELECT vals.project_id, months.month, SUM(vals.weighted) AS weighted
+    FROM vals JOIN months ON months.month >= vals.month AND months.month < COALESCE(vals.until, 13)
+    GROUP BY vals.project_id, months.month
+),
+inv AS (
+    SELECT c.project_id, c.month, c.investment_completed,
+        LEAD(c.month) OVER (PARTITION BY c.project_id ORDER BY c.month) AS until
+    FROM counted c
+),
+spent AS (
+    SELECT inv.project_id, months.month, inv.investment_completed
+    FROM inv JOIN months ON months.month >= inv.month AND months.month < COALESCE(inv.until, 13)
+),
+planned AS (
+    SELECT m.project_id, m.planned_progress,
+        EXTRACT(YEAR FROM m.planned_date) * 100 + EXTRACT(MONTH FROM m.planned_date) AS due
+    FROM projects_milestone m JOIN p ON p.pid = m.project_id AND p.basis = %(milestones)s
+    WHERE m.planned_progress IS NOT NULL
+),
+by_plan AS (
+    SELECT p.pid, months.month, COALESCE(MAX(planned.planned_progress)
+        FILTER (WHERE planned.due <= p.year * 100 + months.month), 0) AS expected
+    FROM p JOIN planned ON planned.project_id = p.pid CROSS JOIN months
+    GROUP BY p.pid, months.month
+),
+grid AS (
+    SELECT p.pid, p.planned, months.month,
+        -- PostgreSQL's LEAST skips NULLs, hence the explicit WHEN (as in projects/progress.py)
+        CASE WHEN weights.weight IS NOT NULL THEN COALESCE(done.weighted, 0) / weights.weight
+             WHEN spent.investment_completed IS NOT NULL
+             THEN LEAST(spent.investment_completed / NULLIF(p.planned, 0), 1) END AS completion,
+        COALESCE(by_plan.expected, months.month / 12.0) AS expected,
+        spent.investment_completed
+    FROM p CROSS JOIN months
+    LEFT JOIN weights ON weights.project_id = p.pid
+    LEFT JOIN done ON done.project_id = p.pid AND done.month = months.month
+    LEFT JOIN spent ON spent.project_id = p.pid AND spent.month = months.month
+    LEFT JOIN by_plan ON by_plan.pid = p.pid AND by_plan.month = months.month
+)
+SELECT month, AVG(completion) AS completion,
+    AVG(expected) FILTER (WHERE completion IS NOT NULL) AS expected,
+    SUM(investment_completed) AS investment_completed,
+    COUNT(investment_completed) AS reporting
+FROM grid GROUP BY month ORDER BY month
+"""
+
+
+def _positional(sql: str, values: dict) -> tuple[str, list]:
+    """Named placeholders to positional ones, after the embedded project query's own positional ones."""
+    names = PLACEHOLDER.findall(sql)
+    return PLACEHOLDER.sub("%s", sql), [values[name] for name in names]
+
+
+def trend(s: Scope) -> dict:
+    """Month by month up to the as-of month: mean completion and mean 序时进度 (as `with_progress` would
+    judge each month), cumulative investment completed, and how many projects had reported by then."""
+    last = as_of_month(s)
+    if last == 0:
+        return {"as_of_month": 0, "months": []}
+    projects_sql, params = s.projects.values(
+        pid=F("id"), planned=F("planned_investment"), basis=F("schedule_basis"), year=F("plan__year")
+    ).query.sql_with_params()
+    sql, values = _positional(
+        TREND_SQL.format(projects=f"({projects_sql}) AS q"),
+        {
+            "last": last,
+            "counted": [str(status) for status in COUNTED_REPORT_STATUSES],
+            "milestones": str(ScheduleBasis.MILESTONES),
+        },
+    )
+    rows = _rows(sql, [*params, *values])
+    return {"as_of_month": last, "months": rows}

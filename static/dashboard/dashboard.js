@@ -1,0 +1,201 @@
+/* The leader dashboard: reads the filters, calls /api/v1/dashboard/* in parallel and draws the panels with
+ * ECharts (static/vendor/echarts). Changing a filter reloads the figures without reloading the page.
+ * window.minshengDashboard exposes the chart instances and the last figures (the browser tests read them);
+ * <main data-state> is "loading", "ready" or "error". */
+(function () {
+  "use strict";
+
+  var main = document.getElementById("main");
+  var form = document.getElementById("filters");
+  var statusLine = document.getElementById("status");
+  var LIGHTS = { green: ["绿灯", "#1a7f37"], yellow: ["黄灯", "#9a6700"], red: ["红灯", "#cf222e"], none: ["未评价", "#6e7781"] };
+  var charts = {};
+  var state = { charts: charts, data: {}, loads: 0 };
+  window.minshengDashboard = state;
+
+  function pct(rate) {
+    if (rate === null || rate === undefined) return "—";
+    return (Number(rate) * 100).toFixed(1) + "%";
+  }
+
+  function money(yuan) {
+    if (yuan === null || yuan === undefined) return "—";
+    var n = Number(yuan);
+    if (Math.abs(n) >= 1e8) return (n / 1e8).toFixed(2) + "亿元";
+    if (Math.abs(n) >= 1e4) return (n / 1e4).toFixed(2) + "万元";
+    return n.toFixed(2) + "元";
+  }
+
+  function chart(id) {
+    if (!charts[id]) {
+      charts[id] = echarts.init(document.getElementById(id), null, { renderer: "canvas" });
+    }
+    return charts[id];
+  }
+
+  function text(tag, content, className) {
+    var cell = document.createElement(tag);
+    cell.textContent = content;
+    if (className) cell.className = className;
+    return cell;
+  }
+
+  function light(code) {
+    var span = text("span", (LIGHTS[code] || LIGHTS.none)[0], "light light-" + (LIGHTS[code] ? code : "none"));
+    var cell = document.createElement("td");
+    cell.appendChild(span);
+    return cell;
+  }
+
+  function fillTable(id, rows, cells) {
+    var body = document.querySelector("#" + id + " tbody");
+    body.replaceChildren();
+    if (!rows.length) {
+      var tr = document.createElement("tr");
+      var td = text("td", "没有符合条件的记录。", "empty");
+      td.colSpan = document.querySelectorAll("#" + id + " thead th").length;
+      tr.appendChild(td);
+      body.appendChild(tr);
+      return;
+    }
+    rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      cells(row).forEach(function (cell) { tr.appendChild(cell); });
+      body.appendChild(tr);
+    });
+  }
+
+  var renderers = {
+    overview: function (o) {
+      document.getElementById("kpi-projects").textContent = o.projects;
+      document.getElementById("kpi-lights").textContent = o.green + " / " + o.yellow + " / " + o.red;
+      document.getElementById("kpi-completion").textContent = pct(o.completion) + " / " + pct(o.expected);
+      document.getElementById("kpi-investment").textContent = money(o.planned_investment) + " / " + money(o.investment_completed);
+      chart("chart-lights").setOption({
+        tooltip: { trigger: "item" },
+        legend: { bottom: 0 },
+        series: [{
+          name: "灯号", type: "pie", radius: ["35%", "65%"],
+          data: ["green", "yellow", "red", "none"].map(function (key) {
+            return { name: LIGHTS[key][0], value: o[key], itemStyle: { color: LIGHTS[key][1] } };
+          })
+        }]
+      }, true);
+    },
+    categories: function (rows) {
+      chart("chart-categories").setOption({
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return v.toFixed(1) + "%"; } },
+        legend: { bottom: 0 },
+        grid: { left: 48, right: 16, top: 16, bottom: 72 },
+        xAxis: { type: "category", data: rows.map(function (r) { return r.label; }), axisLabel: { interval: 0, rotate: 30 } },
+        yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+        series: [
+          { name: "平均完成率", type: "bar", data: rows.map(function (r) { return r.completion === null ? 0 : Number(r.completion) * 100; }) },
+          { name: "序时进度", type: "bar", data: rows.map(function (r) { return r.expected === null ? 0 : Number(r.expected) * 100; }) }
+        ]
+      }, true);
+    },
+    trend: function (t) {
+      var months = t.months;
+      chart("chart-trend").setOption({
+        tooltip: { trigger: "axis" },
+        legend: { bottom: 0 },
+        grid: { left: 56, right: 72, top: 24, bottom: 48 },
+        xAxis: { type: "category", data: months.map(function (m) { return m.month + "月"; }) },
+        yAxis: [
+          { type: "value", name: "进度", axisLabel: { formatter: "{value}%" } },
+          { type: "value", name: "万元", position: "right" }
+        ],
+        series: [
+          { name: "平均完成率", type: "line", data: months.map(function (m) { return m.completion === null ? null : Number(m.completion) * 100; }) },
+          { name: "序时进度", type: "line", lineStyle: { type: "dashed" }, data: months.map(function (m) { return m.expected === null ? null : Number(m.expected) * 100; }) },
+          { name: "累计完成投资", type: "bar", yAxisIndex: 1, data: months.map(function (m) { return m.investment_completed === null ? 0 : Number(m.investment_completed) / 1e4; }) }
+        ]
+      }, true);
+    },
+    units: function (rows) {
+      var shown = rows.slice(0, 20).reverse();
+      chart("chart-units").setOption({
+        tooltip: { trigger: "axis" },
+        legend: { bottom: 0 },
+        grid: { left: 140, right: 24, top: 16, bottom: 48 },
+        xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+        yAxis: { type: "category", data: shown.map(function (r) { return r.rank + ". " + r.name; }) },
+        series: [
+          { name: "平均完成率", type: "bar", data: shown.map(function (r) { return r.completion === null ? 0 : Number(r.completion) * 100; }) },
+          { name: "平均滞后（个百分点）", type: "bar", data: shown.map(function (r) { return r.lag === null ? 0 : Number(r.lag) * 100; }) }
+        ]
+      }, true);
+    },
+    lagging: function (rows) {
+      fillTable("table-lagging", rows, function (r) {
+        return [light(r.light), text("td", r.code + " " + r.title), text("td", r.unit_short || r.unit),
+          text("td", pct(r.completion), "num"), text("td", pct(r.expected), "num"), text("td", pct(r.lag), "num")];
+      });
+    },
+    projects: function (rows) {
+      fillTable("table-projects", rows, function (r) {
+        return [light(r.light), text("td", r.code), text("td", r.title), text("td", r.region), text("td", r.unit_short || r.unit),
+          text("td", pct(r.completion), "num"), text("td", pct(r.expected), "num"),
+          text("td", money(r.planned_investment), "num"), text("td", money(r.latest_investment), "num")];
+      });
+    }
+  };
+  // Panels of other apps (funds, supervision) register here before this file runs, or after it.
+  window.minshengDashboardRenderers = Object.assign(window.minshengDashboardRenderers || {}, renderers);
+
+  function query() {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) { if (value) params.set(key, value); });
+    return params.toString();
+  }
+
+  function load() {
+    var qs = query();
+    main.dataset.state = "loading";
+    statusLine.className = "status";
+    statusLine.textContent = "正在加载……";
+    var all = window.minshengDashboardRenderers;
+    var names = Object.keys(all).filter(function (name) { return main.dataset["api" + name.charAt(0).toUpperCase() + name.slice(1)]; });
+    var load = ++state.loads;
+    return Promise.all(names.map(function (name) {
+      var url = main.dataset["api" + name.charAt(0).toUpperCase() + name.slice(1)];
+      return fetch(url + "?" + qs, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.json().then(function (body) {
+            if (!response.ok) throw new Error(body.detail || ("HTTP " + response.status));
+            return [name, body];
+          });
+        });
+    })).then(function (answers) {
+      if (load !== state.loads) return;  // a newer filter change is on its way
+      answers.forEach(function (answer) {
+        var body = answer[1];
+        state.data[answer[0]] = body.results;
+        if (body.results !== null) all[answer[0]](body.results);
+      });
+      var year = answers.length ? answers[0][1].year : null;
+      statusLine.textContent = year ? year + "年数据已更新。" : "没有可查看的年度计划。";
+      main.dataset.state = "ready";
+    }).catch(function (error) {
+      statusLine.className = "status error";
+      statusLine.textContent = "加载失败：" + error.message;
+      main.dataset.state = "error";
+    });
+  }
+
+  form.addEventListener("change", function () {
+    history.replaceState(null, "", "?" + query());
+    load();
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    history.replaceState(null, "", "?" + query());
+    load();
+  });
+  window.addEventListener("resize", function () {
+    Object.keys(charts).forEach(function (id) { charts[id].resize(); });
+  });
+  state.reload = load;
+  load();
+})();
