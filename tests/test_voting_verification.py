@@ -169,8 +169,8 @@ def test_counter_is_atomic_under_concurrency_on_redis(redis_cache):
 def test_a_code_succeeds_once_under_concurrent_checks_on_redis(redis_cache, outbox):
     verification.send_code(PHONE, ip=None, purpose="vote")
     code = code_sent_to(PHONE)
-    results = []
-    barrier = threading.Barrier(8)
+    results = []  # as many concurrent tries as a code allows: exactly one may win
+    barrier = threading.Barrier(5)
 
     def check():
         barrier.wait()
@@ -179,13 +179,13 @@ def test_a_code_succeeds_once_under_concurrent_checks_on_redis(redis_cache, outb
         except VerificationError as error:
             results.append(error.code)
 
-    threads = [threading.Thread(target=check) for _ in range(8)]
+    threads = [threading.Thread(target=check) for _ in range(5)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert results.count("138****5678") == 1
-    assert set(results) - {"138****5678"} <= {"code_expired", "too_many_attempts"}
+    assert sorted(results) == ["138****5678"] + ["code_expired"] * 4
 
 
 def test_attempts_on_redis(redis_cache, outbox):
