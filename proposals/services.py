@@ -713,8 +713,15 @@ COPIED_FIELDS = (
 )
 
 
+def next_code(code: str, year: int) -> str:
+    """A continued project's code next year: a leading year moves on ("2017-D01" -> "2018-D01")."""
+    prefix = str(year)
+    return str(year + 1) + code[len(prefix) :] if code.startswith(prefix) else code
+
+
 def _carry(project: Project, plan: Plan, **overrides) -> Project:
     values = {name: getattr(project, name) for name in COPIED_FIELDS}
+    values["code"] = next_code(project.code, project.plan.year)
     values.update(overrides)
     if Project.objects.filter(plan=plan, code=values["code"]).exists():
         raise DomainError(

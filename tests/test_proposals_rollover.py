@@ -117,6 +117,11 @@ def test_command_rolls_over_once(org, year_end, capsys):
     assert Project.objects.filter(plan__year=2017).count() == 3
 
 
+def test_next_code_moves_a_leading_year_only():
+    assert services.next_code("2017-D01", 2017) == "2018-D01"
+    assert services.next_code("S-12", 2017) == "S-12"
+
+
 def test_command_reports_missing_plan_or_region(org):
     with pytest.raises(CommandError, match="没有2015年的年度计划"):
         call_command("rollover", region="371300", year=2015)
