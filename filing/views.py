@@ -4,14 +4,12 @@ Who may do what is decided by projects.services (the same rules as the admin and
 choose which form to show: the lead unit's report, a cooperating unit's part, a correction, or read-only.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -27,54 +25,18 @@ from projects.choices import COUNTED_REPORT_STATUSES, ReportStatus
 from projects.models import ProgressReport, ProgressValue, Project, ReportAttachment, ReportContribution
 
 from .forms import ReportForm, ReturnForm, value_field_name
-from .periods import current_period, due_date, parse_period, window_for, windows
+from .periods import current_period, due_date, parse_period, window_for
+from .status import period_rows, role_on, status_label
 from .uploads import guard_uploads
 
 LOGIN_URL = reverse_lazy("filing:login")
 
-STATUS_LABELS = {
-    None: "未开始",
-    ReportStatus.DRAFT: "草稿",
-    ReportStatus.SUBMITTED: "已提交",
-    ReportStatus.RETURNED: "已退回",
-    ReportStatus.ACCEPTED: "已采纳",
-}
-DONE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 # Service error fields → form fields.
 FORM_FIELDS = {"investment_completed": "investment_wan", "reason": "correction_reason", "file": "photos"}
 
 
-def status_label(status) -> str:
-    return STATUS_LABELS.get(status, "未开始")
-
-
-def role_on(user, project: Project) -> str:
-    """lead / part (cooperating unit) / staff / viewer; the project is already one the user may see."""
-    if user.role == Role.FILER:
-        return "lead" if user.unit_id == project.lead_unit_id else "part"
-    if user.is_superuser or user.role == Role.STAFF:
-        return "staff"
-    return "viewer"
-
-
 def is_staff(user) -> bool:
     return user.is_superuser or user.role == Role.STAFF
-
-
-@dataclass
-class Row:
-    project: Project
-    status: str | None
-    due: object
-    role: str
-
-    @property
-    def label(self):
-        return status_label(self.status)
-
-    @property
-    def overdue(self) -> bool:
-        return self.status not in DONE and timezone.localdate() > self.due
 
 
 @login_required(login_url=LOGIN_URL)
@@ -85,19 +47,7 @@ def home(request):
     year, month = parse_period(request.GET.get("period")) or latest
     if (year, month) > (today.year, today.month):
         year, month = latest
-    status = ProgressReport.objects.filter(project=OuterRef("pk"), month=month).values("status")[:1]
-    projects = list(
-        Project.objects.visible_to(request.user)
-        .filter(plan__year=year)
-        .annotate(report_status=Subquery(status))
-        .select_related("plan", "lead_unit")
-        .order_by("plan__region__path", "sequence", "code")
-    )
-    plan_windows = windows({p.plan_id for p in projects})
-    rows = [
-        Row(p, p.report_status, due_date(year, month, plan_windows[p.plan_id]), role_on(request.user, p))
-        for p in projects
-    ]
+    rows = period_rows(request.user, year, month)
     previous = (year - 1, 12) if month == 1 else (year, month - 1)
     following = (year + 1, 1) if month == 12 else (year, month + 1)
     return render(

@@ -1,0 +1,71 @@
+"""The filer's view of a period: which projects, what the user is to them, and each report's status."""
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from org.choices import Role
+from projects.choices import ReportStatus
+from projects.models import ProgressReport, Project
+
+from .periods import due_date, windows
+
+STATUS_LABELS = {
+    None: "未开始",
+    ReportStatus.DRAFT: "草稿",
+    ReportStatus.SUBMITTED: "已提交",
+    ReportStatus.RETURNED: "已退回",
+    ReportStatus.ACCEPTED: "已采纳",
+}
+DONE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+ROLE_LABELS = {"lead": "牵头单位", "part": "配合单位", "staff": "民生办", "viewer": "只读"}
+
+
+def status_label(status) -> str:
+    return STATUS_LABELS.get(status, STATUS_LABELS[None])
+
+
+def role_on(user, project: Project) -> str:
+    """lead / part (cooperating unit) / staff / viewer; the project is already one the user may see."""
+    if user.role == Role.FILER:
+        return "lead" if user.unit_id == project.lead_unit_id else "part"
+    if user.is_superuser or user.role == Role.STAFF:
+        return "staff"
+    return "viewer"
+
+
+@dataclass
+class Row:
+    """One project in the period's list."""
+
+    project: Project
+    status: str | None
+    due: object
+    role: str
+
+    @property
+    def label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def overdue(self) -> bool:
+        return self.status not in DONE and timezone.localdate() > self.due
+
+
+def period_rows(user, year: int, month: int) -> list[Row]:
+    """The projects the user may see in `year`, each with the status of month's report and its due date;
+    three queries whatever the number of projects."""
+    status = ProgressReport.objects.filter(project=OuterRef("pk"), month=month).values("status")[:1]
+    projects = list(
+        Project.objects.visible_to(user)
+        .filter(plan__year=year)
+        .annotate(report_status=Subquery(status))
+        .select_related("plan", "lead_unit")
+        .order_by("plan__region__path", "sequence", "code")
+    )
+    plan_windows = windows({p.plan_id for p in projects})
+    return [
+        Row(p, p.report_status, due_date(year, month, plan_windows[p.plan_id]), role_on(user, p))
+        for p in projects
+    ]
