@@ -1,7 +1,9 @@
 """The 民生办's admin for public votes: set up a vote and its options, watch live tallies, export results."""
 
 from django.contrib import admin
+from django.db.models import Count
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -65,8 +67,6 @@ class VoteAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(n_ballots=Count("ballots"))
 
     @display(description="状态", label=PHASE_LABELS)
@@ -95,7 +95,7 @@ class VoteAdmin(HistoryAdmin):
 
     @action(description="导出结果（Excel）", url_path="export", permissions=["view"])
     def export_detail(self, request, object_id):
-        vote = self.get_queryset(request).select_related("region").get(pk=object_id)
+        vote = get_object_or_404(self.get_queryset(request).select_related("region"), pk=object_id)
         return xlsx_response([vote], f"vote-{vote.pk}.xlsx")
 
 
