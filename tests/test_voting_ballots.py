@@ -169,3 +169,14 @@ def test_concurrent_ballots_of_many_phones_are_all_counted(make_vote, voting_ope
     result = vote_result(vote)
     assert result.ballots == 24 == Ballot.objects.filter(vote=vote).count()
     assert {r.option.pk: r.votes for r in result.options} == {a: 12, b: 12, c: 6, d: 6}
+
+
+def test_candidate_result_comes_from_the_latest_closed_vote(make_vote, voting_open):
+    september = datetime.datetime(2016, 9, 10, tzinfo=datetime.UTC)
+    earlier = make_vote(
+        title="九月投票", opens_at=september, closes_at=september + datetime.timedelta(days=5), max_choices=1
+    )
+    make_vote(title="十月投票", results_live=True)  # open now: not the one a decision step cites
+    first = earlier.options.order_by("sequence").first()
+    cast_ballot(earlier, phone(1), [first.pk], now=september + datetime.timedelta(days=1))
+    assert candidate_result(first.candidate) == {"vote": "九月投票", "votes": 1, "rank": 1, "ballots": 1}

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from minsheng.formatting import percent
 
 from .models import Ballot, BallotChoice, Vote, VoteOption
@@ -51,13 +53,14 @@ def vote_result(vote: Vote) -> VoteResult:
 
 
 def candidate_result(candidate) -> dict | None:
-    """The candidate's result in its latest vote: {"vote": title, "votes": n, "rank": r, "ballots": total},
-    or None when it was never put to a vote (attached to the 公众参与 decision step)."""
+    """The candidate's result in its latest closed vote (or, if none has closed, its latest vote):
+    {"vote": title, "votes": n, "rank": r, "ballots": total}, or None when it was never put to a vote.
+    Attached to the 公众参与 decision step."""
+    options = VoteOption.objects.filter(candidate=candidate).select_related("vote")
+    now = timezone.now()
     option = (
-        VoteOption.objects.filter(candidate=candidate)
-        .select_related("vote")
-        .order_by("-vote__closes_at", "-vote__pk")
-        .first()
+        options.filter(vote__closes_at__lte=now).order_by("-vote__closes_at", "-vote__pk").first()
+        or options.order_by("-vote__closes_at", "-vote__pk").first()
     )
     if option is None:
         return None
