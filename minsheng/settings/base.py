@@ -235,6 +235,10 @@ SPECTACULAR_SETTINGS = {
 # Lights (红黄绿灯): lag = completion − 序时进度. Per-plan fields override these defaults.
 MINSHENG_LAG_YELLOW = Decimal(os.environ.get("MINSHENG_LAG_YELLOW", "0"))
 MINSHENG_LAG_RED = Decimal(os.environ.get("MINSHENG_LAG_RED", "0.10"))
+# Funding checks: money arrived but not disbursed for more than this many days is flagged as 滞留; investment
+# reported in progress reports that differs from money spent by more than this share is flagged.
+MINSHENG_FUNDING_RETENTION_DAYS = int(os.environ.get("MINSHENG_FUNDING_RETENTION_DAYS", "30"))
+MINSHENG_FUNDING_INVESTMENT_GAP = Decimal(os.environ.get("MINSHENG_FUNDING_INVESTMENT_GAP", "0.20"))
 
 UNFOLD = {
     "SITE_TITLE": "民生实事管理系统",
