@@ -20,6 +20,7 @@ from org.choices import Role
 from projects.choices import AttachmentKind, ChangeType, ProjectLevel
 from projects.models import ATTACHMENT_EXTENSIONS, Plan, Project
 from projects.services import record_adjustment
+from voting.results import candidate_result
 
 from .choices import (
     DECISION_ORDER,
@@ -322,13 +323,6 @@ def shortlist_proposals(
 # -- the decision procedure --
 
 
-def vote_result(candidate: Candidate) -> dict | None:
-    """The public vote's result for a candidate, from the voting app (None when it was not put to a vote)."""
-    from voting.results import candidate_result
-
-    return candidate_result(candidate)
-
-
 def next_stage(candidate: Candidate, recorded: Iterable[str] | None = None) -> str | None:
     """The next stage the procedure expects (None once 集体讨论决定 is recorded)."""
     if recorded is None:
@@ -466,7 +460,7 @@ def record_decision_step(
             fiscal_risk,
         )
     if stage == DecisionStage.PARTICIPATION:
-        result = vote_result(candidate)
+        result = candidate_result(candidate)
         if result:
             step.vote_title = str(result.get("vote") or "")[:200]
             step.votes, step.rank, step.ballots = (

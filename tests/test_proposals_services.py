@@ -24,6 +24,8 @@ from proposals.choices import (
 )
 from proposals.models import Candidate, DecisionStep, Proposal, ProposalAction
 from tests.fixtures.proposals import CITIZEN_PHONE
+from tests.fixtures.voting import phone
+from voting.services import cast_ballot
 
 pytestmark = pytest.mark.django_db
 
@@ -253,25 +255,26 @@ def test_decision_steps_out_of_order_are_refused(org, make_candidate, run_decisi
     assert list(candidate.steps.values_list("stage", flat=True)) == ["motion", "participation"]
 
 
-def test_public_participation_attaches_the_vote_result(org, make_candidate, run_decision, monkeypatch):
-    candidate = make_candidate()
-    monkeypatch.setattr(
-        services,
-        "vote_result",
-        lambda c: (
-            {"vote": "2017年民生实事票决", "votes": 1834, "rank": 2, "ballots": 5120}
-            if c == candidate
-            else None
-        ),
-    )
+def test_public_participation_attaches_the_vote_result(org, make_vote, voting_open, run_decision):
+    vote = make_vote(["新建城区公共停车场", "改造老旧小区供暖管网"])
+    parking, heating = (o.pk for o in vote.options.order_by("sequence"))
+    for n in range(3):
+        cast_ballot(vote, phone(n), [heating])
+    cast_ballot(vote, phone(9), [parking, heating])
+    candidate = Candidate.objects.get(title="新建城区公共停车场")
     motion, participation = run_decision(candidate, until=DecisionStage.EXPERT)
     assert (participation.vote_title, participation.votes, participation.rank, participation.ballots) == (
-        "2017年民生实事票决",
-        1834,
+        "2017年临沂市民生实事备选项目网上投票",
+        1,
         2,
-        5120,
+        4,
     )
     assert motion.votes is None
+
+
+def test_participation_without_a_vote_attaches_nothing(make_candidate, run_decision):
+    _, participation = run_decision(make_candidate(), until=DecisionStage.EXPERT)
+    assert (participation.vote_title, participation.votes) == ("", None)
 
 
 def test_risk_assessment_needs_three_ratings_and_a_report(org, make_candidate, run_decision):

@@ -19,7 +19,7 @@ def test_trace_follows_a_merged_proposal_to_its_project(org, make_proposal, run_
     candidate = services.shortlist_proposals([kept], actor=org.staff, title="新建公共停车场")
     monkeypatch.setattr(
         services,
-        "vote_result",
+        "candidate_result",
         lambda c: {"vote": "2017年民生实事票决", "votes": 1834, "rank": 2, "ballots": 5120},
     )
     run_decision(candidate)
