@@ -5,7 +5,7 @@ calling the same services as the API."""
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -140,7 +140,7 @@ class ConfirmedActionsMixin:
 
     def _detail_action(self, request, object_id, *, title, submit_label, form, run, intro=""):
         """A detail action: GET shows the confirmation; POST runs `run(obj, cleaned_data)`."""
-        obj = self.get_queryset(request).get(pk=object_id)
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
         info = self.model._meta.app_label, self.model._meta.model_name
         change_url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
         if form.is_bound and form.is_valid():
@@ -509,7 +509,7 @@ class CandidateAdmin(ConfirmedActionsMixin, HistoryAdmin):
 
     @action(description="登记决策环节", url_path="record-step", permissions=["handle"])
     def record_step_detail(self, request, object_id):
-        candidate = self.get_queryset(request).get(pk=object_id)
+        candidate = get_object_or_404(self.get_queryset(request), pk=object_id)
         stage = services.next_stage(candidate)
         if candidate.status != CandidateStatus.CANDIDATE or stage is None:
             self.message_user(request, f"{candidate}：决策程序已结束。", messages.WARNING)

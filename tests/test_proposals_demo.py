@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from projects.models import Project
 from proposals import services
-from proposals.choices import CandidateStatus, DecisionStage, ProposalStatus
+from proposals.choices import DECISION_ORDER, CandidateStatus, DecisionStage, ProposalStatus
 from proposals.models import Candidate, CarryOver, DecisionStep, Proposal, ProposalAction
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +25,7 @@ def test_linyi_items_were_chosen_through_the_procedure(seeded):
     assert {c.project.plan.name for c in approved} == {"2016年临沂市十件民生大事"}
     assert all(c.title == c.project.title for c in approved)
     for candidate in approved:
-        assert list(candidate.steps.values_list("stage", flat=True)) == [
-            "motion",
-            "participation",
-            "expert",
-            "risk",
-            "legality",
-            "collective",
-        ]
+        assert list(candidate.steps.values_list("stage", flat=True)) == list(DECISION_ORDER)
     stopped = Candidate.objects.get(status=CandidateStatus.REJECTED)
     assert stopped.steps.last().stage == DecisionStage.EXPERT
     assert Proposal.objects.filter(status=ProposalStatus.DECLINED).get().decline_reason
