@@ -250,7 +250,9 @@ def test_changelists_query_count_is_constant(client, org, make_proposal, make_ca
 def test_detail_action_on_another_regions_record_is_404(client, org, make_proposal, make_candidate):
     proposal, candidate = make_proposal(), make_candidate("乙")
     login(client, org.jinan_staff)
-    assert client.get(reverse("admin:proposals_proposal_accept_detail", args=[proposal.pk])).status_code == 404
+    accept = reverse("admin:proposals_proposal_accept_detail", args=[proposal.pk])
+    assert client.get(accept).status_code == 404
     url = reverse("admin:proposals_candidate_record_step_detail", args=[candidate.pk])
-    assert client.post(url, {"confirm": "yes", "held_on": "2016-10-01", "outcome": "passed"}).status_code == 404
+    step = {"confirm": "yes", "held_on": "2016-10-01", "outcome": "passed"}
+    assert client.post(url, step).status_code == 404
     assert not candidate.steps.exists()
