@@ -128,6 +128,8 @@ def test_detail_actions_change_only_on_post(client, org, make_proposal):
 
 def test_leader_and_auditor_cannot_handle(client, org, make_proposal):
     proposal = make_proposal()
+    change = reverse("admin:proposals_proposal_change", args=[proposal.pk])
+    assert "accept/" in login(client, org.staff).get(change).content.decode()  # staff see the buttons
     for reader in (org.leader, org.auditor):
         login(client, reader)
         client.post(reverse("admin:proposals_proposal_accept_detail", args=[proposal.pk]), {"confirm": "yes"})

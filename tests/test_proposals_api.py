@@ -145,7 +145,7 @@ def test_staff_register_a_letter(org, collection_round):
     assert response.status_code == 400
 
 
-def test_decision_steps_in_order_through_the_api(org, make_candidate, run_decision):
+def test_decision_steps_in_order_through_the_api(org, make_candidate, run_decision, media_root):
     candidate = make_candidate()
     client = client_for(org.staff)
     url = f"{API}/candidates/{candidate.pk}/steps/"

@@ -93,8 +93,7 @@ def test_bad_attachment_writes_nothing(org, collection_round):
     assert not Proposal.objects.exists()
 
 
-def test_attachment_is_kept_with_kind_and_size(org, collection_round, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_attachment_is_kept_with_kind_and_size(org, collection_round, media_root):
     data = {
         "proposer_name": "王五",
         "category": "health",
@@ -277,7 +276,7 @@ def test_participation_without_a_vote_attaches_nothing(make_candidate, run_decis
     assert (participation.vote_title, participation.votes) == ("", None)
 
 
-def test_risk_assessment_needs_three_ratings_and_a_report(org, make_candidate, run_decision):
+def test_risk_assessment_needs_three_ratings_and_a_report(org, make_candidate, run_decision, media_root):
     candidate = make_candidate()
     run_decision(candidate, until=DecisionStage.RISK)
     base = {
