@@ -428,18 +428,11 @@ class DecisionStepInline(ReadOnlyInlineMixin, TabularInline):
 
 
 class CandidateForm(forms.ModelForm):
+    # Proposals join a candidate through “列入备选” on the proposals list, which records the step and the
+    # proposal's new status; here they are only shown.
     class Meta:
         model = Candidate
-        fields = [
-            "region",
-            "year",
-            "sequence",
-            "title",
-            "description",
-            "category",
-            "estimated_cost",
-            "proposals",
-        ]
+        fields = ["region", "year", "sequence", "title", "description", "category", "estimated_cost"]
 
 
 @admin.register(Candidate)
@@ -461,8 +454,7 @@ class CandidateAdmin(ConfirmedActionsMixin, HistoryAdmin):
     list_filter = ["year", RoundRegionFilter, "status", "category"]
     search_fields = ["title", "description"]
     list_select_related = ["region", "project"]
-    autocomplete_fields = ["proposals"]
-    readonly_fields = ["status", "project", "created_by"]
+    readonly_fields = ["status", "project", "proposals_display", "created_by"]
     inlines = [DecisionStepInline]
     actions_detail = ["record_step_detail", "adjust_detail"]
 
@@ -488,6 +480,10 @@ class CandidateAdmin(ConfirmedActionsMixin, HistoryAdmin):
     @display(description="估算投资", ordering="estimated_cost")
     def cost_display(self, obj):
         return money(obj.estimated_cost)
+
+    @display(description="来源建议（在“建议”列表中“列入备选项目”）")
+    def proposals_display(self, obj):
+        return "；".join(str(p) for p in obj.proposals.all()) or "—"
 
     @display(description="来源建议", ordering="n_proposals")
     def proposal_count(self, obj):

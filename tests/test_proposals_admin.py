@@ -258,3 +258,27 @@ def test_detail_action_on_another_regions_record_is_404(client, org, make_propos
     step = {"confirm": "yes", "held_on": "2016-10-01", "outcome": "passed"}
     assert client.post(url, step).status_code == 404
     assert not candidate.steps.exists()
+
+
+def test_candidate_form_cannot_attach_proposals_around_the_workflow(client, org, make_proposal):
+    proposal = make_proposal()
+    login(client, org.staff)
+    response = client.post(
+        reverse("admin:proposals_candidate_add"),
+        {
+            "region": org.city.pk,
+            "year": 2017,
+            "sequence": 3,
+            "title": "城区公厕改造",
+            "description": "改造城区公厕50座。",
+            "category": "services",
+            "estimated_cost": "2500000",
+            "proposals": [proposal.pk],
+            "steps-TOTAL_FORMS": 0,
+            "steps-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    candidate = Candidate.objects.get()
+    assert (candidate.created_by, candidate.proposals.count()) == (org.staff, 0)
+    assert status(proposal) == ProposalStatus.SUBMITTED
