@@ -87,26 +87,36 @@ def _rows(sql: str, params) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _derived(qs: QuerySet, *names: str, **expressions) -> tuple[str, list]:
-    """`(<qs.values(...) SQL>) AS p` with the named columns, to aggregate over in one statement."""
-    sql, params = qs.values(*names, **expressions).query.sql_with_params()
-    return f"({sql}) AS p", list(params)
-
-
 def _progress_table(s: Scope) -> tuple[str, list]:
-    return _derived(
-        s.progress(),
+    """`(<with_progress SQL>) AS p`: one row per project with its figures, fenced with OFFSET 0.
+
+    Without the fence PostgreSQL pulls the derived table up into the outer query and inlines each column
+    wherever it is used (the light in four FILTERs, completion in AVG and in the lag ...), running the
+    per-project subqueries once per use; fenced, each is computed once per project. The lag is worked out
+    outside (completion − expected) for the same reason.
+    """
+    qs = s.progress().values(
+        "id",
+        "code",
+        "title",
+        "status",
         "completion",
         "expected",
-        "lag",
         "light",
+        "has_overdue_milestone",
         "as_of_month",
+        "latest_month",
         "latest_investment",
         unit_id=F("lead_unit_id"),
         category_key=F("category"),
         level_key=F("level"),
         planned=F("planned_investment"),
+        region=F("plan__region__name"),
+        region_path=F("plan__region__path"),
+        seq=F("sequence"),
     )
+    sql, params = qs.query.sql_with_params()
+    return f"(SELECT *, completion - expected AS lag FROM ({sql} OFFSET 0) AS inner_p) AS p", list(params)
 
 
 LIGHT_COUNTS = """
@@ -123,13 +133,12 @@ LIGHT_COUNTS = """
 def overview(s: Scope) -> dict:
     """Counts by light, mean completion against mean 序时进度, investment planned and completed."""
     table, params = _progress_table(s)
-    row = _rows(
+    return _rows(
         f"""SELECT {LIGHT_COUNTS}, MAX(p.as_of_month) AS as_of_month,
             SUM(p.planned) AS planned_investment, SUM(p.latest_investment) AS investment_completed
             FROM {table}""",
         params,
     )[0]
-    return row
 
 
 def by_category(s: Scope) -> list[dict]:
@@ -158,51 +167,29 @@ def unit_ranking(s: Scope) -> list[dict]:
     )
 
 
-PROJECT_FIELDS = (
-    "id",
-    "code",
-    "title",
-    "category",
-    "level",
-    "status",
-    "light",
-    "completion",
-    "expected",
-    "lag",
-    "as_of_month",
-    "latest_month",
-    "planned_investment",
-    "latest_investment",
-)
+PROJECT_COLUMNS = """p.id, p.code, p.title, p.category_key AS category, p.level_key AS level, p.status,
+    p.light, p.completion, p.expected, p.lag, p.as_of_month, p.latest_month,
+    p.planned AS planned_investment, p.latest_investment, p.region,
+    u.name AS unit, u.short_name AS unit_short"""
 
 
 def project_rows(s: Scope) -> list[dict]:
     """Every project in scope with its figures, in plan order (one query)."""
-    return list(
-        s.progress()
-        .values(
-            *PROJECT_FIELDS,
-            region=F("plan__region__name"),
-            unit=F("lead_unit__name"),
-            unit_short=F("lead_unit__short_name"),
-        )
-        .order_by("plan__region__path", "sequence", "code")
+    table, params = _progress_table(s)
+    return _rows(
+        f"""SELECT {PROJECT_COLUMNS} FROM {table} JOIN org_unit u ON u.id = p.unit_id
+            ORDER BY p.region_path, p.seq, p.code""",
+        params,
     )
 
 
 def lagging(s: Scope, limit: int = LAGGING_LIMIT) -> list[dict]:
     """Red and yellow projects, furthest behind first (overdue milestones count as red)."""
-    return list(
-        s.progress()
-        .filter(light__in=["red", "yellow"])
-        .values(
-            *PROJECT_FIELDS,
-            "has_overdue_milestone",
-            region=F("plan__region__name"),
-            unit=F("lead_unit__name"),
-            unit_short=F("lead_unit__short_name"),
-        )
-        .order_by(F("lag").asc(nulls_last=True), "code")[:limit]
+    table, params = _progress_table(s)
+    return _rows(
+        f"""SELECT {PROJECT_COLUMNS}, p.has_overdue_milestone FROM {table} JOIN org_unit u ON u.id = p.unit_id
+            WHERE p.light IN ('red', 'yellow') ORDER BY p.lag ASC NULLS LAST, p.code LIMIT %s""",
+        [*params, limit],
     )
 
 
@@ -214,17 +201,24 @@ def as_of_month(s: Scope) -> int:
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 TREND_SQL = """
-WITH p AS (SELECT * FROM {projects}),
+WITH p AS MATERIALIZED (SELECT * FROM {projects}),
 months AS (SELECT generate_series(1, %(last)s) AS month),
-weights AS (
-    SELECT t.project_id, SUM(t.weight) AS weight
-    FROM projects_target t JOIN p ON p.pid = t.project_id
-    WHERE t.annual_target > 0 GROUP BY t.project_id
+-- LATERAL lookups through the indexes on project and report, so only the year's rows are read; OFFSET 0
+-- keeps PostgreSQL from flattening them into hash joins over whole tables (every year's rows)
+targets AS MATERIALIZED (
+    SELECT t.id, t.project_id, t.annual_target, t.weight
+    FROM p CROSS JOIN LATERAL (
+        SELECT id, project_id, annual_target, weight FROM projects_target
+        WHERE project_id = p.pid AND annual_target > 0 OFFSET 0
+    ) t
 ),
-counted AS (
+weights AS (SELECT project_id, SUM(weight) AS weight FROM targets GROUP BY project_id),
+counted AS MATERIALIZED (
     SELECT r.id, r.project_id, r.month, r.investment_completed
-    FROM projects_progressreport r JOIN p ON p.pid = r.project_id
-    WHERE r.status = ANY(%(counted)s) AND r.month <= %(last)s
+    FROM p CROSS JOIN LATERAL (
+        SELECT id, project_id, month, investment_completed FROM projects_progressreport
+        WHERE project_id = p.pid AND status = ANY(%(counted)s) AND month <= %(last)s OFFSET 0
+    ) r
 ),
 vals AS (
     -- a value counts from its report's month until the next counted value of the same target
@@ -232,28 +226,32 @@ vals AS (
         LEAST(v.value / t.annual_target, 1) * t.weight AS weighted,
         LEAD(c.month) OVER (PARTITION BY v.target_id ORDER BY c.month) AS until
     FROM counted c
-    JOIN projects_progressvalue v ON v.report_id = c.id
-    JOIN projects_target t ON t.id = v.target_id AND t.annual_target > 0
+    CROSS JOIN LATERAL (
+        SELECT target_id, value FROM projects_progressvalue WHERE report_id = c.id OFFSET 0
+    ) v
+    JOIN targets t ON t.id = v.target_id
 ),
 done AS (
-    SELECT vals.project_id, months.month, SUM(vals.weighted) AS weighted
-    FROM vals JOIN months ON months.month >= vals.month AND months.month < COALESCE(vals.until, 13)
-    GROUP BY vals.project_id, months.month
-),
-inv AS (
-    SELECT c.project_id, c.month, c.investment_completed,
-        LEAD(c.month) OVER (PARTITION BY c.project_id ORDER BY c.month) AS until
-    FROM counted c
+    SELECT vals.project_id, m.month, SUM(vals.weighted) AS weighted
+    FROM vals CROSS JOIN LATERAL generate_series(vals.month, COALESCE(vals.until - 1, %(last)s)) AS m(month)
+    GROUP BY vals.project_id, m.month
 ),
 spent AS (
-    SELECT inv.project_id, months.month, inv.investment_completed
-    FROM inv JOIN months ON months.month >= inv.month AND months.month < COALESCE(inv.until, 13)
+    SELECT inv.project_id, m.month, inv.investment_completed
+    FROM (
+        SELECT c.project_id, c.month, c.investment_completed,
+            LEAD(c.month) OVER (PARTITION BY c.project_id ORDER BY c.month) AS until
+        FROM counted c
+    ) inv CROSS JOIN LATERAL generate_series(inv.month, COALESCE(inv.until - 1, %(last)s)) AS m(month)
 ),
 planned AS (
     SELECT m.project_id, m.planned_progress,
         EXTRACT(YEAR FROM m.planned_date) * 100 + EXTRACT(MONTH FROM m.planned_date) AS due
-    FROM projects_milestone m JOIN p ON p.pid = m.project_id AND p.basis = %(milestones)s
-    WHERE m.planned_progress IS NOT NULL
+    FROM p CROSS JOIN LATERAL (
+        SELECT project_id, planned_progress, planned_date FROM projects_milestone
+        WHERE project_id = p.pid AND planned_progress IS NOT NULL OFFSET 0
+    ) m
+    WHERE p.basis = %(milestones)s
 ),
 by_plan AS (
     SELECT p.pid, months.month, COALESCE(MAX(planned.planned_progress)
