@@ -1,0 +1,166 @@
+"""The causes of alerts, as SQL over whole sets of projects (never a query per project).
+
+Each cause kind is one SELECT giving rows (kind, cause key, project, responsible unit, milestone, month,
+detail). The daily scan (services.scan_alerts) runs them all into a temporary table and compares it with the
+open alerts; the supervision board runs the same definitions on the projects a user may see.
+
+Which projects are scanned: those of the plans of the scan year (and, in January, of the year before, whose
+December report is still being filed), unless suspended, withdrawn or completed.
+
+- lagging: the project's light (projects.progress.with_progress) is yellow or red because its completion is
+  behind 序时进度 by more than the plan's yellow margin (a red light from an overdue milestone alone is the
+  milestone's alert, not this one).
+- milestone: a milestone overdue by projects.progress.overdue_milestone_q.
+- report: a month whose report was due (by the SUPERVISION_REPORT_DUE_DAY of the next month) before the scan
+  day and has no submitted or accepted report.
+- funds: funds 滞留 as the funding app defines them (arrived and not passed on for too long), once it does.
+"""
+
+import datetime
+
+from django.db.models import BigIntegerField, CharField, F, IntegerField, Value
+from django.db.models.functions import Cast, Concat
+
+from projects.choices import COUNTED_REPORT_STATUSES, INACTIVE_STATUSES, Light, ProjectStatus
+from projects.models import Milestone, Project
+from projects.progress import overdue_milestone_q
+
+from . import conf
+from .choices import AlertKind
+
+COLUMNS = ["ck_kind", "ck_key", "ck_project", "ck_unit", "ck_milestone", "ck_month", "ck_detail"]
+NOT_SCANNED = (*INACTIVE_STATUSES, ProjectStatus.COMPLETED)
+
+
+def report_due_date(year: int, month: int) -> datetime.date:
+    """The day by which the report of `month` of `year` must be filed."""
+    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return datetime.date(next_year, next_month, conf.report_due_day())
+
+
+def last_overdue_month(year: int, on: datetime.date) -> int:
+    """The last month of `year` whose report was due before `on` (0 when none is yet)."""
+    return max((m for m in range(1, 13) if report_due_date(year, m) < on), default=0)
+
+
+def scan_years(on: datetime.date) -> list[int]:
+    previous_month = on.replace(day=1) - datetime.timedelta(days=1)
+    return sorted({on.year, previous_month.year})
+
+
+def scanned_projects(on: datetime.date):
+    return Project.objects.filter(plan__year__in=scan_years(on)).exclude(status__in=NOT_SCANNED)
+
+
+def _text(value: str):
+    return Value(value, output_field=CharField())
+
+
+def _key(prefix: str, field: str):
+    return Concat(_text(prefix), Cast(field, CharField()), output_field=CharField())
+
+
+def _null(field_class):
+    return Cast(Value(None), output_field=field_class())
+
+
+def lagging(projects, on: datetime.date):
+    """Projects behind 序时进度 beyond their plan's yellow margin (yellow or red light)."""
+    return (
+        projects.with_progress(on=on)
+        .filter(light__in=(Light.YELLOW, Light.RED), lag__lt=-F("plan__lag_yellow"))
+        .order_by()
+    )
+
+
+def overdue_milestones(projects, on: datetime.date):
+    return Milestone.objects.filter(overdue_milestone_q(on), project__in=projects.values("pk")).order_by()
+
+
+def _select(qs, **columns) -> tuple[str, list]:
+    sql, params = qs.values(**columns).query.sql_with_params()
+    return f"SELECT {', '.join(COLUMNS)} FROM ({sql}) AS c", list(params)
+
+
+def lagging_sql(projects, on) -> tuple[str, list]:
+    return _select(
+        lagging(projects, on),
+        ck_kind=_text(AlertKind.LAGGING),
+        ck_key=_key("lagging:", "pk"),
+        ck_project=F("pk"),
+        ck_unit=F("lead_unit_id"),
+        ck_milestone=_null(BigIntegerField),
+        ck_month=_null(IntegerField),
+        ck_detail=Concat(_text("“"), "title", _text("”完成进度落后于序时进度"), output_field=CharField()),
+    )
+
+
+def milestone_sql(projects, on) -> tuple[str, list]:
+    return _select(
+        overdue_milestones(projects, on),
+        ck_kind=_text(AlertKind.OVERDUE_MILESTONE),
+        ck_key=_key("milestone:", "pk"),
+        ck_project=F("project_id"),
+        ck_unit=F("project__lead_unit_id"),
+        ck_milestone=F("pk"),
+        ck_month=_null(IntegerField),
+        ck_detail=Concat(
+            _text("“"),
+            "project__title",
+            _text("”节点“"),
+            "name",
+            _text("”计划"),
+            Cast("planned_date", CharField()),
+            _text("完成，已逾期"),
+            output_field=CharField(),
+        ),
+    )
+
+
+def missing_report_sql(projects, on) -> tuple[str, list]:
+    """(project, month) pairs whose report is overdue: the months are a constant list joined to projects."""
+    due = {year: last_overdue_month(year, on) for year in scan_years(on)}
+    if not any(due.values()):
+        return "", []
+    months = " UNION ALL ".join(f"SELECT {m} AS month" for m in range(1, max(due.values()) + 1))
+    last_month = " ".join(f"WHEN {int(year)} THEN {int(m)}" for year, m in due.items())
+    project_sql, params = projects.values("pk").query.sql_with_params()
+    statuses = ", ".join(["%s"] * len(COUNTED_REPORT_STATUSES))
+    sql = f"""
+        SELECT %s AS ck_kind,
+               'report:' || CAST(p.id AS TEXT) || ':' || CAST(m.month AS TEXT) AS ck_key,
+               p.id AS ck_project, p.lead_unit_id AS ck_unit, CAST(NULL AS BIGINT) AS ck_milestone,
+               m.month AS ck_month,
+               '“' || p.title || '”' || CAST(pl.year AS TEXT) || '年' || CAST(m.month AS TEXT)
+                   || '月进展报告逾期未报' AS ck_detail
+        FROM projects_project p
+        JOIN projects_plan pl ON pl.id = p.plan_id
+        JOIN ({months}) AS m ON m.month <= CASE pl.year {last_month} ELSE 0 END
+        WHERE p.id IN ({project_sql})
+          AND NOT EXISTS (
+              SELECT 1 FROM projects_progressreport r
+              WHERE r.project_id = p.id AND r.month = m.month AND r.status IN ({statuses}))
+    """
+    return sql, [AlertKind.MISSING_REPORT, *params, *COUNTED_REPORT_STATUSES]
+
+
+def funds_sql(projects, on) -> tuple[str, list]:
+    """Funds 滞留: filled in once the funding app defines it."""
+    return "", []
+
+
+CAUSES = [lagging_sql, milestone_sql, missing_report_sql, funds_sql]
+
+
+def all_causes_sql(projects, on: datetime.date) -> tuple[str, list]:
+    """One SELECT (a UNION ALL) of every cause found among `projects` on `on`."""
+    parts, params = [], []
+    for cause in CAUSES:
+        sql, cause_params = cause(projects, on)
+        if sql:
+            parts.append(sql)
+            params.extend(cause_params)
+    if not parts:
+        return "", []
+    return " UNION ALL ".join(f"({part})" for part in parts), params
+
