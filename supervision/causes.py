@@ -163,4 +163,3 @@ def all_causes_sql(projects, on: datetime.date) -> tuple[str, list]:
     if not parts:
         return "", []
     return " UNION ALL ".join(f"({part})" for part in parts), params
-

@@ -335,9 +335,7 @@ class Problem(models.Model):
         verbose_name_plural = "问题清单"
         ordering = ["-found_on", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(description=""), name="problem_has_description"
-            ),
+            models.CheckConstraint(condition=~Q(description=""), name="problem_has_description"),
             models.CheckConstraint(
                 condition=~Q(source=ProblemSource.INSPECTION) | Q(inspection__isnull=False),
                 name="problem_from_inspection_names_it",
@@ -411,7 +409,9 @@ def _check_upload(file, kind=AttachmentKind.PHOTO) -> int:
         )
     limit = settings.MINSHENG_ATTACHMENT_MAX_BYTES
     if file.size > limit:
-        raise ValidationError({"file": f"文件过大（{file.size // 1024} KB），上限为 {limit // 1024 // 1024} MB。"})
+        raise ValidationError(
+            {"file": f"文件过大（{file.size // 1024} KB），上限为 {limit // 1024 // 1024} MB。"}
+        )
     return file.size
 
 

@@ -4,8 +4,9 @@ their rectification, inspections. Views, admin, API and tasks all call these."""
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
@@ -184,7 +185,7 @@ def notify_alerts(alert_ids) -> int:
     return len(alerts)
 
 
-# -- 督办单 ---------------------------------------------------------------------------------------------------
+# -- 督办单 ------------------------------------------------------------------------------------------------
 
 
 def stage_dues(issued_at: datetime.datetime, days: dict | None = None) -> dict[str, datetime.datetime]:
@@ -221,10 +222,8 @@ def issue_order(
     require_visible(Problem, actor, problem)
     title = require_text(title, "督办事项")
     requirement = require_text(requirement, "督办要求")
-    if actor.is_superuser and actor.unit_id is None:
-        region = unit.region
-    else:
-        region = actor.unit.region
+    # The issuing office's region (a superuser without a unit issues in the unit's region).
+    region = actor.unit.region if actor.unit_id else unit.region
     Region.objects.select_for_update().get(pk=region.pk)  # serial numbers per region and year
     now = timezone.now()
     year = timezone.localdate(now).year
@@ -356,7 +355,8 @@ def escalate_overdue_orders(now=None) -> list[int]:
                 [*users_by_unit.get(order.unit_id, []), order.issued_by],
                 event=f"supervision.escalation:{escalation.pk}",
                 title=f"督办超期：{order.number}“{escalation.get_stage_display()}”未按时办理",
-                body=f"{order.title}。时限为{timezone.localtime(escalation.due_at):%Y-%m-%d %H:%M}，请立即办理。",
+                body=f"{order.title}。时限为{timezone.localtime(escalation.due_at):%Y-%m-%d %H:%M}，"
+                "请立即办理。",
                 url=f"/supervision/orders/{order.pk}/",
                 channels=conf.escalation_channels(),
             )
@@ -475,7 +475,10 @@ def add_evidence(problem: Problem, *, actor, file, caption: str = "") -> Evidenc
     if problem.status == ProblemStatus.CLOSED:
         raise InvalidTransition("问题已核验销号。")
     evidence = Evidence(rectification=rectification, file=file, caption=caption, uploaded_by=actor)
-    evidence.full_clean(exclude=["rectification", "uploaded_by"])
+    try:
+        evidence.full_clean(exclude=["rectification", "uploaded_by"])
+    except ValidationError as exc:
+        raise DomainError("；".join(exc.messages), code="invalid_file", field="file") from None
     evidence.save()
     return evidence
 
@@ -579,7 +582,9 @@ def record_inspection(
     """Record a 明查 or 暗访 with the projects seen; each finding goes on the problem list."""
     require_staff(actor)
     projects = list(projects)
-    visible = set(Project.objects.visible_to(actor).filter(pk__in=[p.pk for p in projects]).values_list("pk", flat=True))
+    visible = set(
+        Project.objects.visible_to(actor).filter(pk__in=[p.pk for p in projects]).values_list("pk", flat=True)
+    )
     if len(visible) != len({p.pk for p in projects}):
         raise PermissionDenied("所选项目不在您的管理范围内。")
     region = actor.unit.region if actor.unit_id else (projects[0].plan.region if projects else None)
@@ -598,10 +603,14 @@ def record_inspection(
     for finding in findings:
         require_visible(Project, actor, finding.project)
         fields = _problem_fields(
-            ProblemSource.INSPECTION, finding.unit, finding.description, finding.severity, finding.project, date
+            ProblemSource.INSPECTION,
+            finding.unit,
+            finding.description,
+            finding.severity,
+            finding.project,
+            date,
         )
         require_visible(Unit, actor, fields["unit"])
         problem = Problem.objects.create(**fields, inspection=inspection, recorded_by=actor)
         _tell_unit_of_problem(problem)
     return inspection
-
