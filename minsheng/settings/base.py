@@ -229,6 +229,12 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "proposals.choices.ProposalStatus",
         "CandidateStatusEnum": "proposals.choices.CandidateStatus",
         "ProjectStatusEnum": "projects.choices.ProjectStatus",
+        "AlertKindEnum": "supervision.choices.AlertKind",
+        "InspectionKindEnum": "supervision.choices.InspectionKind",
+        "AlertStatusEnum": "supervision.choices.AlertStatus",
+        "OrderStatusEnum": "supervision.choices.OrderStatus",
+        "ProblemStatusEnum": "supervision.choices.ProblemStatus",
+        "SupervisionStageEnum": "supervision.choices.Stage",
     },
 }
 
