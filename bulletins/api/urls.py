@@ -1,3 +1,14 @@
-"""bulletins API under /api/v1/ (filled in by its issue)."""
+"""Bulletins under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import BuildBulletinView, BulletinViewSet, PublicBulletinPdfView
+
+router = SimpleRouter()
+router.register("bulletins", BulletinViewSet, basename="bulletin")
+urlpatterns = [
+    path("bulletins/build/", BuildBulletinView.as_view(), name="bulletin-build"),
+    path("bulletins/public/<int:pk>/pdf/", PublicBulletinPdfView.as_view(), name="bulletin-public-pdf"),
+    *router.urls,
+]

@@ -1,0 +1,305 @@
+"""The 民生办's admin for bulletins: settings per region, target wording, drafts to edit, issue, publish."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from unfold.admin import StackedInline
+from unfold.decorators import action, display
+
+from minsheng.errors import DomainError
+from org.admin_base import HistoryAdmin, ScopedInlineMixin
+from org.models import Region
+
+from . import services
+from .choices import BulletinStatus
+from .models import Bulletin, BulletinSection, BulletinSettings, TargetWording
+from .tasks import build_bulletin_task, previous_month
+
+STATUS_LABELS = {BulletinStatus.DRAFT.label: "warning", BulletinStatus.ISSUED.label: "success"}
+
+
+@admin.register(BulletinSettings)
+class BulletinSettingsAdmin(HistoryAdmin):
+    list_display = [
+        "region",
+        "name",
+        "office",
+        "signer",
+        "last_issue_year",
+        "last_issue_number",
+        "last_total_number",
+    ]
+    list_select_related = ["region"]
+    fieldsets = [
+        (None, {"fields": ["region", "name", "office", "items_label", "auto_build", "toc_min_sections"]}),
+        ("报送与签发", {"fields": ["report_to", "distribute_to", "signer", "reviewer", "editor", "phone"]}),
+        ("默认文字", {"fields": ["intro_text", "problems_text", "next_steps_text"]}),
+        ("期号", {"fields": ["last_issue_year", "last_issue_number", "last_total_number"]}),
+    ]
+
+
+@admin.register(TargetWording)
+class TargetWordingAdmin(HistoryAdmin):
+    list_display = ["target", "phrase", "places", "done_text"]
+    list_select_related = ["target__project"]
+    search_fields = ["target__name", "target__project__title"]
+    autocomplete_fields = []
+    raw_id_fields = ["target"]
+
+
+class SectionInline(ScopedInlineMixin, StackedInline):
+    model = BulletinSection
+    extra = 0
+    fields = ["sequence", "heading", "summary", "body"]
+    ordering_field = "sequence"
+    hide_ordering_field = True
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or obj.can_edit())
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.can_edit())
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.can_edit())
+
+
+class BuildForm(forms.Form):
+    region = forms.ModelChoiceField(label="区划", queryset=Region.objects.none())
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    month = forms.IntegerField(label="截至月份", min_value=1, max_value=12)
+    regenerate = forms.BooleanField(label="已有草稿时按最新数据重新生成", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.visible_to(user)
+
+
+class IssueForm(forms.Form):
+    issued_on = forms.DateField(label="印发日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(HistoryAdmin):
+    list_display = [
+        "__str__",
+        "region",
+        "period",
+        "status_display",
+        "issued_on",
+        "page_count",
+        "is_public",
+        "pdf_link",
+    ]
+    list_filter = ["status", "year", "is_public"]
+    list_select_related = ["region"]
+    search_fields = ["title", "text"]
+    inlines = [SectionInline]
+    actions = ["publish_selected", "unpublish_selected"]
+    actions_list = ["build_list"]
+    actions_detail = ["preview_detail", "pdf_detail", "regenerate_detail", "issue_detail"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "region",
+                    "year",
+                    "month",
+                    "status",
+                    "name",
+                    "office",
+                    "title",
+                    "issued_on",
+                    "show_toc",
+                ]
+            },
+        ),
+        (
+            "期间数据（财政部门提供）",
+            {"fields": ["livelihood_spending", "spending_growth", "fiscal_share", "figures_note"]},
+        ),
+        ("报送与签发", {"fields": ["report_to", "distribute_to", "signer", "reviewer", "editor", "phone"]}),
+        (
+            "印发",
+            {
+                "fields": [
+                    "issue_number",
+                    "total_number",
+                    "issued_at",
+                    "issued_by",
+                    "pdf",
+                    "pdf_sha256",
+                    "page_count",
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = [
+            "region",
+            "year",
+            "month",
+            "status",
+            "issue_number",
+            "total_number",
+            "issued_at",
+            "issued_by",
+        ]
+        fixed += ["pdf", "pdf_sha256", "page_count"]
+        return fixed
+
+    def has_add_permission(self, request):
+        return False  # bulletins are generated ("生成简报"), never typed in from scratch
+
+    def has_change_permission(self, request, obj=None):
+        # An issued bulletin is the archive: nothing in it changes (publishing is an action).
+        return super().has_change_permission(request, obj) and (obj is None or obj.can_edit())
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.can_edit())
+
+    @display(description="期间", ordering="month")
+    def period(self, obj):
+        return f"{obj.year}年{obj.period_label}"
+
+    @display(description="状态", ordering="status", label=STATUS_LABELS)
+    def status_display(self, obj):
+        return obj.get_status_display()
+
+    @display(description="PDF")
+    def pdf_link(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank">PDF</a>',
+            reverse("admin:bulletins_bulletin_pdf_detail", args=[obj.pk]),
+        )
+
+    def _done(self, request, text, level=messages.SUCCESS):
+        self.message_user(request, text, level)
+
+    def _require_staff(self, request):
+        if not request.user.can_edit:
+            raise DomainError("只有民生办工作人员可以执行此操作。")
+
+    # -- list actions -------------------------------------------------------------------------------------
+
+    def _set_public(self, request, queryset, public):
+        for bulletin in queryset:
+            try:
+                services.set_bulletin_public(bulletin, public, actor=request.user)
+            except DomainError as exc:
+                self._done(request, f"{bulletin}：{exc.message}", messages.ERROR)
+            else:
+                self._done(request, f"{bulletin}：{'已公开' if public else '已取消公开'}")
+
+    @admin.action(description="在公开页面发布所选简报")
+    def publish_selected(self, request, queryset):
+        self._set_public(request, queryset, True)
+
+    @admin.action(description="取消公开所选简报")
+    def unpublish_selected(self, request, queryset):
+        self._set_public(request, queryset, False)
+
+    def _step_page(self, request, title, form, cancel_url, obj=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "bulletin": obj,
+            "opts": self.model._meta,
+            "cancel_url": cancel_url,
+        }
+        return TemplateResponse(request, "admin/bulletins/bulletin/step.html", context)
+
+    @action(description="生成简报", url_path="build", permissions=["build"])
+    def build_list(self, request):
+        year, month = previous_month(timezone.localdate())
+        initial = {"year": year, "month": month}
+        if request.user.unit_id:
+            initial["region"] = request.user.unit.region_id
+        form = BuildForm(request.POST or None, initial=initial, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            build_bulletin_task.delay(
+                data["region"].pk, data["year"], data["month"], request.user.pk, data["regenerate"]
+            )
+            self._done(
+                request,
+                f"已开始生成{data['region']}{data['year']}年1-{data['month']}月份简报，稍后刷新列表。",
+            )
+            return redirect(reverse("admin:bulletins_bulletin_changelist"))
+        return self._step_page(request, "生成简报", form, reverse("admin:bulletins_bulletin_changelist"))
+
+    def has_build_permission(self, request, object_id=None):
+        return super().has_add_permission(request)
+
+    def has_edit_draft_permission(self, request, object_id=None):
+        # unfold passes detail actions the object's id, not the object.
+        if not super().has_change_permission(request):
+            return False
+        return (
+            object_id is None
+            or self.get_queryset(request).filter(pk=object_id, status=BulletinStatus.DRAFT).exists()
+        )
+
+    # -- detail actions -----------------------------------------------------------------------------------
+
+    def _get(self, request, object_id) -> Bulletin:
+        return self.get_queryset(request).get(pk=object_id)
+
+    @action(description="预览", url_path="preview", permissions=["view"])
+    def preview_detail(self, request, object_id):
+        return HttpResponse(services.preview_html(self._get(request, object_id)))
+
+    @action(description="PDF", url_path="pdf", permissions=["view"])
+    def pdf_detail(self, request, object_id):
+        bulletin = self._get(request, object_id)
+        if bulletin.is_issued:
+            return FileResponse(bulletin.pdf.open("rb"), content_type="application/pdf")
+        return HttpResponse(services.pdf_bytes(bulletin), content_type="application/pdf")
+
+    @action(description="按最新数据重新生成", url_path="regenerate", permissions=["edit_draft"])
+    def regenerate_detail(self, request, object_id):
+        bulletin = self._get(request, object_id)
+        change_url = reverse("admin:bulletins_bulletin_change", args=[object_id])
+        form = forms.Form(request.POST or None)
+        if request.method == "POST":
+            try:
+                services.generate_bulletin(
+                    bulletin.region, bulletin.year, bulletin.month, actor=request.user, regenerate=True
+                )
+            except DomainError as exc:
+                self._done(request, exc.message, messages.ERROR)
+            else:
+                self._done(request, "已按最新数据重新生成，原有文字修改已被覆盖。")
+            return redirect(change_url)
+        return self._step_page(
+            request, f"重新生成：{bulletin}（将覆盖已修改的文字）", form, change_url, bulletin
+        )
+
+    @action(description="印发", url_path="issue", permissions=["edit_draft"])
+    def issue_detail(self, request, object_id):
+        bulletin = self._get(request, object_id)
+        change_url = reverse("admin:bulletins_bulletin_change", args=[object_id])
+        form = IssueForm(
+            request.POST or None, initial={"issued_on": bulletin.issued_on or timezone.localdate()}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                issued = services.issue_bulletin(
+                    bulletin, actor=request.user, issued_on=form.cleaned_data["issued_on"]
+                )
+            except DomainError as exc:
+                self._done(request, exc.message, messages.ERROR)
+            else:
+                self._done(request, f"已印发：{issued}，共{issued.page_count}页。")
+            return redirect(change_url)
+        return self._step_page(request, f"印发：{bulletin}（印发后不能再修改）", form, change_url, bulletin)

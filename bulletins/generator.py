@@ -1,0 +1,269 @@
+"""Build a bulletin's text from the data: a fixed number of queries whatever the number of projects.
+
+`generate(region, year, month)` reads the region's plan of the year as of month `month` (projects with
+their lights from projects.progress, targets with their completion, the latest counted narrative of each
+project, the funding summary) and returns the bulletin's fields and sections, unsaved. The wording of each
+figure is in bulletins.wording.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+
+from projects.choices import COUNTED_REPORT_STATUSES, Light, ProjectStatus
+from projects.models import Plan, ProgressReport, Project, Target
+
+from . import sources
+from .choices import SectionKind
+from .models import BulletinSettings, region_scope
+from .wording import (
+    cn_number,
+    money_text,
+    ordinal_point,
+    period_label,
+    rate_text,
+    target_clause,
+)
+
+LAGGING = (Light.YELLOW, Light.RED)
+
+
+@dataclass
+class SectionDraft:
+    kind: str
+    heading: str = ""
+    summary: str = ""
+    body: str = ""
+    project_id: int | None = None
+
+
+@dataclass
+class BulletinDraft:
+    fields: dict
+    figures: dict
+    sections: list[SectionDraft] = field(default_factory=list)
+
+
+def items_label(settings: BulletinSettings, plan: Plan | None) -> str:
+    """ "十件民生大事": the settings' label, else the plan's name without its year and region."""
+    if settings.items_label:
+        return settings.items_label
+    if plan is None:
+        return "重点民生事项"
+    label = plan.name.removeprefix(f"{plan.year}年").removeprefix(plan.region.name).strip()
+    return label or "重点民生事项"
+
+
+def _rate(numerator, denominator) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+def _number(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def load_projects(plan: Plan, month: int) -> list[Project]:
+    """The plan's projects (withdrawn ones left out) with their figures, in plan order; one query."""
+    narrative = (
+        ProgressReport.objects.filter(
+            project=OuterRef("pk"), status__in=COUNTED_REPORT_STATUSES, month__lte=month
+        )
+        .order_by("-month")
+        .values("narrative")[:1]
+    )
+    return list(
+        Project.objects.filter(plan=plan)
+        .exclude(status=ProjectStatus.WITHDRAWN)
+        .with_progress(month=month)
+        .annotate(latest_narrative=Subquery(narrative))
+        .select_related("lead_unit")
+        .order_by("sequence", "code")
+    )
+
+
+def load_targets(plan: Plan, month: int) -> dict[int, list[Target]]:
+    """Each project's targets with value and completion at `month`, and their wording; one query."""
+    by_project: dict[int, list[Target]] = {}
+    targets = (
+        Target.objects.filter(project__plan=plan)
+        .exclude(project__status=ProjectStatus.WITHDRAWN)
+        .with_progress(month=month)
+        .select_related("bulletin_wording")
+        .order_by("project_id", "sequence", "pk")
+    )
+    for target in targets:
+        by_project.setdefault(target.project_id, []).append(target)
+    return by_project
+
+
+def wording_of(target: Target):
+    try:
+        return target.bulletin_wording
+    except Target.bulletin_wording.RelatedObjectDoesNotExist:
+        return None
+
+
+def project_summary(project: Project, targets: list[Target], month: int) -> str:
+    """ "1-9月份，完成投资4.39亿元、占年度计划的70%；村卫生室完成建设46个、完成年度任务的92%。" """
+    clauses = []
+    if project.latest_investment is not None:
+        clause = f"完成投资{money_text(project.latest_investment)}"
+        if project.investment_rate is not None:
+            clause += f"、占年度计划的{rate_text(project.investment_rate)}"
+        clauses.append(clause)
+    for target in targets:
+        clauses.append(
+            target_clause(target.name, target.measure, target.value, target.completion, wording_of(target))
+        )
+    if not clauses:
+        return f"{period_label(month)}，尚无报送的进展数据。"
+    return f"{period_label(month)}，{'；'.join(clauses)}。"
+
+
+def project_heading(number: int, project: Project) -> str:
+    title = project.title.removesuffix("工作")
+    return f"{cn_number(number)}、关于{title}工作。"
+
+
+def problems_points(projects: list[Project], month: int, funding, names: dict[int, str]) -> list[str]:
+    """The generated points: projects behind 序时进度, then funding gaps."""
+    points = []
+    behind = [p for p in projects if p.light in LAGGING]
+    if behind:
+        expected = {p.expected for p in behind}
+        schedule = f"序时进度为{rate_text(expected.pop())}，" if len(expected) == 1 else ""
+        listed = "、".join(
+            f"{p.title}（完成{rate_text(p.completion)}"
+            + ("" if schedule else f"，序时进度{rate_text(p.expected)}")
+            + ("，红灯" if p.light == Light.RED else "")
+            + "）"
+            for p in behind
+        )
+        points.append(
+            f"部分项目进度滞后。截至{month}月底，{schedule}{len(behind)}个项目未达到序时进度：{listed}。"
+        )
+    gaps = [g for g in (funding.gaps if funding else []) if g.gap > 0 and g.project_id in names]
+    if gaps:
+        total = sum((g.gap for g in gaps), Decimal(0))
+        listed = "、".join(
+            f"{names[g.project_id]}（计划{money_text(g.planned)}，到位{money_text(g.arrived)}，"
+            f"缺口{money_text(g.gap)}）"
+            for g in gaps
+        )
+        points.append(f"资金到位不足。{len(gaps)}个项目资金缺口合计{money_text(total)}：{listed}。")
+    return [f"{ordinal_point(i)}{text}" for i, text in enumerate(points, start=1)]
+
+
+def generate(region, year: int, month: int, settings: BulletinSettings | None = None) -> BulletinDraft:
+    """The bulletin of `region` for 1-`month` of `year`, generated from the data (nothing saved)."""
+    if settings is None:
+        settings = BulletinSettings.objects.filter(region=region).first() or BulletinSettings(
+            region=region, office=f"{region.name}民生工作办公室", name=f"{region.name}民生工作简报"
+        )
+    plan = Plan.objects.filter(region=region, year=year).select_related("region").first()
+    projects = load_projects(plan, month) if plan else []
+    targets = load_targets(plan, month) if plan else {}
+    funding = sources.funding_figures(region, year, month, [p.pk for p in projects])
+    scope = region_scope(region)
+    label = items_label(settings, plan)
+
+    completed = sum((p.latest_investment or 0 for p in projects), Decimal(0))
+    planned = sum((p.planned_investment or 0 for p in projects), Decimal(0))
+    lights = {light.value: 0 for light in Light}
+    for p in projects:
+        lights[p.light] += 1
+    figures = {
+        "items_label": label,
+        "scope": scope,
+        "investment_completed": str(completed),
+        "investment_planned": str(planned),
+        "investment_rate": _number(_rate(completed, planned)),
+        "lights": lights,
+        "projects": [
+            {
+                "id": p.pk,
+                "title": p.title,
+                "light": p.light,
+                "completion": _number(p.completion),
+                "expected": _number(p.expected),
+            }
+            for p in projects
+        ],
+    }
+    fields = {
+        "name": settings.name,
+        "office": settings.office,
+        "title": f"{period_label(month)}{scope}重点民生事项进展情况通报",
+        "report_to": settings.report_to,
+        "distribute_to": settings.distribute_to,
+        "signer": settings.signer,
+        "reviewer": settings.reviewer,
+        "editor": settings.editor,
+        "phone": settings.phone,
+        "show_toc": len(projects) >= settings.toc_min_sections,
+    }
+    if funding and funding.spent is not None:
+        fields["livelihood_spending"] = funding.spent
+        fields["spending_growth"] = funding.spent_growth
+
+    sections = [SectionDraft(SectionKind.INTRO, heading="总体情况", body=settings.intro_text)]
+    for number, project in enumerate(projects, start=1):
+        sections.append(
+            SectionDraft(
+                SectionKind.PROJECT,
+                heading=project_heading(number, project),
+                summary=project_summary(project, targets.get(project.pk, []), month),
+                body=project.latest_narrative or "",
+                project_id=project.pk,
+            )
+        )
+    names = {p.pk: p.title for p in projects}
+    points = problems_points(projects, month, funding, names)
+    sections.append(
+        SectionDraft(
+            SectionKind.PROBLEMS,
+            heading="存在的问题和不足",
+            summary="\n".join(
+                ["同时也要看到，在重点民生事项推进过程中还存在一些问题和不足。主要是：", *points]
+            ),
+            body=settings.problems_text,
+        )
+    )
+    sections.append(SectionDraft(SectionKind.NEXT_STEPS, heading="下一步工作", body=settings.next_steps_text))
+    return BulletinDraft(fields=fields, figures=figures, sections=sections)
+
+
+def overall_sentences(bulletin) -> list[str]:
+    """The overall figures, from the bulletin's editable period figures and its generated snapshot:
+    "1-9月份，全市各级财政民生支出351.6亿元、增长15.4%，占全市财政支出的80%。十件民生大事完成投资187.4亿元，
+    占年度计划的66.3%。" """
+    figures = bulletin.figures or {}
+    scope = figures.get("scope", "")
+    sentences = []
+    if bulletin.livelihood_spending is not None:
+        text = f"{bulletin.period_label}，{scope}各级财政民生支出{money_text(bulletin.livelihood_spending)}"
+        if bulletin.spending_growth is not None:
+            verb = "增长" if bulletin.spending_growth >= 0 else "下降"
+            text += f"、{verb}{rate_text(abs(bulletin.spending_growth))}"
+        if bulletin.fiscal_share is not None:
+            text += f"，占{scope}财政支出的{rate_text(bulletin.fiscal_share)}"
+        sentences.append(text + "。")
+    if figures.get("investment_planned") and Decimal(figures["investment_planned"]):
+        prefix = "" if sentences else f"{bulletin.period_label}，"
+        sentences.append(
+            f"{prefix}{figures['items_label']}完成投资{money_text(Decimal(figures['investment_completed']))}，"
+            f"占年度计划的{rate_text(figures['investment_rate'])}。"
+        )
+    lights = figures.get("lights")
+    if lights and sum(lights.values()):
+        green, yellow, red = lights["green"], lights["yellow"], lights["red"]
+        if green + yellow + red:
+            sentences.append(
+                f"对照序时进度，{green + yellow + red}个项目中{green}个达到或超过序时进度，"
+                f"{yellow + red}个滞后（黄灯{yellow}个、红灯{red}个）。"
+            )
+    sentences.append("具体情况如下：")
+    return sentences
