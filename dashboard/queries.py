@@ -13,14 +13,17 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Sum
 
+from funding.choices import SourceLevel
+from funding.models import FundingSource
 from minsheng.errors import DomainError
 from org.filtersets import IntegerFilter, RegionCodeFilter
 from projects.choices import COUNTED_REPORT_STATUSES, Category, ProjectLevel, ScheduleBasis
 from projects.models import Plan, Project
 from projects.progress import default_as_of_month, today
 
+MONEY_FIGURES = ("planned", "arrived", "disbursed", "spent")
 # Rows listed by the lagging panel when the client does not say.
 LAGGING_LIMIT = 20
 
@@ -306,3 +309,29 @@ def trend(s: Scope) -> dict:
     )
     rows = _rows(sql, [*params, *values])
     return {"as_of_month": last, "months": rows}
+
+
+def funds_by_level(s: Scope) -> list[dict]:
+    """Money by source level (中央、省级、市级、县区级、社会资本、其他): planned, arrived, disbursed, spent, with
+    arrival (arrived / planned), disbursement (disbursed / arrived) and execution (spent / arrived) rates."""
+    rows = {
+        row["level"]: row
+        for row in FundingSource.objects.filter(project__in=s.projects)
+        .values("level")
+        .annotate(**{name: Sum(name) for name in MONEY_FIGURES})
+        .order_by()
+    }
+    result = []
+    for level, label in SourceLevel.choices:
+        if level not in rows:
+            continue
+        row = {**rows[level], "label": label}
+        row["arrival_rate"] = _ratio(row["arrived"], row["planned"])
+        row["disbursement_rate"] = _ratio(row["disbursed"], row["arrived"])
+        row["execution_rate"] = _ratio(row["spent"], row["arrived"])
+        result.append(row)
+    return result
+
+
+def _ratio(numerator, denominator):
+    return numerator / denominator if denominator else None

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from projects.choices import ScheduleBasis
 from projects.models import Milestone, Project
 
-ENDPOINTS = ["overview", "categories", "units", "projects", "lagging", "trend"]
+ENDPOINTS = ["overview", "categories", "units", "projects", "lagging", "trend", "funds"]
 
 
 def get(user, endpoint, **params):
@@ -78,6 +78,26 @@ def test_trend_month_by_month_agrees_with_with_progress_at_each_month(org, dashb
         "1100.00",  # 02's August report has no investment figure: it no longer adds 50
         "2700.00",
     ]
+
+
+def test_funds_by_source_level_with_rates(org, dashboard_data):
+    rows = results(org.staff, "funds", year=2016)
+    assert [row["label"] for row in rows] == [
+        "省级",
+        "市级",
+    ]  # in the order of the levels; 济南's not counted
+    province, city = rows
+    assert (city["planned"], city["arrived"], city["disbursed"], city["spent"]) == (
+        "1600.00",
+        "700.00",
+        "400.00",
+        "300.00",
+    )
+    assert city["arrival_rate"] == "0.4375"  # 700 / 1600
+    assert city["disbursement_rate"] == "0.5714"  # 400 / 700
+    assert city["execution_rate"] == "0.4286"  # 300 / 700
+    assert province["execution_rate"] == "0.2500"
+    assert results(org.staff, "funds", year=2016, category="education")[0]["planned"] == "1000.00"
 
 
 def test_units_are_ranked_by_mean_lag(org, dashboard_data):

@@ -40,9 +40,10 @@ def test_leader_sees_every_chart_drawn(live_server, browser_page, org, dashboard
         "chart-categories": 2,
         "chart-trend": 3,
         "chart-units": 2,
+        "chart-funds": 4,
     }
     # ECharts drew on a canvas inside each chart's box (no CDN: the script came from static/vendor).
-    for chart in ("chart-lights", "chart-categories", "chart-trend", "chart-units"):
+    for chart in ("chart-lights", "chart-categories", "chart-trend", "chart-units", "chart-funds"):
         assert browser_page.locator(f"#{chart} canvas").count() >= 1
     assert browser_page.locator("#kpi-projects").inner_text() == "5"
     assert browser_page.locator("#kpi-lights").inner_text() == "2 / 1 / 2"
@@ -54,6 +55,8 @@ def test_leader_sees_every_chart_drawn(live_server, browser_page, org, dashboard
         "() => window.minshengDashboard.charts['chart-lights'].getOption().series[0].data.map(d => d.value)"
     )
     assert pie == [2, 1, 2, 0]
+    funds = browser_page.locator("#table-funds tbody tr")
+    assert funds.count() == 2 and "43.8%" in funds.nth(1).inner_text()  # 市级 到位率 700 / 1600
     assert browser_page.js_errors == []
 
 

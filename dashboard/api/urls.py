@@ -11,4 +11,5 @@ urlpatterns = [
     path("dashboard/projects/", views.ProjectListView.as_view(), name="dashboard-projects"),
     path("dashboard/lagging/", views.LaggingView.as_view(), name="dashboard-lagging"),
     path("dashboard/trend/", views.TrendView.as_view(), name="dashboard-trend"),
+    path("dashboard/funds/", views.FundsView.as_view(), name="dashboard-funds"),
 ]

@@ -41,7 +41,7 @@ class IsDashboardReader(BasePermission):
         return can_read_dashboard(request.user)
 
 
-RATE_KEYS = {"completion", "expected", "lag"}
+RATE_KEYS = {"completion", "expected", "lag", "arrival_rate", "disbursement_rate", "execution_rate"}
 
 
 def plain(value, key: str | None = None):
@@ -110,3 +110,9 @@ class LaggingView(DashboardView):
 class TrendView(DashboardView):
     def figures(self, scope):
         return queries.trend(scope)
+
+
+@extend_schema(summary="分级资金：计划、到位、拨付、支出及到位率、拨付率、执行率", **DOC)
+class FundsView(DashboardView):
+    def figures(self, scope):
+        return queries.funds_by_level(scope)

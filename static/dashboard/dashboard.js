@@ -127,6 +127,25 @@
         ]
       }, true);
     },
+    funds: function (rows) {
+      var figures = [["planned", "计划"], ["arrived", "到位"], ["disbursed", "拨付"], ["spent", "支出"]];
+      chart("chart-funds").setOption({
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return v.toFixed(2) + "万元"; } },
+        legend: { bottom: 0 },
+        grid: { left: 72, right: 16, top: 16, bottom: 48 },
+        xAxis: { type: "category", data: rows.map(function (r) { return r.label; }) },
+        yAxis: { type: "value", name: "万元" },
+        series: figures.map(function (f) {
+          return { name: f[1], type: "bar", data: rows.map(function (r) { return Number(r[f[0]]) / 1e4; }) };
+        })
+      }, true);
+      fillTable("table-funds", rows, function (r) {
+        return [text("td", r.label), text("td", money(r.planned), "num"), text("td", money(r.arrived), "num"),
+          text("td", money(r.disbursed), "num"), text("td", money(r.spent), "num"),
+          text("td", pct(r.arrival_rate), "num"), text("td", pct(r.disbursement_rate), "num"),
+          text("td", pct(r.execution_rate), "num")];
+      });
+    },
     lagging: function (rows) {
       fillTable("table-lagging", rows, function (r) {
         return [light(r.light), text("td", r.code + " " + r.title), text("td", r.unit_short || r.unit),
