@@ -312,8 +312,8 @@ def trend(s: Scope) -> dict:
 
 
 def funds_by_level(s: Scope) -> list[dict]:
-    """Money by source level (中央、省级、市级、县区级、社会资本、其他): planned, arrived, disbursed, spent, with
-    arrival (arrived / planned), disbursement (disbursed / arrived) and execution (spent / arrived) rates."""
+    """Money by source level (中央、省级、市级、县区级、社会资本、其他): planned, arrived, disbursed, spent,
+    with arrival (arrived / planned), disbursement (disbursed / arrived), execution (spent / arrived)."""
     rows = {
         row["level"]: row
         for row in FundingSource.objects.filter(project__in=s.projects)
