@@ -32,6 +32,8 @@ from .models import (
     ProgressValue,
     Project,
     ReportAttachment,
+    ReportContribution,
+    ReportRevision,
     Target,
 )
 from .progress import overdue_milestone_q, today
@@ -415,6 +417,44 @@ class AttachmentInline(ScopedInlineMixin, TabularInline):
     extra = 0
 
 
+class ContributionInline(ReadOnlyInlineMixin, StackedInline):
+    model = ReportContribution
+    fields = [
+        "unit",
+        "values_display",
+        "investment_completed",
+        "narrative",
+        "problems",
+        "updated_by",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    show_change_link = False
+    verbose_name_plural = "配合单位报送（由配合单位在单位填报页面填写）"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("unit", "updated_by")
+            .prefetch_related("values__target")
+        )
+
+    @display(description="指标累计值")
+    def values_display(self, obj):
+        return "；".join(
+            f"{v.target.name} {v.value.normalize():f}{v.target.measure}" for v in obj.values.all()
+        )
+
+
+class RevisionInline(ReadOnlyInlineMixin, TabularInline):
+    model = ReportRevision
+    fields = ["number", "reason", "created_by", "created_at", "previous"]
+    readonly_fields = fields
+    show_change_link = False
+    verbose_name_plural = "更正记录（已审核报告的每次更正及更正前内容）"
+
+
 class ReturnForm(forms.Form):
     reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
@@ -440,7 +480,7 @@ class ProgressReportAdmin(HistoryAdmin):
     search_fields = ["project__code", "project__title", "narrative"]
     list_select_related = ["project", "submitted_by", "reviewed_by"]
     autocomplete_fields = ["project"]
-    inlines = [ProgressValueInline, AttachmentInline]
+    inlines = [ProgressValueInline, AttachmentInline, ContributionInline, RevisionInline]
     readonly_fields = [
         "status",
         "submitted_by",

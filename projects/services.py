@@ -210,6 +210,11 @@ def _editable_report(project: Project, month: int) -> ProgressReport:
     return report
 
 
+def _version(report: ProgressReport) -> int:
+    """The id of the report's latest recorded version: one event key per submission or return."""
+    return report.history.values_list("history_id", flat=True).first()
+
+
 def _lock(report: ProgressReport) -> ProgressReport:
     return ProgressReport.objects.select_for_update().select_related("project").get(pk=report.pk)
 
@@ -233,7 +238,7 @@ def submit_report(report: ProgressReport, *, actor) -> ProgressReport:
     report.save(update_fields=["status", "submitted_by", "submitted_at", "return_reason", "updated_at"])
     notify(
         region_staff(report.project.plan.region_id),
-        event=f"report:{report.pk}:submitted:{report.submitted_at.isoformat()}",
+        event=f"report:{report.pk}:submitted:{_version(report)}",
         title=f"{report.project.title}报送了{report.period_label}进展，待审核",
         url=report_url(report),
         channels=("inapp", "email"),
@@ -279,7 +284,7 @@ def return_report(report: ProgressReport, *, actor, reason: str) -> ProgressRepo
     report.save(update_fields=["status", "return_reason", "reviewed_by", "reviewed_at", "updated_at"])
     notify(
         unit_filers([report.project.lead_unit_id]),
-        event=f"report:{report.pk}:returned:{report.reviewed_at.isoformat()}",
+        event=f"report:{report.pk}:returned:{_version(report)}",
         title=f"{report.project.title}{report.period_label}进展被退回，请修改后重新报送",
         body=f"退回原因：{reason}",
         url=report_url(report),

@@ -261,6 +261,11 @@ def value_formset(report, rows, **extra):
         "values-INITIAL_FORMS": 0,
         "attachments-TOTAL_FORMS": 0,
         "attachments-INITIAL_FORMS": 0,
+        # Read-only inlines (cooperating units' parts, revisions) post their empty management forms too.
+        "contributions-TOTAL_FORMS": 0,
+        "contributions-INITIAL_FORMS": 0,
+        "revisions-TOTAL_FORMS": 0,
+        "revisions-INITIAL_FORMS": 0,
     }
     for i, (target, value) in enumerate(rows):
         data[f"values-{i}-target"] = target.pk
