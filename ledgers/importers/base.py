@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
 from django.db import DatabaseError, IntegrityError, transaction
 
 from minsheng.errors import DomainError
@@ -27,6 +28,7 @@ SECTION = re.compile(
 EXAMPLE = {"示例", "例", "样例", "填写示例"}
 YEAR_IN_TITLE = re.compile(r"(20\d{2}|19\d{2})\s*年")
 
+UNSAFE_XML = "文件中含有XML实体声明（DTD），可能是恶意构造的文件，拒绝解析。"
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 ACTION_LABELS = {NEW: "新增", CHANGED: "修改", UNCHANGED: "无变化"}
 
@@ -233,7 +235,11 @@ class LedgerImporter:
     def read(self, fileobj) -> list[Row]:
         try:
             workbook = reader.open_workbook(fileobj)
+        except DefusedXmlException:
+            raise DomainError(UNSAFE_XML, code="unsafe_xml") from None
         except Exception as error:  # openpyxl raises many types for corrupt files; all mean "cannot read"
+            if isinstance(error.__context__, DefusedXmlException):
+                raise DomainError(UNSAFE_XML, code="unsafe_xml") from None
             raise DomainError(f"无法读取该Excel文件：{type(error).__name__}") from None
         rows: list[Row] = []
         self._table_of: dict[str, Table] = {}
@@ -242,6 +248,8 @@ class LedgerImporter:
                 rows.extend(self.read_sheet(worksheet))
         except DomainError:
             raise
+        except DefusedXmlException:
+            raise DomainError(UNSAFE_XML, code="unsafe_xml") from None
         except (ValueError, KeyError, TypeError, OSError) as error:
             raise DomainError(f"读取Excel文件时出错：{error}") from None
         finally:
