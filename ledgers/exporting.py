@@ -14,14 +14,16 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from funding.models import Entry
 from minsheng.formatting import percent
 from projects.choices import Light
 from projects.models import ProgressValue, Project, Target
 
+from .importers.funding import COLUMNS as FUNDING_COLUMNS
 from .importers.progress import COLUMNS as PROGRESS_COLUMNS
 from .importers.projects import PROJECT_COLUMNS
 from .reader import Column
-from .resources import ProgressLedgerResource, ProjectLedgerResource
+from .resources import FundingLedgerResource, ProgressLedgerResource, ProjectLedgerResource
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True)
@@ -31,8 +33,12 @@ NOTE_FONT = Font(italic=True, color="808080")
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 
-KIND_COLUMNS = {"projects": PROJECT_COLUMNS, "progress": PROGRESS_COLUMNS}
-KIND_TITLES = {"projects": "民生实事项目台账", "progress": "民生实事月度进展台账"}
+KIND_COLUMNS = {"projects": PROJECT_COLUMNS, "funding": FUNDING_COLUMNS, "progress": PROGRESS_COLUMNS}
+KIND_TITLES = {
+    "projects": "民生实事项目台账",
+    "funding": "民生实事资金台账",
+    "progress": "民生实事月度进展台账",
+}
 
 
 def neutralise(value):
@@ -120,7 +126,7 @@ def _projects_queryset(plan):
     return (
         Target.objects.filter(project__plan=plan)
         .select_related("project__lead_unit")
-        .prefetch_related("project__cooperating_units")
+        .prefetch_related("project__cooperating_units", "project__funding_sources")
         .order_by("project__sequence", "project__code", "sequence", "pk")
     )
 
@@ -133,10 +139,20 @@ def _progress_queryset(plan):
     )
 
 
+def _funding_queryset(plan):
+    return (
+        Entry.objects.active()
+        .filter(project__plan=plan)
+        .select_related("project", "recipient_unit")
+        .order_by("project__sequence", "project__code", "date", "pk")
+    )
+
+
 def export(kind: str, plan) -> bytes:
     """A plan's ledger of `kind` in the template's layout, with the plan's summary sheet after it."""
     resource, queryset = {
         "projects": (ProjectLedgerResource, _projects_queryset),
+        "funding": (FundingLedgerResource, _funding_queryset),
         "progress": (ProgressLedgerResource, _progress_queryset),
     }[kind]
     dataset = resource().export(queryset(plan), force_native_type=True)
@@ -158,7 +174,7 @@ def _projects_without_targets(writer: SheetWriter, plan) -> None:
     for project in (
         Project.objects.filter(plan=plan, targets__isnull=True)
         .select_related("lead_unit")
-        .prefetch_related("cooperating_units")
+        .prefetch_related("cooperating_units", "funding_sources")
         .order_by("sequence", "code")
     ):
         target = Target(project=project, name="", measure="", annual_target=None)

@@ -10,12 +10,14 @@ from decimal import Decimal
 
 from import_export import fields, resources, widgets
 
+from funding.models import Entry
 from projects.choices import ReportStatus
 from projects.models import Plan, ProgressReport, ProgressValue, Project, Target
 
 from . import cells
+from .importers.funding import COLUMNS as FUNDING_COLUMNS
 from .importers.progress import COLUMNS as PROGRESS_COLUMNS
-from .importers.projects import PROJECT_COLUMNS, display
+from .importers.projects import PLAN_KEYS, PROJECT_COLUMNS, display
 
 PROJECT_LABELS = {column.key: column.label for column in PROJECT_COLUMNS}
 PROGRESS_LABELS = {column.key: column.label for column in PROGRESS_COLUMNS}
@@ -44,6 +46,12 @@ class ProjectLedgerResource(resources.ModelResource):
     planned_investment = fields.Field(
         column_name=_money_header("年度计划投资"), attribute="project__planned_investment"
     )
+    plan_central = fields.Field(column_name=_money_header("中央资金计划"))
+    plan_province = fields.Field(column_name=_money_header("省级资金计划"))
+    plan_city = fields.Field(column_name=_money_header("市级资金计划"))
+    plan_county = fields.Field(column_name=_money_header("县区级资金计划"))
+    plan_social = fields.Field(column_name=_money_header("社会资本计划"))
+    plan_other = fields.Field(column_name=_money_header("其他资金计划"))
     target = fields.Field(column_name="指标名称", attribute="name")
     measure = fields.Field(column_name="计量单位", attribute="measure")
     annual_target = fields.Field(column_name="年度目标", attribute="annual_target")
@@ -68,6 +76,14 @@ class ProjectLedgerResource(resources.ModelResource):
     def dehydrate_cooperating_units(self, target):
         return "、".join(unit.name for unit in target.project.cooperating_units.all())
 
+    def export_field(self, field, instance, **kwargs):
+        name = self.get_field_name(field)
+        if name in PLAN_KEYS:
+            # Only levels with a plan are written: an empty cell leaves a level alone on re-import.
+            planned = {s.level: s.planned for s in instance.project.funding_sources.all()}
+            return planned.get(PLAN_KEYS[name].value) or None
+        return super().export_field(field, instance, **kwargs)
+
 
 class ProgressLedgerResource(resources.ModelResource):
     """The monthly progress ledger: one row per report and indicator."""
@@ -90,6 +106,37 @@ class ProgressLedgerResource(resources.ModelResource):
         model = ProgressValue
         fields = [column.key for column in PROGRESS_COLUMNS]
         export_order = fields
+
+
+class FundingLedgerResource(resources.ModelResource):
+    """The funding ledger: one row per active entry (cancelled entries do not count and are left out)."""
+
+    sequence = fields.Field(column_name="序号", attribute="project__sequence")
+    code = fields.Field(column_name="项目编号", attribute="project__code")
+    title = fields.Field(column_name="项目名称", attribute="project__title")
+    kind = fields.Field(column_name="类型")
+    level = fields.Field(column_name="资金来源")
+    amount = fields.Field(column_name=_money_header("金额"), attribute="amount")
+    date = fields.Field(column_name="日期", attribute="date")
+    document_number = fields.Field(column_name="文号", attribute="document_number")
+    recipient_unit = fields.Field(column_name="拨付单位")
+    voucher = fields.Field(column_name="凭证号", attribute="voucher")
+    purpose = fields.Field(column_name="用途", attribute="purpose")
+    note = fields.Field(column_name="备注", attribute="note")
+
+    class Meta:
+        model = Entry
+        fields = [column.key for column in FUNDING_COLUMNS]
+        export_order = fields
+
+    def dehydrate_kind(self, entry):
+        return entry.get_kind_display()
+
+    def dehydrate_level(self, entry):
+        return entry.get_level_display()
+
+    def dehydrate_recipient_unit(self, entry):
+        return entry.recipient_unit.name if entry.recipient_unit_id else ""
 
 
 class ProgressValueResource(resources.ModelResource):

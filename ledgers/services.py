@@ -11,11 +11,13 @@ from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
 from . import safety
 from .choices import ImportStatus
 from .importers.base import LedgerImporter, Report
+from .importers.funding import FundingImporter
 from .importers.progress import ProgressImporter
 from .importers.projects import ProjectsImporter
 
 IMPORTERS: dict[str, type[LedgerImporter]] = {
     ProjectsImporter.kind: ProjectsImporter,
+    FundingImporter.kind: FundingImporter,
     ProgressImporter.kind: ProgressImporter,
 }
 KIND_LABELS = {kind: importer.label for kind, importer in IMPORTERS.items()}

@@ -168,6 +168,12 @@ class LedgerImporter:
     label = ""
     columns: list[Column] = []
     anchors: set[str] = set()
+    # Whether a dry run also performs the writes (then rolls them back): for kinds written through other
+    # apps' services, whose rules (and their errors) only show when the service runs.
+    rehearse_writes = False
+    # Whether the rehearsal also runs when reading found problems (the rows it can write still meet the
+    # services' rules, so the report lists those errors too).
+    rehearse_with_problems = False
 
     def __init__(
         self,
@@ -215,12 +221,14 @@ class LedgerImporter:
             rows = self.read(fileobj)
             self.scope()
             self.resolve(rows)
-            if self.report.problems or dry_run:
+            if self.report.problems and not (self.rehearse_writes and self.rehearse_with_problems):
+                return self.report
+            if dry_run and not self.rehearse_writes:
                 return self.report
             self.progress("write", 0, 1)
             with transaction.atomic():
                 self.write()
-                if self.report.problems:  # a rule found while writing: roll everything back
+                if self.report.problems or dry_run:  # a rule found while writing, or a rehearsal: undo all
                     transaction.set_rollback(True)
                     return self.report
             self.report.written = bool(self.report.counts.get(NEW) or self.report.counts.get(CHANGED))
@@ -416,3 +424,14 @@ class UnitIndex:
         if not found:
             return None, f"找不到单位“{name}”（应为本区划或上下级区划已登记的单位）"
         return found[0], None
+
+
+def stamp_reason(models, since, reason: str, user) -> None:
+    """Mark the history rows that other apps' services wrote during this import with the file's name
+    (those services save without a change reason)."""
+    for model in models:
+        model.history.filter(
+            history_date__gte=since,
+            history_user_id=getattr(user, "pk", None),
+            history_change_reason__isnull=True,
+        ).update(history_change_reason=reason)

@@ -4,13 +4,19 @@ empty (or merged) on the rows after its first, and rows without an indicator car
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from funding import services as funding
+from funding.choices import SourceLevel
+from funding.models import FundingSource, PlanAdjustment
+from minsheng.errors import DomainError
 from projects.choices import Category, ChangeType, ProjectLevel
 from projects.models import Project, Target
 
 from .. import cells
 from ..reader import Column
-from .base import CHANGED, NEW, UNCHANGED, LedgerImporter, Row, RowResult, show
+from .base import CHANGED, NEW, UNCHANGED, LedgerImporter, Row, RowResult, show, stamp_reason
+from .funding import LEVEL_WORDS
 from .progress import PROJECT_CODE, PROJECT_TITLE, TARGET_NAME
 
 LEVEL_OF_REGION = {
@@ -18,6 +24,34 @@ LEVEL_OF_REGION = {
     "city": ProjectLevel.CITY,
     "county": ProjectLevel.COUNTY,
 }
+
+PLAN_GROUP = (
+    "计划资金",
+    "资金计划",
+    "资金来源",
+    "资金筹措",
+    "年度计划资金",
+    "计划投资构成",
+    "资金构成",
+    "其中",
+    "计划投资",
+)
+PLAN_EXAMPLES = {SourceLevel.PROVINCE: "3541万元", SourceLevel.CITY: "1500万元"}
+# The funding plan by source level: one column per level ("中央资金计划"), or a merged "计划资金" group over
+# columns named by the level alone ("中央", "省级", ...).
+PLAN_COLUMNS = [
+    Column(
+        f"plan_{level.value}",
+        f"{level.label}资金计划" if level != SourceLevel.SOCIAL else "社会资本计划",
+        "money",
+        (*LEVEL_WORDS[level], f"{level.label}计划", f"计划{level.label}资金"),
+        group=PLAN_GROUP,
+        note="资金计划按来源层级填写；已有计划的项目将按台账记录一次资金计划调整",
+        example=PLAN_EXAMPLES.get(level),
+    )
+    for level in SourceLevel
+]
+PLAN_KEYS = {column.key: SourceLevel(column.key.removeprefix("plan_")) for column in PLAN_COLUMNS}
 
 PROJECT_COLUMNS = [
     Column("sequence", "序号", "int", ("序",), example=1),
@@ -89,6 +123,7 @@ PROJECT_COLUMNS = [
         note="单位以表头或单元格中的元/万元/亿元为准，表头未注明按元",
         example="8000万元",
     ),
+    *PLAN_COLUMNS,
     TARGET_NAME,
     Column("measure", "计量单位", "text", ("单位", "指标单位", "计量"), example="人"),
     Column(
@@ -137,6 +172,8 @@ class ProjectDraft:
     changes: list[str] = field(default_factory=list)
     cooperating: list | None = None
     targets: list = field(default_factory=list)  # (Target, is_new, changes, row)
+    funding: dict = field(default_factory=dict)  # source level → planned yuan, when it differs
+    funding_planned: bool = False  # whether anything was planned before (then it is an adjustment)
 
 
 class ProjectsImporter(LedgerImporter):
@@ -146,6 +183,7 @@ class ProjectsImporter(LedgerImporter):
     label = "项目台账"
     columns = PROJECT_COLUMNS
     anchors = {"code", "title"}
+    rehearse_writes = True  # project rules (clean) and the funding services speak only when they run
 
     def group(self, rows: list[Row]) -> list[list[Row]]:
         """Rows of one project: consecutive rows naming the same project (by code, else by title), and rows
@@ -170,7 +208,11 @@ class ProjectsImporter(LedgerImporter):
         plan = self.plan(create=True)
         self.plan_obj = plan
         existing = (
-            list(Project.objects.filter(plan=plan).prefetch_related("targets", "cooperating_units"))
+            list(
+                Project.objects.filter(plan=plan).prefetch_related(
+                    "targets", "cooperating_units", "funding_sources"
+                )
+            )
             if plan.pk
             else []
         )
@@ -210,6 +252,7 @@ class ProjectsImporter(LedgerImporter):
                     continue
             self.apply_values(draft, units)
             self.resolve_targets(draft)
+            self.resolve_funding(draft)
             self.drafts.append(draft)
         self.compare()
 
@@ -292,6 +335,27 @@ class ProjectsImporter(LedgerImporter):
                 if all(row.missing(name) for row in draft.rows):
                     self.problem(f"新项目须填写{self.column_label(name)}", head, name)
 
+    def resolve_funding(self, draft: ProjectDraft) -> None:
+        """The funding plan by level: compared with the project's FundingSource rows; written by
+        funding.services (plan_funding the first time, adjust_plan afterwards)."""
+        wanted = {level: draft.values[key] for key, level in PLAN_KEYS.items() if key in draft.values}
+        if not wanted:
+            return
+        for key in PLAN_KEYS:
+            if key in draft.values and draft.values[key] < 0:
+                self.problem("计划金额不能为负数", draft.rows[0], key)
+        current = {} if draft.is_new else {s.level: s.planned for s in draft.project.funding_sources.all()}
+        draft.funding_planned = any(current.values())
+        for level, amount in wanted.items():
+            if current.get(level.value, 0) != amount:
+                draft.funding[level.value] = amount
+                if not draft.is_new:
+                    draft.changes.append(
+                        f"{level.label}资金计划：{show(current.get(level.value))} → {show(amount)}"
+                    )
+        if draft.funding and self.actor is None:
+            self.problem("资金计划须以民生办工作人员身份导入（命令行请加 --user 用户名）", draft.rows[0])
+
     def resolve_targets(self, draft: ProjectDraft) -> None:
         existing = {} if draft.is_new else {cells.key(t.name): t for t in draft.project.targets.all()}
         seen = set()
@@ -347,6 +411,7 @@ class ProjectsImporter(LedgerImporter):
                 self.report.add_row(RowResult(row.sheet, row.number, action, label, changes))
 
     def write(self) -> None:
+        since = timezone.now()
         plan = self.plan_obj
         if plan.pk is None:
             plan._change_reason = self.reason
@@ -372,6 +437,24 @@ class ProjectsImporter(LedgerImporter):
                     target.project = project
                     target._change_reason = self.reason
                     target.save()
+            if draft.funding:
+                self.write_funding(draft)
+        stamp_reason([FundingSource, PlanAdjustment], since, self.reason, self.actor)
+
+    def write_funding(self, draft: ProjectDraft) -> None:
+        try:
+            if draft.funding_planned:
+                funding.adjust_plan(
+                    draft.project,
+                    draft.funding,
+                    actor=self.actor,
+                    reason=f"按台账《{self.report.filename}》调整资金计划",
+                )
+            else:
+                funding.plan_funding(draft.project, draft.funding, actor=self.actor)
+        except DomainError as error:
+            column = next(iter(f"plan_{level}" for level in draft.funding), None)
+            self.problem(error.message, draft.rows[0], column)
 
 
 CHOICES = {"level": ProjectLevel, "category": Category, "change_type": ChangeType}
