@@ -1,4 +1,4 @@
-"""The public disclosure pages on a phone in a real browser: read a project, then verify and answer its survey."""
+"""Disclosure pages on a phone in a real browser: read a project, then verify and answer its survey."""
 
 import pytest
 
