@@ -8,8 +8,9 @@
 
 Nothing here keeps a phone in clear: cache keys and the session hold `hash_phone(phone)`, the code is kept
 as a keyed hash with a 5-minute expiry and at most 5 attempts, and logs carry the masked phone only.
-Counters are atomic cache increments (`add` then `incr`), which on the Redis cache (REDIS_URL set) are
-Redis INCRs shared by every worker process; the test settings' in-process cache is for unit tests only.
+Counters and codes live in Redis when the default cache is the Redis cache (REDIS_URL set): each check is
+one atomic Lua call shared by every worker process (codestore.py); the in-process cache of the test
+settings and of the zero-setup default goes through the Django cache API.
 """
 
 import hashlib
@@ -21,12 +22,13 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from minsheng.errors import DomainError
 from minsheng.phones import hash_phone, mask_phone, normalize_phone
 from minsheng.sms import send_sms
+
+from .codestore import get_store
 
 logger = logging.getLogger(__name__)
 
@@ -99,14 +101,7 @@ def _digest(purpose: str, phone_hash: str, code: str) -> str:
 def hit(key: str, window: int) -> int:
     """Count one event in a fixed window of `window` seconds and return the count so far (atomic)."""
     bucket = int(time.time()) // window
-    full_key = f"rl:{key}:{window}:{bucket}"
-    for _ in range(3):
-        cache.add(full_key, 0, timeout=window + 1)
-        try:
-            return cache.incr(full_key)
-        except ValueError:  # expired between add and incr: start the window again
-            continue
-    raise RuntimeError("rate-limit counter keeps expiring")
+    return get_store().count(f"rl:{key}:{window}:{bucket}", window)
 
 
 def check_rate(key: str, rules, message: str) -> None:
@@ -125,11 +120,18 @@ def _duration(seconds: int) -> str:
     return f"{(seconds + 3599) // 3600}小时"
 
 
-def store_code(phone_hash: str, code: str, *, purpose: str) -> None:
-    """Keep `code` (hashed) for the phone and purpose, replacing any earlier one and its attempts."""
+def store_codes(codes: dict[str, str], *, purpose: str) -> None:
+    """Keep each phone's code ({phone hash: code}, hashed), replacing earlier ones and their attempts."""
     ttl = limits("code_ttl", CODE_TTL)
-    cache.set(_code_key(purpose, phone_hash), _digest(purpose, phone_hash, code), timeout=ttl)
-    cache.delete(_attempts_key(purpose, phone_hash))
+    get_store().put_codes(
+        {
+            (_code_key(purpose, phone_hash), _attempts_key(purpose, phone_hash)): _digest(
+                purpose, phone_hash, code
+            )
+            for phone_hash, code in codes.items()
+        },
+        ttl,
+    )
 
 
 def send_code(phone: str, *, ip: str | None, purpose: str) -> VerifiedPhone:
@@ -145,7 +147,7 @@ def send_code(phone: str, *, ip: str | None, purpose: str) -> VerifiedPhone:
         f"phone:{phone_hash}", limits("phone_limits", PHONE_LIMITS), "验证码发送过于频繁，请{wait}后再试。"
     )
     code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
-    store_code(phone_hash, code, purpose=purpose)
+    store_codes({phone_hash: code}, purpose=purpose)
     minutes = limits("code_ttl", CODE_TTL) // 60
     send_sms(digits, f"【民生实事】您的{label}验证码为{code}，{minutes}分钟内有效。如非本人操作，请忽略。")
     logger.info("verification code sent to %s for %s", masked, purpose)
@@ -158,30 +160,20 @@ def check_code(phone: str, code: str, *, purpose: str) -> VerifiedPhone:
     _purpose_label(purpose)
     digits = _phone(phone)
     phone_hash = hash_phone(digits)
-    code_key = _code_key(purpose, phone_hash)
-    attempts = _attempts_key(purpose, phone_hash)
-    ttl = limits("code_ttl", CODE_TTL)
-    cache.add(attempts, 0, timeout=ttl)
-    try:
-        tries = cache.incr(attempts)
-    except ValueError:
-        tries = 1
-    left = limits("max_attempts", MAX_ATTEMPTS) - tries
-    if left < 0:
-        cache.delete(code_key)
+    most = limits("max_attempts", MAX_ATTEMPTS)
+    outcome, tries = get_store().try_code(
+        _code_key(purpose, phone_hash),
+        _attempts_key(purpose, phone_hash),
+        _digest(purpose, phone_hash, (code or "").strip()),
+        limits("code_ttl", CODE_TTL),
+        most,
+    )
+    if outcome == "too_many":
         raise _too_many()
-    stored = cache.get(code_key)
-    if stored is None:
+    if outcome == "expired":
         raise VerificationError("验证码已过期或已使用，请重新获取。", code="code_expired", field="code")
-    if not hmac.compare_digest(stored, _digest(purpose, phone_hash, (code or "").strip())):
-        if left == 0:
-            cache.delete(code_key)
-            raise _too_many()
-        raise VerificationError(f"验证码错误，还可尝试{left}次。", code="code_wrong", field="code")
-    # Deleting is the atomic step: of two requests with the same right code only one deletes the key.
-    if not cache.delete(code_key):
-        raise VerificationError("验证码已过期或已使用，请重新获取。", code="code_expired", field="code")
-    cache.delete(attempts)
+    if outcome == "wrong":
+        raise VerificationError(f"验证码错误，还可尝试{most - tries}次。", code="code_wrong", field="code")
     return VerifiedPhone(phone_hash, mask_phone(digits))
 
 

@@ -93,7 +93,10 @@ class ReceiptSerializer(serializers.ModelSerializer):
         fields = ["receipt", "vote_id", "vote", "phone_masked", "cast_at", "options"]
 
     def get_options(self, ballot) -> list[str]:
-        return [choice.option.candidate.title for choice in ballot.choices.all()]
+        titles = ballot.choices.order_by("option__sequence", "option_id").values_list(
+            "option__candidate__title"
+        )
+        return [title for (title,) in titles]
 
 
 class OptionResultSerializer(serializers.Serializer):

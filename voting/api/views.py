@@ -14,7 +14,7 @@ from minsheng.errors import DomainError
 from org.api.serializers import ErrorSerializer
 
 from .. import verification
-from ..models import Ballot, BallotChoice, Vote, VoteOption
+from ..models import Ballot, Vote, VoteOption
 from ..results import vote_result
 from ..services import cast_ballot
 from .serializers import (
@@ -156,9 +156,5 @@ class ReceiptView(APIView):
         responses={200: ReceiptSerializer, 404: error("回执码不存在。")},
     )
     def get(self, request, receipt):
-        choices = BallotChoice.objects.select_related("option__candidate").order_by("option__sequence")
-        ballot = get_object_or_404(
-            Ballot.objects.select_related("vote").prefetch_related(Prefetch("choices", queryset=choices)),
-            receipt=receipt.strip().upper(),
-        )
+        ballot = get_object_or_404(Ballot.objects.select_related("vote"), receipt=receipt.strip().upper())
         return Response(ReceiptSerializer(ballot).data)
