@@ -387,6 +387,36 @@ def run_doubles(port, vote_id, option_ids, phones: list[int], copies: int = 5) -
     }
 
 
+def cpu_seconds(server, database_name: str) -> dict[int, float]:
+    """CPU time (user + system) so far of the gunicorn workers and of the PostgreSQL backends serving the
+    bench database, by pid: a measure of the work per ballot that other load on the machine does not change
+    (Redis is shared with other users and not counted)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = []
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    if children.exists():
+        pids += [int(pid) for pid in children.read_text().split()]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if f"postgres {database_name} " in (entry / "cmdline").read_text():
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    usage = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        usage[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return usage
+
+
+def cpu_used(before: dict, after: dict) -> float:
+    return sum(after[pid] - before.get(pid, 0.0) for pid in after)
+
+
 def server_accepted(access_log: Path, vote_id) -> int:
     """Ballots the server answered 201 to, from its access log (complete once gunicorn has stopped)."""
     line = f"POST /api/v1/votes/{vote_id}/ballots/ 201"
@@ -414,6 +444,9 @@ def main() -> int:
     phones = args.duration * 3000 + args.doubles
     vote, option_ids = prepare(phones)
     port = args.port or free_port()
+    import dj_database_url
+
+    database_name = dj_database_url.parse(args.database_url)["NAME"]
     access_log = Path(tempfile.mkdtemp(prefix="bench-ballots-log-")) / "access.log"
     server = start_gunicorn(args, env, port, access_log)
     tool = "wrk" if use_wrk else "Python client"
@@ -435,7 +468,9 @@ def main() -> int:
                 "code": CODE,
                 "path": ballots_path,
             }
+            cpu_before = cpu_seconds(server, database_name)
             load = run_wrk(args, base + ballots_path, script, args.duration)
+            cpu = cpu_used(cpu_before, cpu_seconds(server, database_name))
         else:
             baseline = run_python(args, port, args.baseline, lambda i: ("GET", "/healthz", None))
             rng = random.Random(1)
@@ -448,7 +483,9 @@ def main() -> int:
                 }
                 return "POST", ballots_path, json.dumps(body)
 
+            cpu_before = cpu_seconds(server, database_name)
             load = run_python(args, port, args.duration, ballot)
+            cpu = cpu_used(cpu_before, cpu_seconds(server, database_name))
         load_average = os.getloadavg()[0]
         doubles = run_doubles(port, vote.pk, option_ids, [PHONE_BASE + n for n in range(args.doubles)])
     finally:
@@ -472,6 +509,11 @@ def main() -> int:
         f"socket errors {load['socket_errors']}"
     )
     print(f"  ratio: one ballot costs {base_rate / rate if rate else float('inf'):.1f} /healthz requests")
+    per_ballot = cpu / load["ok"] * 1000 if load["ok"] else float("inf")
+    print(
+        f"  CPU per ballot (gunicorn workers + PostgreSQL backends): {per_ballot:.1f} ms; "
+        f"on {os.cpu_count()} idle CPUs that is at most {os.cpu_count() * 1000 / per_ballot:.0f} ballots/s"
+    )
     print(f"  load average at the end of the ballot load: {load_average:.1f}")
     print(
         f"doubles: {doubles['phones']} phones x 5 concurrent ballots = {doubles['requests']} requests: "

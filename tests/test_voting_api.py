@@ -103,16 +103,21 @@ def test_bad_ballots_change_nothing_and_keep_the_code(api, make_vote, voting_ope
 
 def test_reused_code_and_second_ballot_are_refused(api, make_vote, voting_open, outbox):
     vote = make_vote()
+    other = make_vote(["另一项目"], title="另一次投票")
     a, b, *_ = option_ids(vote)
     code = send_code(api)
     assert cast(api, vote, [a], code=code).status_code == 201
-    reused = cast(api, vote, [b], code=code)
+    reused = cast(api, other, option_ids(other), code=code)
     assert reused.status_code == 400 and reused.json()["code"] == "code_expired"
+    assert not Ballot.objects.filter(vote=other).exists()
     voting_open.shift(61)
-    again = cast(api, vote, [b], code=send_code(api))
+    fresh = send_code(api)
+    again = cast(api, vote, [b], code=fresh)
     assert again.status_code == 409 and again.json()["code"] == "already_voted"
     assert "已参加过本次投票" in again.json()["detail"]
     assert list(BallotChoice.objects.values_list("option_id", flat=True)) == [a]
+    # Refused before the code was looked at: the fresh code still works in the other vote.
+    assert cast(api, other, option_ids(other), code=fresh).status_code == 201
 
 
 def test_expired_code_is_refused(api, make_vote, voting_open, outbox):

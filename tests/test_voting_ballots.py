@@ -78,13 +78,29 @@ def test_the_same_phone_may_vote_in_another_vote(make_vote, voting_open):
     assert Ballot.objects.count() == 2
 
 
-def test_a_refused_ballot_does_not_use_the_verifier(make_vote, voting_open):
+def test_a_refused_ballot_does_not_run_the_verification(make_vote, voting_open):
     vote = make_vote(max_choices=1)
     calls = []
-    refused(vote, lambda: calls.append(1) or phone(1), option_ids(vote)[:2])
+    refused(vote, phone(1), option_ids(vote)[:2], verify=lambda: calls.append(1))
     assert calls == []
-    cast_ballot(vote, lambda: calls.append(1) or phone(1), option_ids(vote)[:1])
+    cast_ballot(vote, phone(1), option_ids(vote)[:1], verify=lambda: calls.append(1))
     assert calls == [1]
+    # A phone that voted already is refused before its code is looked at.
+    refused(vote, phone(1), option_ids(vote)[1:2], verify=lambda: calls.append(2))
+    assert calls == [1]
+
+
+def test_a_failed_verification_rolls_the_ballot_back(make_vote, voting_open):
+    from voting.verification import VerificationError
+
+    vote = make_vote()
+
+    def wrong_code():
+        raise VerificationError("验证码错误，还可尝试4次。", code="code_wrong")
+
+    with pytest.raises(VerificationError):
+        cast_ballot(vote, phone(1), option_ids(vote)[:2], verify=wrong_code)
+    assert not Ballot.objects.exists() and not BallotChoice.objects.exists()
 
 
 def test_results_count_the_ballots_with_shared_ranks(make_vote, voting_open):

@@ -20,8 +20,9 @@ class BallotError(DomainError):
     code = "ballot_refused"
 
 
-def check_choices(vote: Vote, option_ids) -> list[int]:
-    """The chosen option ids in ballot order, or BallotError (none, repeated, too many, not on the paper)."""
+def check_choices(vote: Vote, option_ids) -> dict[int, str]:
+    """The chosen options {id: candidate title} in ballot order, or BallotError (none, repeated, too many,
+    not on the paper)."""
     try:
         chosen = [int(pk) for pk in option_ids]
     except (TypeError, ValueError):
@@ -36,10 +37,10 @@ def check_choices(vote: Vote, option_ids) -> list[int]:
             code="too_many_choices",
             field="options",
         )
-    known = set(vote.options.filter(pk__in=chosen).values_list("pk", flat=True))
-    if len(known) != len(chosen):
+    titles = dict(vote.options.filter(pk__in=chosen).values_list("pk", "candidate__title"))
+    if len(titles) != len(chosen):
         raise BallotError("所选项目不在本次投票的备选清单中。", code="unknown_option", field="options")
-    return chosen
+    return {pk: titles[pk] for pk in chosen}
 
 
 def check_open(vote: Vote, now=None) -> None:
@@ -66,13 +67,14 @@ class AlreadyVoted(BallotError):
 
 
 def cast_ballot(
-    vote: Vote, phone: VerifiedPhone | Callable[[], VerifiedPhone], option_ids, *, now=None
+    vote: Vote, phone: VerifiedPhone, option_ids, *, verify: Callable[[], object] | None = None, now=None
 ) -> Ballot:
     """Record `phone`'s ballot for the options `option_ids`; BallotError (nothing written) when the vote is
     not open, the choices are wrong, or the phone has voted already.
 
-    `phone` may be a callable that verifies it (checks a one-time code): it runs only once the ballot is
-    otherwise valid, so a refused ballot does not use up the voter's code.
+    `verify` (checking the one-time code of a phone that is not verified yet) runs inside the transaction,
+    after the ballot is written and before it commits: a ballot refused for any other reason does not use
+    up the voter's code, and a failed check rolls the ballot back.
 
     The vote row is not locked: inserting the ballot takes PostgreSQL's key-share lock on it through the
     foreign key, which keeps the vote from being deleted but lets ballots go in side by side. One ballot
@@ -81,18 +83,19 @@ def cast_ballot(
     now = now or timezone.now()
     check_open(vote, now)
     chosen = check_choices(vote, option_ids)
-    if callable(phone):
-        phone = phone()
     try:
         with transaction.atomic():
             ballot = Ballot.objects.create(
                 vote=vote, phone_hash=phone.hash, phone_masked=phone.masked, cast_at=now
             )
             BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option_id=pk) for pk in chosen])
+            if verify is not None:
+                verify()
     except IntegrityError as error:
         if Ballot.objects.filter(vote=vote, phone_hash=phone.hash).exists():
             raise AlreadyVoted() from None
         raise error
+    ballot.option_titles = list(chosen.values())
     logger.info("ballot %s cast in vote %s by %s", ballot.receipt, vote.pk, phone.masked)
     return ballot
 

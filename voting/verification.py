@@ -85,6 +85,12 @@ def _phone(raw: str) -> str:
         raise VerificationError(error.messages[0], code="invalid_phone", field="phone") from None
 
 
+def claimed_phone(raw: str) -> VerifiedPhone:
+    """The hash and mask of a phone someone claims (not verified: check a code before trusting it)."""
+    digits = _phone(raw)
+    return VerifiedPhone(hash_phone(digits), mask_phone(digits))
+
+
 def _code_key(purpose: str, phone_hash: str) -> str:
     return f"vcode:{purpose}:{phone_hash}"
 

@@ -93,10 +93,10 @@ class ReceiptSerializer(serializers.ModelSerializer):
         fields = ["receipt", "vote_id", "vote", "phone_masked", "cast_at", "options"]
 
     def get_options(self, ballot) -> list[str]:
-        titles = ballot.choices.order_by("option__sequence", "option_id").values_list(
-            "option__candidate__title"
-        )
-        return [title for (title,) in titles]
+        if hasattr(ballot, "option_titles"):  # just cast: the service knows them
+            return ballot.option_titles
+        choices = ballot.choices.order_by("option__sequence", "option_id")
+        return list(choices.values_list("option__candidate__title", flat=True))
 
 
 class OptionResultSerializer(serializers.Serializer):

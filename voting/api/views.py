@@ -94,7 +94,7 @@ class CastBallotView(APIView):
     @extend_schema(
         summary="投票",
         description="提交一张选票：手机号、发送到该手机的验证码和所选选项ID。每个手机号在每次投票中只能投一次"
-        "（数据库唯一约束保证）；选票无效时不消耗验证码。成功返回回执码，可凭回执码查询。",
+        "（数据库唯一约束保证）；选票无效或该手机号已投过票时不消耗验证码。成功返回回执码，可凭回执码查询。",
         request=CastBallotSerializer,
         responses={
             201: ReceiptSerializer,
@@ -115,8 +115,9 @@ class CastBallotView(APIView):
         )
         ballot = cast_ballot(
             vote,
-            lambda: verification.check_code(data["phone"], data["code"], purpose="vote"),
+            verification.claimed_phone(data["phone"]),
             data["options"],
+            verify=lambda: verification.check_code(data["phone"], data["code"], purpose="vote"),
         )
         return Response(ReceiptSerializer(ballot).data, status=status.HTTP_201_CREATED)
 
