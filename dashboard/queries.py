@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
 from funding.choices import SourceLevel
 from funding.models import FundingSource
@@ -22,10 +23,13 @@ from org.filtersets import IntegerFilter, RegionCodeFilter
 from projects.choices import COUNTED_REPORT_STATUSES, Category, ProjectLevel, ScheduleBasis
 from projects.models import Plan, Project
 from projects.progress import default_as_of_month, today
+from supervision.choices import Severity, Stage
+from supervision.models import STAGE_FIELDS, Problem, SupervisionOrder
 
 MONEY_FIGURES = ("planned", "arrived", "disbursed", "spent")
-# Rows listed by the lagging panel when the client does not say.
+# Rows listed by the lagging panel when the client does not say, and by the supervision panel.
 LAGGING_LIMIT = 20
+SUPERVISION_LIMIT = 20
 
 
 class DashboardFilterSet(django_filters.FilterSet):
@@ -51,6 +55,7 @@ class Scope:
     year: int | None
     projects: QuerySet
     on: datetime.date
+    user: object = None
 
     def progress(self) -> QuerySet:
         return self.projects.with_progress(on=self.on)
@@ -80,7 +85,7 @@ def scope(user, params) -> Scope:
     if not filterset.is_valid():
         field, errors = next(iter(filterset.errors.items()))
         raise DomainError(f"筛选条件有误（{field}）：{errors[0]}", code="invalid_filter", field=field)
-    return Scope(year=year, projects=filterset.qs.order_by(), on=today())
+    return Scope(year=year, projects=filterset.qs.order_by(), on=today(), user=user)
 
 
 def _rows(sql: str, params) -> list[dict]:
@@ -335,3 +340,57 @@ def funds_by_level(s: Scope) -> list[dict]:
 
 def _ratio(numerator, denominator):
     return numerator / denominator if denominator else None
+
+
+def _overdue_stage_q(now) -> Q:
+    """An open 督办单 whose current stage (the first not answered) is past its deadline."""
+    condition, answered = Q(), {}
+    for stage in Stage:
+        due, done = STAGE_FIELDS[stage]
+        condition |= Q(**answered, **{f"{done}__isnull": True, f"{due}__lt": now})
+        answered[f"{done}__isnull"] = False
+    return condition
+
+
+def supervision(s: Scope, limit: int = SUPERVISION_LIMIT) -> dict:
+    """Open problems (问题清单) and open 督办单 on the projects in scope: counts and the latest of each."""
+    now = timezone.now()
+    problems = Problem.objects.visible_to(s.user).open().filter(project__in=s.projects)
+    orders = SupervisionOrder.objects.visible_to(s.user).open().filter(project__in=s.projects)
+    problem_counts = problems.aggregate(
+        open_problems=Count("pk"),
+        **{f"problems_{value}": Count("pk", filter=Q(severity=value)) for value in Severity.values},
+    )
+    order_counts = orders.aggregate(
+        open_orders=Count("pk"), overdue_orders=Count("pk", filter=_overdue_stage_q(now))
+    )
+    problem_rows = [
+        {
+            "id": problem.pk,
+            "project": f"{problem.project.code} {problem.project.title}",
+            "unit": str(problem.unit),
+            "severity": problem.get_severity_display(),
+            "status": problem.get_status_display(),
+            "found_on": problem.found_on,
+            "description": problem.description[:80],
+        }
+        for problem in problems.select_related("project", "unit").order_by("-found_on", "-pk")[:limit]
+    ]
+    order_rows = []
+    for order in orders.select_related("project", "unit").order_by("report_due", "pk")[:limit]:
+        stage = order.next_stage()
+        due = order.due(stage) if stage else None
+        order_rows.append(
+            {
+                "id": order.pk,
+                "number": order.number,
+                "title": order.title,
+                "project": f"{order.project.code} {order.project.title}",
+                "unit": str(order.unit),
+                "status": order.get_status_display(),
+                "stage": stage.label if stage else "",
+                "due": due,
+                "overdue": bool(due and due < now),
+            }
+        )
+    return {**problem_counts, **order_counts, "problems": problem_rows, "orders": order_rows}

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from projects.choices import ScheduleBasis
 from projects.models import Milestone, Project
 
-ENDPOINTS = ["overview", "categories", "units", "projects", "lagging", "trend", "funds"]
+ENDPOINTS = ["overview", "categories", "units", "projects", "lagging", "trend", "funds", "supervision"]
 
 
 def get(user, endpoint, **params):
@@ -98,6 +98,22 @@ def test_funds_by_source_level_with_rates(org, dashboard_data):
     assert city["execution_rate"] == "0.4286"  # 300 / 700
     assert province["execution_rate"] == "0.2500"
     assert results(org.staff, "funds", year=2016, category="education")[0]["planned"] == "1000.00"
+
+
+def test_open_problems_and_orders_in_scope(org, dashboard_data):
+    board = results(org.leader, "supervision", year=2016)
+    assert board["open_problems"] == 2  # the closed one and 济南's are not counted
+    assert (board["problems_major"], board["problems_minor"], board["problems_serious"]) == (1, 1, 0)
+    assert [row["description"] for row in board["problems"]] == [
+        "薄弱学校改造资金未到位",
+        "幼儿园建设进度滞后",
+    ]
+    assert board["open_orders"] == 2 and board["overdue_orders"] == 1
+    late, on_time = board["orders"]
+    assert late["title"] == "督促幼儿园建设" and late["overdue"] and late["stage"] == "签收部署"
+    assert not on_time["overdue"]
+    narrowed = results(org.leader, "supervision", year=2016, unit=org.hrss.pk)
+    assert narrowed["open_problems"] == 0 and narrowed["orders"] == []
 
 
 def test_units_are_ranked_by_mean_lag(org, dashboard_data):

@@ -55,6 +55,9 @@ def test_leader_sees_every_chart_drawn(live_server, browser_page, org, dashboard
         "() => window.minshengDashboard.charts['chart-lights'].getOption().series[0].data.map(d => d.value)"
     )
     assert pie == [2, 1, 2, 0]
+    assert browser_page.locator("#kpi-problems").inner_text() == "2"
+    assert browser_page.locator("#kpi-overdue-orders").inner_text() == "1"
+    assert "超期" in browser_page.locator("#table-orders tbody tr").first.inner_text()
     funds = browser_page.locator("#table-funds tbody tr")
     assert funds.count() == 2 and "43.8%" in funds.nth(1).inner_text()  # 市级 到位率 700 / 1600
     assert browser_page.js_errors == []

@@ -12,4 +12,5 @@ urlpatterns = [
     path("dashboard/lagging/", views.LaggingView.as_view(), name="dashboard-lagging"),
     path("dashboard/trend/", views.TrendView.as_view(), name="dashboard-trend"),
     path("dashboard/funds/", views.FundsView.as_view(), name="dashboard-funds"),
+    path("dashboard/supervision/", views.SupervisionView.as_view(), name="dashboard-supervision"),
 ]

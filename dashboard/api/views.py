@@ -116,3 +116,9 @@ class TrendView(DashboardView):
 class FundsView(DashboardView):
     def figures(self, scope):
         return queries.funds_by_level(scope)
+
+
+@extend_schema(summary="未销号的问题与督办单", **DOC)
+class SupervisionView(DashboardView):
+    def figures(self, scope):
+        return queries.supervision(scope)

@@ -146,6 +146,22 @@
           text("td", pct(r.execution_rate), "num")];
       });
     },
+    supervision: function (b) {
+      document.getElementById("kpi-problems").textContent = b.open_problems;
+      document.getElementById("kpi-serious").textContent = b.problems_serious;
+      document.getElementById("kpi-major").textContent = b.problems_major;
+      document.getElementById("kpi-orders").textContent = b.open_orders;
+      document.getElementById("kpi-overdue-orders").textContent = b.overdue_orders;
+      fillTable("table-orders", b.orders, function (o) {
+        var due = o.due ? new Date(o.due).toLocaleDateString("zh-CN") : "—";
+        return [text("td", o.number), text("td", o.title), text("td", o.project), text("td", o.unit),
+          text("td", o.stage || o.status), text("td", o.overdue ? due + "（超期）" : due, o.overdue ? "late" : "")];
+      });
+      fillTable("table-problems", b.problems, function (p) {
+        return [text("td", p.found_on), text("td", p.description), text("td", p.project), text("td", p.unit),
+          text("td", p.severity), text("td", p.status)];
+      });
+    },
     lagging: function (rows) {
       fillTable("table-lagging", rows, function (r) {
         return [light(r.light), text("td", r.code + " " + r.title), text("td", r.unit_short || r.unit),
