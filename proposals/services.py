@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
 from org.choices import Role
@@ -713,22 +714,12 @@ def next_code(code: str, year: int) -> str:
     return str(year + 1) + code[len(prefix) :] if code.startswith(prefix) else code
 
 
-def _carry(project: Project, plan: Plan, **overrides) -> Project:
+def _successor(project: Project, plan: Plan, **overrides) -> Project:
+    """An unsaved copy of `project` in next year's `plan`."""
     values = {name: getattr(project, name) for name in COPIED_FIELDS}
     values["code"] = next_code(project.code, project.plan.year)
     values.update(overrides)
-    if Project.objects.filter(plan=plan, code=values["code"]).exists():
-        raise DomainError(
-            f"{plan.year}年计划中已有编号为“{values['code']}”的项目，无法结转“{project.title}”。",
-            code="project_code_taken",
-        )
-    return Project.objects.create(plan=plan, **values)
-
-
-def _link(predecessor: Project, successor: Project, change_type: str) -> None:
-    ProjectLineage.objects.get_or_create(
-        predecessor=predecessor, successor=successor, defaults={"change_type": change_type}
-    )
+    return Project(plan=plan, **values)
 
 
 @transaction.atomic
@@ -737,7 +728,9 @@ def rollover(region, year: int, *, actor=None) -> RolloverResult:
     退出 ones are marked done, 整合归并 ones become one project per merge code with every link kept.
 
     Idempotent: what was carried over is skipped, so running it twice changes nothing. `actor` is None when
-    run from the command line (an operator's act).
+    run from the command line (an operator's act). The new projects, the lineage and the carry-overs are
+    written in bulk (with their history rows), so a plan of any size takes a handful of queries plus one per
+    project that has cooperating units.
     """
     if actor is not None:
         _require_staff(actor, region)
@@ -747,7 +740,8 @@ def rollover(region, year: int, *, actor=None) -> RolloverResult:
     pending = list(
         CarryOver.objects.select_for_update(of=("self",))
         .filter(project__plan=plan, done_at__isnull=True)
-        .select_related("project")
+        .select_related("project__plan", "project__lead_unit")
+        .prefetch_related("project__cooperating_units")
         .order_by("project__sequence", "project__code")
     )
     result = RolloverResult()
@@ -756,26 +750,36 @@ def rollover(region, year: int, *, actor=None) -> RolloverResult:
     next_plan, _ = Plan.objects.get_or_create(
         region=region, year=year + 1, defaults={"name": f"{year + 1}年{region.name}民生实事"}
     )
-    now = timezone.now()
+    existing = {p.code: p for p in Project.objects.filter(plan=next_plan)}
+    new: list[Project] = []
+    links: list[tuple[CarryOver, str, str]] = []  # each carry-over, its successor's code, the change type
+
+    def add(successor: Project, source: Project) -> None:
+        if successor.code in existing:
+            raise DomainError(
+                f"{next_plan.year}年计划中已有编号为“{successor.code}”的项目，无法结转“{source.title}”。",
+                code="project_code_taken",
+            )
+        existing[successor.code] = successor
+        new.append(successor)
+
     groups: dict[str, list[CarryOver]] = {}
     for carry in pending:
-        project = carry.project
         if carry.decision == CarryOverDecision.CONTINUE:
-            successor = _carry(project, next_plan, predecessor=project, change_type=ChangeType.CONTINUED)
-            successor.cooperating_units.set(project.cooperating_units.all())
-            _link(project, successor, ChangeType.CONTINUED)
-            carry.successor = successor
+            successor = _successor(
+                carry.project, next_plan, predecessor=carry.project, change_type=ChangeType.CONTINUED
+            )
+            add(successor, carry.project)
+            links.append((carry, successor.code, ChangeType.CONTINUED))
             result.continued.append(successor)
         elif carry.decision == CarryOverDecision.EXIT:
-            result.exited.append(project)
+            result.exited.append(carry.project)
         else:
             groups.setdefault(carry.merge_code, []).append(carry)
-        carry.done_at = now
     for code, members in groups.items():
         first = members[0].project
-        successor = Project.objects.filter(plan=next_plan, code=code).first()
-        if successor is None:
-            successor = _carry(
+        if code not in existing:  # a merge code already in next year's plan takes the members in
+            successor = _successor(
                 first,
                 next_plan,
                 code=code,
@@ -784,14 +788,35 @@ def rollover(region, year: int, *, actor=None) -> RolloverResult:
                 predecessor=first,
                 change_type=ChangeType.MERGED,
             )
+            add(successor, first)
             result.merged.append(successor)
-        units = {u for m in members for u in m.project.cooperating_units.all()} | {
-            m.project.lead_unit for m in members if m.project.lead_unit_id != successor.lead_unit_id
-        }
-        successor.cooperating_units.add(*units)
-        for member in members:
-            _link(member.project, successor, ChangeType.MERGED)
-            member.successor = successor
+        links += [(member, code, ChangeType.MERGED) for member in members]
+    bulk_create_with_history(new, Project, default_user=actor)
+    now = timezone.now()
+    lineage = []
+    for carry, code, change_type in links:
+        successor = existing[code]
+        carry.successor = successor
+        lineage.append(
+            ProjectLineage(predecessor=carry.project, successor=successor, change_type=change_type)
+        )
+    ProjectLineage.objects.bulk_create(lineage, ignore_conflicts=True)
+    _carry_units(links, existing)
     for carry in pending:
-        carry.save(update_fields=["successor", "done_at"])
+        carry.done_at = now
+    bulk_update_with_history(pending, CarryOver, ["successor", "done_at"], default_user=actor)
     return result
+
+
+def _carry_units(links: list[tuple[CarryOver, str, str]], successors: dict[str, Project]) -> None:
+    """Next year's projects keep their predecessors' cooperating units (and a merged project's other lead
+    units), through the m2m so that the projects' history records them."""
+    units: dict[str, set[int]] = {}
+    for carry, code, _ in links:
+        found = units.setdefault(code, set())
+        found.update(u.pk for u in carry.project.cooperating_units.all())
+        found.add(carry.project.lead_unit_id)
+    for code, found in units.items():
+        found.discard(successors[code].lead_unit_id)
+        if found:
+            successors[code].cooperating_units.add(*found)

@@ -3,6 +3,8 @@ idempotent, from the service and the command."""
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
 from projects.choices import ChangeType
@@ -127,3 +129,31 @@ def test_command_reports_missing_plan_or_region(org):
         call_command("rollover", region="371300", year=2015)
     with pytest.raises(CommandError, match="不存在"):
         call_command("rollover", region="999999", year=2016)
+
+
+def test_merge_into_a_project_already_in_next_years_plan(org, year_end, make_project):
+    target = make_project("M1", year=2017, title="已立项的养老服务项目")
+    result = services.rollover(org.city, 2016, actor=org.staff)
+    assert result.merged == []
+    links = ProjectLineage.objects.filter(successor=target)
+    assert set(links.values_list("predecessor__code", "change_type")) == {
+        ("04", ChangeType.MERGED),
+        ("05", ChangeType.MERGED),
+    }
+    assert CarryOver.objects.get(project=year_end["05"]).successor == target
+    assert Project.objects.filter(plan__year=2017, code="M1").count() == 1
+
+
+def test_rollover_queries_do_not_grow_with_the_plan(org, make_project):
+    def queries(year, n):
+        for i in range(n):
+            project = make_project(f"{year}-{i:02d}", year=year)
+            decision = [CarryOverDecision.CONTINUE, CarryOverDecision.EXIT, CarryOverDecision.MERGE][i % 3]
+            services.set_carry_over(
+                project, actor=org.staff, decision=decision, merge_code="M", merge_title="归并"
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            services.rollover(org.city, year)
+        return len(ctx)
+
+    assert queries(2014, 3) == queries(2016, 30)
