@@ -21,6 +21,8 @@ def public_responses(client, data):
     return [
         client.get(reverse("publicity:home")),
         client.get(reverse("publicity:disclosure")),
+        client.get(reverse("publicity:disclosure-bulletins")),
+        client.get("/api/v1/public/bulletins/"),
         client.get(reverse("publicity:disclosure-year", args=[2016])),
         client.get(reverse("publicity:disclosure-project", args=[shown.pk])),
         client.get(PUBLIC_API),

@@ -80,3 +80,24 @@ class PublicProjectDetailSerializer(PublicProjectSerializer):
     targets = PublicTargetSerializer(source="public_targets", many=True, read_only=True)
     milestones = PublicMilestoneSerializer(source="public_milestones", many=True, read_only=True)
     photos = PublicPhotoSerializer(source="public_photo_list", many=True, read_only=True)
+
+
+class PublicBulletinSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    region_code = serializers.CharField(source="region.code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    year = serializers.IntegerField(read_only=True)
+    month = serializers.IntegerField(read_only=True, help_text="统计截至月份。")
+    name = serializers.CharField(read_only=True)
+    office = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    issue_year = serializers.IntegerField(read_only=True)
+    issue_number = serializers.IntegerField(read_only=True, help_text="第N期。")
+    total_number = serializers.IntegerField(read_only=True, help_text="总第M期。")
+    issued_on = serializers.DateField(read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+
+    def get_pdf_url(self, bulletin) -> str | None:
+        if not bulletin.pdf:
+            return None
+        return reverse("bulletin-public-pdf", args=[bulletin.pk], request=self.context.get("request"))

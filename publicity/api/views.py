@@ -5,10 +5,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
+from bulletins.models import Bulletin
 from projects.models import Project
 
 from ..disclosure import queries
-from .serializers import PublicProjectDetailSerializer, PublicProjectSerializer
+from .serializers import PublicBulletinSerializer, PublicProjectDetailSerializer, PublicProjectSerializer
 
 YEAR_FIELD = forms.IntegerField(required=False, min_value=2000, max_value=2100)
 YEAR = OpenApiParameter("year", type=int, description="年度。")
@@ -40,3 +41,20 @@ class PublicProjectViewSet(viewsets.ReadOnlyModelViewSet):
         project = super().get_object()
         project.public_photo_list = list(queries.public_photos(project.pk))
         return project
+
+
+# Issued bulletins staff published, for anyone.
+@extend_schema_view(
+    list=extend_schema(summary="公开的工作简报", parameters=[YEAR]),
+    retrieve=extend_schema(summary="公开的工作简报详情"),
+)
+@extend_schema(tags=["信息公开"])
+class PublicBulletinViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Bulletin.objects.none()
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    filter_backends: list = []
+    serializer_class = PublicBulletinSerializer
+
+    def get_queryset(self):
+        return queries.public_bulletins(YEAR_FIELD.clean(self.request.query_params.get("year")))

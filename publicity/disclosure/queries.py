@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 
+from bulletins.models import Bulletin
 from minsheng.formatting import money, percent
 from projects.choices import Light, ProjectStatus
 from projects.models import Milestone, Project, Target
@@ -111,3 +112,9 @@ def funds(project) -> dict:
         "spent": money(project.latest_investment),
         "spent_month": project.latest_month,
     }
+
+
+def public_bulletins(year: int | None = None):
+    """Issued bulletins staff marked for the public (bulletins.Bulletin.objects.public()), newest first."""
+    bulletins = Bulletin.objects.public().select_related("region")
+    return bulletins.filter(year=year) if year else bulletins

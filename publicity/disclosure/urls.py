@@ -10,5 +10,6 @@ urlpatterns = [
     path("disclosure/<int:year>/", views.project_list, name="disclosure-year"),
     path("disclosure/projects/<int:pk>/", views.project_detail, name="disclosure-project"),
     path("disclosure/photos/<int:pk>/", views.photo, name="disclosure-photo"),
+    path("disclosure/bulletins/", views.bulletin_list, name="disclosure-bulletins"),
 ]
 urlpatterns += [path("disclosure/projects/<int:pk>/survey/", views.survey, name="disclosure-survey")]

@@ -46,6 +46,14 @@ def project_list(request, year: int | None = None):
     )
 
 
+def bulletin_list(request):
+    """Issued bulletins (简报) published by staff, with their frozen PDF; ?year= narrows to one year."""
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() else None
+    bulletins = list(queries.public_bulletins(year))
+    return render(request, "publicity/disclosure/bulletin_list.html", {"bulletins": bulletins, "year": year})
+
+
 def project_detail(request, pk: int):
     """One published project: summary, progress in words, targets, funds, milestones, photos, survey."""
     project = get_object_or_404(queries.public_project_detail(), pk=pk)
