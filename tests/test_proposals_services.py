@@ -222,35 +222,29 @@ def test_new_candidate_takes_the_proposals_region_year_and_figures(make_candidat
 # -- decision procedure --
 
 
+def step(candidate, stage, actor, *, on, outcome=DecisionOutcome.PASSED, **extra):
+    """Record one decision step (passed unless said otherwise)."""
+    return services.record_decision_step(
+        candidate, actor=actor, stage=stage, held_on=on, outcome=outcome, **extra
+    )
+
+
 def test_decision_steps_out_of_order_are_refused(org, make_candidate, run_decision):
     candidate = make_candidate()
     with pytest.raises(InvalidTransition, match="下一环节应为“决策动议”") as exc:
-        services.record_decision_step(
-            candidate,
-            actor=org.staff,
-            stage=DecisionStage.EXPERT,
-            held_on=datetime.date(2016, 10, 1),
-            outcome=DecisionOutcome.PASSED,
-        )
+        step(candidate, DecisionStage.EXPERT, org.staff, on=datetime.date(2016, 10, 1))
     assert exc.value.code == "decision_out_of_order"
     run_decision(candidate, until=DecisionStage.EXPERT)
     with pytest.raises(InvalidTransition, match="下一环节应为“专家论证”"):
-        services.record_decision_step(
+        step(
             candidate,
-            actor=org.staff,
-            stage=DecisionStage.COLLECTIVE,
-            held_on=datetime.date(2016, 10, 9),
-            outcome=DecisionOutcome.PASSED,
+            DecisionStage.COLLECTIVE,
+            org.staff,
+            on=datetime.date(2016, 10, 9),
             project={"code": "X1", "lead_unit": org.hrss},
         )
     with pytest.raises(InvalidTransition, match="下一环节应为“专家论证”"):
-        services.record_decision_step(
-            candidate,
-            actor=org.staff,
-            stage=DecisionStage.MOTION,
-            held_on=datetime.date(2016, 10, 9),
-            outcome=DecisionOutcome.PASSED,
-        )
+        step(candidate, DecisionStage.MOTION, org.staff, on=datetime.date(2016, 10, 9))
     assert list(candidate.steps.values_list("stage", flat=True)) == ["motion", "participation"]
 
 
@@ -309,24 +303,18 @@ def test_risk_assessment_needs_three_ratings_and_a_report(org, make_candidate, r
 def test_failed_step_ends_the_procedure(org, make_candidate, run_decision):
     candidate = make_candidate()
     run_decision(candidate, until=DecisionStage.EXPERT)
-    services.record_decision_step(
+    step(
         candidate,
-        actor=org.staff,
-        stage=DecisionStage.EXPERT,
-        held_on=datetime.date(2016, 10, 5),
+        DecisionStage.EXPERT,
+        org.staff,
+        on=datetime.date(2016, 10, 5),
         outcome=DecisionOutcome.FAILED,
         notes="选址不具备条件",
     )
     candidate.refresh_from_db()
     assert candidate.status == CandidateStatus.REJECTED
     with pytest.raises(InvalidTransition, match="决策程序已结束"):
-        services.record_decision_step(
-            candidate,
-            actor=org.staff,
-            stage=DecisionStage.RISK,
-            held_on=datetime.date(2016, 10, 6),
-            outcome=DecisionOutcome.PASSED,
-        )
+        step(candidate, DecisionStage.RISK, org.staff, on=datetime.date(2016, 10, 6))
 
 
 def test_collective_decision_creates_the_plan_and_project(org, make_candidate, run_decision):
@@ -334,20 +322,13 @@ def test_collective_decision_creates_the_plan_and_project(org, make_candidate, r
     assert not Plan.objects.filter(region=org.city, year=2017).exists()
     run_decision(candidate, until=DecisionStage.COLLECTIVE)
     with pytest.raises(DomainError, match="项目编号和牵头单位"):
-        services.record_decision_step(
-            candidate,
-            actor=org.staff,
-            stage=DecisionStage.COLLECTIVE,
-            held_on=datetime.date(2016, 12, 1),
-            outcome=DecisionOutcome.PASSED,
-        )
+        step(candidate, DecisionStage.COLLECTIVE, org.staff, on=datetime.date(2016, 12, 1))
     assert not Plan.objects.filter(region=org.city, year=2017).exists()
-    services.record_decision_step(
+    step(
         candidate,
-        actor=org.staff,
-        stage=DecisionStage.COLLECTIVE,
-        held_on=datetime.date(2016, 12, 1),
-        outcome=DecisionOutcome.PASSED,
+        DecisionStage.COLLECTIVE,
+        org.staff,
+        on=datetime.date(2016, 12, 1),
         document_number="市政府第5次常务会议纪要",
         project={
             "code": "2017-01",
@@ -380,12 +361,11 @@ def test_collective_decision_with_a_bad_lead_unit_writes_nothing(org, make_candi
     candidate = make_candidate()
     run_decision(candidate, until=DecisionStage.COLLECTIVE)
     with pytest.raises(DomainError, match="牵头单位须属于"):
-        services.record_decision_step(
+        step(
             candidate,
-            actor=org.staff,
-            stage=DecisionStage.COLLECTIVE,
-            held_on=datetime.date(2016, 12, 1),
-            outcome=DecisionOutcome.PASSED,
+            DecisionStage.COLLECTIVE,
+            org.staff,
+            on=datetime.date(2016, 12, 1),
             project={"code": "2017-01", "lead_unit": org.jinan_office},
         )
     assert not Project.objects.exists()
