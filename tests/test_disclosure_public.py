@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from funding.models import FundingSource
 from projects.models import Milestone, Project, Target
 from publicity.models import ProjectPublication
 from tests.fixtures.dashboard import PNG, SECRETS
@@ -46,7 +47,7 @@ def test_public_pages_show_the_published_project_in_plain_words(disclosure):
     assert "新增城镇就业" in page
     assert "今年新增城镇就业9万人" in page
     assert "截至9月底，已完成全年任务的100.0%" in page  # capped at 1 in the project's completion
-    assert "计划投资 <strong>1200万元</strong>" in page
+    assert "计划投资 <strong>1200万元</strong>，截至9月已完成投资 <strong>878.25万元</strong>" in page
     detail = client.get(reverse("publicity:disclosure-project", args=[disclosure.shown.pk])).content.decode()
     assert "新增城镇就业：全年目标90000人，已完成93000人（103.3%）" in detail
     assert "878.25万元" in detail
@@ -54,6 +55,23 @@ def test_public_pages_show_the_published_project_in_plain_words(disclosure):
     assert "招聘会现场" in detail
     assert reverse("publicity:disclosure-photo", args=[disclosure.photo.pk]) in detail
     assert reverse("publicity:disclosure-photo", args=[disclosure.hidden_photo.pk]) not in detail
+
+
+def test_funds_by_level_replace_the_investment_figures_when_recorded(disclosure):
+    for level, planned, spent in (("city", 6_000_000, 1_000_000), ("province", 4_000_000, 500_000)):
+        FundingSource.objects.create(
+            project=disclosure.shown,
+            level=level,
+            planned=planned,
+            arrived=planned,
+            disbursed=spent,
+            spent=spent,
+        )
+    client = Client()
+    page = client.get(reverse("publicity:disclosure-year", args=[2016])).content.decode()
+    assert "计划资金 <strong>1000万元</strong>，已支出资金 <strong>150万元</strong>" in page
+    row = client.get(PUBLIC_API).json()["results"][0]
+    assert (row["funds_planned"], row["funds_spent"]) == ("10000000.00", "1500000.00")
 
 
 def test_unpublished_projects_are_invisible(disclosure):
@@ -109,6 +127,8 @@ def test_public_api_lists_explicit_fields_only(disclosure):
         "planned_investment",
         "investment_completed",
         "investment_month",
+        "funds_planned",
+        "funds_spent",
         "survey_open",
         "url",
     }

@@ -62,6 +62,15 @@ class PublicProjectSerializer(serializers.Serializer):
         source="latest_investment", read_only=True, allow_null=True, **MONEY
     )
     investment_month = serializers.IntegerField(source="latest_month", read_only=True, allow_null=True)
+    funds_planned = serializers.DecimalField(
+        read_only=True,
+        allow_null=True,
+        help_text="分级资金计划合计（元）；未登记分级资金时为 null。",
+        **MONEY,
+    )
+    funds_spent = serializers.DecimalField(
+        read_only=True, allow_null=True, help_text="分级资金已支出合计（元）。", **MONEY
+    )
     survey_open = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 

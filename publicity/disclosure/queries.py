@@ -7,9 +7,10 @@ hanging from it) is out of reach by construction, whatever id is typed.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch, Subquery, Sum
 
 from bulletins.models import Bulletin
+from funding.models import FundingSource
 from minsheng.formatting import money, percent
 from projects.choices import Light, ProjectStatus
 from projects.models import Milestone, Project, Target
@@ -18,11 +19,25 @@ from projects.progress import overdue_milestone_q, today
 from ..models import PhotoPublication
 
 
+def _funding_total(figure: str):
+    """The project's total of one funding figure over its source levels (funding.FundingSource), or None."""
+    totals = (
+        FundingSource.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum(figure))
+        .values("total")
+    )
+    return Subquery(totals, output_field=FundingSource._meta.get_field(figure))
+
+
 def public_projects():
-    """Published projects with their progress figures, plan, region, lead unit, summary and survey."""
+    """Published projects with their progress figures, funds (planned and spent over the source levels),
+    plan, region, lead unit, summary and survey."""
     return (
         Project.objects.filter(publication__is_published=True)
         .with_progress()
+        .annotate(funds_planned=_funding_total("planned"), funds_spent=_funding_total("spent"))
         .select_related("plan__region", "lead_unit", "publication", "survey")
         .order_by("-plan__year", "plan__region__path", "sequence", "code")
     )
@@ -106,8 +121,19 @@ def target_sentence(target) -> str:
 
 
 def funds(project) -> dict:
-    """Planned investment and the investment completed by the latest counted report, as printed text."""
+    """The money as printed text: the funding plan and spending recorded by level when there is one
+    (funding.FundingSource), else the planned investment and the investment completed by the latest report."""
+    if getattr(project, "funds_planned", None) is not None:
+        return {
+            "planned_label": "计划资金",
+            "spent_label": "已支出资金",
+            "planned": money(project.funds_planned),
+            "spent": money(project.funds_spent),
+            "spent_month": None,
+        }
     return {
+        "planned_label": "计划投资",
+        "spent_label": "已完成投资",
         "planned": money(project.planned_investment),
         "spent": money(project.latest_investment),
         "spent_month": project.latest_month,
