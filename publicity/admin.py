@@ -1,13 +1,18 @@
 """The 民生办's admin for what is disclosed (projects, photos) and for the satisfaction surveys and their
 results. Staff write; leaders and auditors read (RoleScopedAdmin)."""
 
+from django import forms
 from django.contrib import admin, messages
-from unfold.decorators import display
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from unfold.decorators import action, display
 
 from minsheng.errors import DomainError
 from minsheng.formatting import percent
 from org.admin_base import HistoryAdmin, RoleScopedAdmin
 from projects.admin_filters import ProjectRegionTreeFilter
+from projects.models import Plan
 
 from . import services
 from .models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
@@ -39,9 +44,18 @@ class PublishActionsMixin:
         self._set(request, queryset, False)
 
 
+class PrepareForm(forms.Form):
+    plan = forms.ModelChoiceField(label="年度计划", queryset=Plan.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.visible_to(user).select_related("region")
+
+
 @admin.register(ProjectPublication)
 class ProjectPublicationAdmin(PublishActionsMixin, HistoryAdmin):
     publish_service = services.set_project_published
+    actions_list = ["prepare_for_plan"]
     list_display = ["project", "plan_year", "is_published", "published_at", "updated_at"]
     list_filter = ["is_published", "project__plan__year", ProjectRegionTreeFilter]
     search_fields = ["project__code", "project__title"]
@@ -53,6 +67,32 @@ class ProjectPublicationAdmin(PublishActionsMixin, HistoryAdmin):
     @display(description="年度", ordering="project__plan__year")
     def plan_year(self, obj):
         return obj.project.plan.year
+
+    def has_prepare_permission(self, request, object_id=None):
+        return self.has_add_permission(request)
+
+    @action(description="为年度计划的全部项目建立公开记录", url_path="prepare", permissions=["prepare"])
+    def prepare_for_plan(self, request):
+        changelist = reverse("admin:publicity_projectpublication_changelist")
+        form = PrepareForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                count = services.prepare_publications(form.cleaned_data["plan"], actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"已建立 {count} 条公开记录（未公开），请填写公开简介后公开。", messages.SUCCESS
+                )
+            return redirect(changelist)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "为年度计划的全部项目建立公开记录",
+            "form": form,
+            "opts": self.model._meta,
+            "cancel_url": changelist,
+        }
+        return TemplateResponse(request, "admin/publicity/prepare.html", context)
 
 
 @admin.register(PhotoPublication)

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from minsheng.errors import DomainError, PermissionDenied
 
@@ -43,6 +44,21 @@ def set_photo_published(photo: PhotoPublication, published: bool, *, actor) -> P
         photo.is_published = published
         photo.save(update_fields=["is_published", "updated_at"])
     return photo
+
+
+@transaction.atomic
+def prepare_publications(plan, *, actor) -> int:
+    """Give every project of a plan an (unpublished) publication record to fill in; returns how many."""
+    from projects.models import Plan
+
+    if not actor.can_edit or not Plan.objects.visible_to(actor).filter(pk=plan.pk).exists():
+        raise PermissionDenied("只有本区划的民生办工作人员可以建立公开记录。")
+    Plan.objects.select_for_update().get(pk=plan.pk)  # two concurrent runs: the second waits, then adds none
+    missing = plan.projects.filter(publication__isnull=True).order_by("sequence", "code")
+    created = bulk_create_with_history(
+        [ProjectPublication(project=project) for project in missing], ProjectPublication, default_user=actor
+    )
+    return len(created)
 
 
 def _choice(choices, value, label: str) -> str:

@@ -110,3 +110,28 @@ def test_staff_creates_a_survey(client, org, make_project):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Survey.objects.filter(project=project).exists()
+
+
+def test_staff_prepares_records_for_a_whole_plan(client, org, answered, make_project):
+    make_project("08")
+    make_project("09")
+    login(client, org.staff)
+    url = reverse("admin:publicity_projectpublication_prepare_for_plan")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"plan": answered.shown.plan.pk})
+    assert response.status_code == 302
+    publications = ProjectPublication.objects.filter(project__plan=answered.shown.plan)
+    assert publications.count() == 4  # 01 and 02 had one already
+    assert not publications.filter(project__code__in=["08", "09"], is_published=True).exists()
+    assert publications.get(project__code="08").history.count() == 1
+    client.post(url, {"plan": answered.shown.plan.pk})
+    assert publications.count() == 4  # a second run adds nothing
+
+
+@pytest.mark.parametrize("role", ["leader", "auditor"])
+def test_read_only_roles_cannot_prepare_records(client, org, answered, make_project, role):
+    make_project("08")
+    login(client, getattr(org, role))
+    url = reverse("admin:publicity_projectpublication_prepare_for_plan")
+    client.post(url, {"plan": answered.shown.plan.pk})
+    assert not ProjectPublication.objects.filter(project__code="08").exists()
