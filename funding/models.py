@@ -13,7 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
 from simple_history.models import HistoricalRecords
 
 from projects.models import MONEY, ProjectPartQuerySet
@@ -120,7 +121,11 @@ class PlanAdjustment(Recorded):
         ]
 
     def __str__(self):
-        return f"{self.project.code} 资金计划调整 {self.recorded_at:%Y-%m-%d}"
+        return (
+            f"{self.project.code} 资金计划调整 {self.recorded_at:%Y-%m-%d}"
+            if self.recorded_at
+            else "资金计划调整"
+        )
 
 
 class EntryQuerySet(ProjectPartQuerySet):
@@ -217,6 +222,31 @@ class Entry(Recorded):
         return self.cancelled_at is not None
 
 
+class MatchingQuerySet(ProjectPartQuerySet):
+    def with_arrived(self, as_of=None) -> "MatchingQuerySet":
+        """Annotate `arrived_by_due` (arrivals of the project and level up to the deadline) and, with
+        `as_of`, `arrived_to_date` (up to that day) and `shortfall` (amount - arrived_by_due, at least 0)."""
+
+        def arrived(until):
+            return Coalesce(
+                Subquery(
+                    Entry.objects.active()
+                    .filter(project=OuterRef("project"), level=OuterRef("level"), kind=EntryKind.ARRIVAL)
+                    .filter(date__lte=until)
+                    .values("project")
+                    .annotate(total=Sum("amount"))
+                    .values("total")
+                ),
+                Decimal("0"),
+                output_field=models.DecimalField(**MONEY),
+            )
+
+        queryset = self.annotate(arrived_by_due=arrived(OuterRef("due_date")))
+        if as_of is not None:
+            queryset = queryset.annotate(arrived_to_date=arrived(as_of))
+        return queryset.annotate(shortfall=Greatest(F("amount") - F("arrived_by_due"), Decimal("0")))
+
+
 class MatchingObligation(models.Model):
     """A matching-fund duty (配套资金): a level must put in an amount for a project by a deadline."""
 
@@ -228,7 +258,7 @@ class MatchingObligation(models.Model):
     due_date = models.DateField("到位期限")
     basis = models.CharField("依据", max_length=200, blank=True, help_text="如文件名称和文号。")
 
-    objects = ProjectPartQuerySet.as_manager()
+    objects = MatchingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

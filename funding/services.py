@@ -282,26 +282,53 @@ def _parse_split(amounts: Mapping) -> dict[str, Decimal]:
     }
 
 
+FIRST_PLAN_REASON = "首次录入资金计划"
+
+
 @transaction.atomic
-def plan_funding(project: Project, amounts: Mapping, *, actor) -> list[FundingSource]:
-    """The first planned split by source level ({level: amount in yuan}). Once anything is planned, a
-    change goes through `adjust_plan` with a reason."""
+def plan_funding(project: Project, amounts: Mapping, *, actor, approval_document: str = "") -> PlanAdjustment:
+    """The first planned split by source level ({level: amount in yuan}), recorded as an adjustment from
+    nothing. Once anything is planned, a change goes through `adjust_plan` with a reason."""
     _require_staff(actor, project)
     split = _parse_split(amounts)
     rows = _lock_sources(project, split)
     if any(row.planned for row in rows.values()):
         raise DomainError("该项目已有资金计划，修改须通过资金计划调整并说明理由。", code="plan_exists")
-    return _set_planned(rows, split, actor)
+    return _change_plan(
+        project, rows, split, actor=actor, reason=FIRST_PLAN_REASON, approval_document=approval_document
+    )
 
 
-def _set_planned(rows: dict[str, FundingSource], split: dict[str, Decimal], actor) -> list[FundingSource]:
+def _split(rows: dict[str, FundingSource]) -> dict[str, str]:
+    return {
+        level: f"{rows[level].planned:.2f}"
+        for level in SourceLevel.values
+        if level in rows and rows[level].planned
+    }
+
+
+def _change_plan(
+    project, rows, split, *, actor, reason, approved_by="", approval_document=""
+) -> PlanAdjustment:
+    before = _split(rows)
     for level, amount in split.items():
         row = rows[level]
         if row.planned != amount:
             row.planned = amount
             row._history_user = actor
             row.save(update_fields=["planned"])
-    return sorted(rows.values(), key=lambda r: SourceLevel.values.index(r.level))
+    adjustment = PlanAdjustment(
+        project=project,
+        reason=reason,
+        approved_by=(approved_by or "").strip(),
+        approval_document=(approval_document or "").strip(),
+        before=before,
+        after=_split(rows),
+        recorded_by=actor,
+    )
+    adjustment._history_user = actor
+    adjustment.save()
+    return adjustment
 
 
 @transaction.atomic
@@ -323,20 +350,14 @@ def adjust_plan(
     _require_staff(actor, project)
     split = _parse_split(amounts)
     rows = _lock_sources(project, split)
-    before = {level: f"{row.planned:.2f}" for level, row in rows.items() if row.planned}
     if all(rows[level].planned == amount for level, amount in split.items()):
         raise DomainError("调整后的金额与原计划相同。", code="no_change")
-    _set_planned(rows, split, actor)
-    after = {level: f"{row.planned:.2f}" for level, row in rows.items() if row.planned}
-    adjustment = PlanAdjustment(
-        project=project,
+    return _change_plan(
+        project,
+        rows,
+        split,
+        actor=actor,
         reason=reason,
-        approved_by=(approved_by or "").strip(),
-        approval_document=(approval_document or "").strip(),
-        before=before,
-        after=after,
-        recorded_by=actor,
+        approved_by=approved_by,
+        approval_document=approval_document,
     )
-    adjustment._history_user = actor
-    adjustment.save()
-    return adjustment
