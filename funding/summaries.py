@@ -12,6 +12,7 @@ arrived (DOMAIN.md). A rate with a zero denominator is None ("—").
 
 import calendar
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, CharField, F, Q, Sum, Value, When
@@ -281,3 +282,65 @@ def monthly(user, *, year: int, **filters) -> list[dict]:
         row["yoy_spent"] = _growth(cum["spent"], last["spent"])
         rows.append(row)
     return rows
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A project whose money arrived falls short of its plan (资金缺口), as a bulletin names it."""
+
+    project_id: int
+    planned: Decimal
+    arrived: Decimal
+
+    @property
+    def gap(self) -> Decimal:
+        return self.planned - self.arrived
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """Money of a bulletin's period (1-m月): spent, its 同比 growth, and projects short of funds."""
+
+    spent: Decimal
+    spent_growth: Decimal | None
+    gaps: list[Shortfall]
+
+
+def bulletin_figures(region, year: int, month: int, project_ids: list[int]) -> PeriodFigures | None:
+    """For bulletins (bulletins/sources.py): spending of the given projects up to the end of `month`, its
+    growth against the same period of last year (the region's projects of last year, with sub-regions),
+    and the projects whose arrivals fall short of plan, largest gap first. None when the projects have no
+    funding records. Three queries; not scoped to a user (a bulletin is the office's own document)."""
+    as_of = month_end(year, month)
+    sources = FundingSource.objects.filter(project_id__in=project_ids)
+    planned = dict(
+        sources.values("project_id").annotate(total=Sum("planned")).values_list("project_id", "total")
+    )
+    if not planned:
+        return None
+    flows = {
+        r["project_id"]: r
+        for r in Entry.objects.active()
+        .filter(project_id__in=project_ids, date__lte=as_of)
+        .values("project_id")
+        .annotate(**_entry_sums())
+        .order_by()
+    }
+    before = (
+        Entry.objects.active()
+        .filter(
+            project__plan__year=year - 1,
+            project__plan__region__path__startswith=_region(region).path,
+            kind=EntryKind.SPENDING,
+            date__lte=_same_day_last_year(as_of),
+        )
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    spent = sum((r["spent"] for r in flows.values()), ZERO)
+    gaps = [
+        Shortfall(pid, total, flows.get(pid, {}).get("arrived", ZERO))
+        for pid, total in planned.items()
+        if flows.get(pid, {}).get("arrived", ZERO) < total
+    ]
+    gaps.sort(key=lambda g: (-g.gap, g.project_id))
+    return PeriodFigures(spent=spent, spent_growth=_growth(spent, before), gaps=gaps)

@@ -131,3 +131,15 @@ def test_bad_parameters_are_refused(org, seeded_money):
         summaries.summarize(org.staff, "region", year=2016, region="999999")
     with pytest.raises(DomainError):
         summaries.summarize(org.staff, "level", year=2016, month=13)
+
+
+def test_bulletin_figures_for_1_to_9(org, seeded_money):
+    poverty, nhc = seeded_money["poverty"], seeded_money["nhc"]
+    figures = summaries.bulletin_figures(org.city, 2016, 9, [poverty.pk, nhc.pk])
+    assert figures.spent == Decimal("2.5") * YI
+    assert figures.spent_growth is None  # nothing spent in 2015
+    assert [(g.project_id, g.gap) for g in figures.gaps] == [
+        (poverty.pk, Decimal("0.76") * YI),  # 7.79 - 7.03
+        (nhc.pk, 1674 * WAN),
+    ]
+    assert summaries.bulletin_figures(org.city, 2016, 9, [seeded_money["last_year"].pk + 999]) is None
