@@ -235,6 +235,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "supervision.choices.OrderStatus",
         "ProblemStatusEnum": "supervision.choices.ProblemStatus",
         "SupervisionStageEnum": "supervision.choices.Stage",
+        "FundingEntryKindEnum": "funding.choices.EntryKind",
+        "FundingSourceLevelEnum": "funding.choices.SourceLevel",
     },
 }
 
