@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
+from minsheng.formatting import percent
+from projects.choices import Light
 from projects.models import Project
 
 from . import causes
@@ -58,6 +60,10 @@ def build_board(user, on: datetime.date | None = None) -> Board:
     board = Board(on=on)
     lagging = causes.lagging(projects, on).select_related("plan", "lead_unit").order_by("lag", "pk")
     board.lagging = list(lagging[:ROWS])
+    for project in board.lagging:  # figures as text once, here, not in the template
+        project.completion_text = percent(project.completion)
+        project.expected_text = percent(project.expected)
+        project.light_label = Light(project.light).label
     board.lagging_count = causes.lagging(projects, on).count()
     milestones = causes.overdue_milestones(projects, on)
     board.milestones = list(

@@ -10,8 +10,9 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from org.choices import Role
+from org.models import Unit
 from projects.choices import AttachmentKind
-from projects.models import ATTACHMENT_EXTENSIONS
+from projects.models import ATTACHMENT_EXTENSIONS, Project
 
 from .choices import (
     OPEN_PROBLEM_STATUSES,
@@ -517,3 +518,34 @@ class InspectionPhoto(models.Model):
     def clean(self):
         if self.file:
             self.size = _check_upload(self.file, AttachmentKind.PHOTO)
+
+
+# The task list, the responsibility list and the accountability record are views of projects and units,
+# not records of their own: proxies give them their own admin lists and exports.
+
+
+class TaskItem(Project):
+    """任务清单: a project seen as a task (content, targets, standard, deadline)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "任务"
+        verbose_name_plural = "任务清单"
+
+
+class ResponsibilityItem(Project):
+    """责任清单: a project seen through who answers for it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "责任"
+        verbose_name_plural = "责任清单"
+
+
+class UnitAccountability(Unit):
+    """问责记录: a unit with its missed deadlines, returned reports and open problems of a year."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "单位问责记录"
+        verbose_name_plural = "问责记录（年终考核）"

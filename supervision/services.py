@@ -601,16 +601,25 @@ def record_inspection(
     )
     inspection.projects.set(projects)
     for finding in findings:
-        require_visible(Project, actor, finding.project)
-        fields = _problem_fields(
-            ProblemSource.INSPECTION,
-            finding.unit,
-            finding.description,
-            finding.severity,
-            finding.project,
-            date,
-        )
-        require_visible(Unit, actor, fields["unit"])
-        problem = Problem.objects.create(**fields, inspection=inspection, recorded_by=actor)
-        _tell_unit_of_problem(problem)
+        add_finding(inspection, actor=actor, finding=finding)
     return inspection
+
+
+@transaction.atomic
+def add_finding(inspection: Inspection, *, actor, finding: Finding) -> Problem:
+    """Put one finding of an inspection on the problem list and tell the responsible unit."""
+    require_staff(actor)
+    require_visible(Inspection, actor, inspection)
+    require_visible(Project, actor, finding.project)
+    fields = _problem_fields(
+        ProblemSource.INSPECTION,
+        finding.unit,
+        finding.description,
+        finding.severity,
+        finding.project,
+        inspection.date,
+    )
+    require_visible(Unit, actor, fields["unit"])
+    problem = Problem.objects.create(**fields, inspection=inspection, recorded_by=actor)
+    _tell_unit_of_problem(problem)
+    return problem
