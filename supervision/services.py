@@ -102,25 +102,20 @@ class ScanResult:
 CAUSE_TABLE = "supervision_scan_cause"
 
 
-def scan_alerts(on: datetime.date | None = None, *, now=None, send=True) -> ScanResult:
+def scan_alerts(on: datetime.date | None = None, *, now=None) -> ScanResult:
     """Raise one alert per new cause and close the alerts whose cause is gone, in one transaction.
 
     Set-based: the causes go into a temporary table (one INSERT ... SELECT over all projects), new ones are
     inserted with ON CONFLICT DO NOTHING against the partial unique index of open alerts, and the others are
     closed with one UPDATE. The number of queries does not depend on the data. Running it twice, or again
-    after a worker died in the middle (the transaction rolls back), raises nothing twice.
+    after a worker died in the middle (the transaction rolls back), raises nothing twice. Notifying is a
+    separate step (notify_pending_alerts), so a scan that committed is never undone by a failed message.
     """
     now = now or timezone.now()
     on = on or timezone.localdate(now)
     with transaction.atomic():
         raised, closed = _scan(on, now)
         open_count = Alert.objects.open().count()
-        if send and raised:
-            from .tasks import notify_alerts_task
-
-            for start in range(0, len(raised), NOTIFY_BATCH):
-                batch = raised[start : start + NOTIFY_BATCH]
-                transaction.on_commit(lambda batch=batch: notify_alerts_task.delay(batch))
     return ScanResult(raised=raised, closed=closed, open=open_count)
 
 
@@ -164,25 +159,30 @@ def _scan(on: datetime.date, now) -> tuple[list[int], int]:
     return raised, closed
 
 
-def notify_alerts(alert_ids) -> int:
-    """Tell the responsible units' filers about new alerts (event = the alert); returns how many alerts."""
-    alerts = list(
-        Alert.objects.filter(pk__in=list(alert_ids), notified_at__isnull=True).select_related("project")
-    )
-    users_by_unit: dict[int, list[User]] = {}
-    for user in unit_users({alert.unit_id for alert in alerts}):
-        users_by_unit.setdefault(user.unit_id, []).append(user)
-    for alert in alerts:
-        notify(
-            users_by_unit.get(alert.unit_id, []),
-            event=f"supervision.alert:{alert.pk}",
-            title=f"预警：{alert.get_kind_display()}",
-            body=alert.detail,
-            url="/supervision/alerts/",
-            channels=conf.alert_channels(),
-        )
-    Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(notified_at=timezone.now())
-    return len(alerts)
+def notify_pending_alerts(batch: int = NOTIFY_BATCH) -> int:
+    """Tell the responsible units' filers about open alerts not yet notified (event = the alert), in batches;
+    returns how many alerts. An alert whose notification was interrupted is picked up by the next run, and
+    notify() never sends one event twice to a user."""
+    done = 0
+    while True:
+        alerts = list(Alert.objects.open().filter(notified_at__isnull=True).order_by("pk")[:batch])
+        if not alerts:
+            return done
+        users_by_unit: dict[int, list[User]] = {}
+        for user in unit_users({alert.unit_id for alert in alerts}):
+            users_by_unit.setdefault(user.unit_id, []).append(user)
+        with transaction.atomic():
+            for alert in alerts:
+                notify(
+                    users_by_unit.get(alert.unit_id, []),
+                    event=f"supervision.alert:{alert.pk}",
+                    title=f"预警：{alert.get_kind_display()}",
+                    body=alert.detail,
+                    url="/supervision/alerts/",
+                    channels=conf.alert_channels(),
+                )
+            Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(notified_at=timezone.now())
+        done += len(alerts)
 
 
 # -- 督办单 ------------------------------------------------------------------------------------------------

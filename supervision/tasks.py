@@ -1,20 +1,21 @@
 """Celery tasks of supervision: thin, named `*_task`, safe to run twice."""
 
+import datetime
+
 from celery import shared_task
 
 from . import services
 
 
 @shared_task
-def scan_alerts_task() -> dict:
-    """The daily scan: raise alerts for new causes, close those whose cause is gone."""
-    return services.scan_alerts().as_dict()
-
-
-@shared_task
-def notify_alerts_task(alert_ids: list[int]) -> int:
-    """Tell the responsible units about new alerts (each alert at most once per user)."""
-    return services.notify_alerts(alert_ids)
+def scan_alerts_task(on: str | None = None) -> dict:
+    """The daily scan: raise alerts for new causes, close those whose cause is gone, then notify the units
+    of the alerts not yet notified (including any left by an interrupted run). `on` (YYYY-MM-DD) judges as
+    of another day than today, e.g. to redo a missed day."""
+    day = datetime.date.fromisoformat(on) if on else None
+    result = services.scan_alerts(day).as_dict()
+    result["notified"] = services.notify_pending_alerts()
+    return result
 
 
 @shared_task

@@ -104,11 +104,8 @@ def _forget_queue(queue: str) -> None:
     client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
-@pytest.mark.integration
-@pytest.mark.django_db(transaction=True)
-def test_summarize_lights_runs_in_a_real_worker_through_redis(plan_with_lights, redis_available):
-    # A queue of our own, so that a stale message or another test run on the same Redis cannot interfere.
-    queue = f"minsheng-test-{uuid.uuid4().hex[:12]}"
+def start_worker(queue: str, log, name: str | None = None) -> subprocess.Popen:
+    """A `celery worker` process (solo pool) on `queue`, against the pytest database, logging to `log`."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "minsheng.settings.test",
@@ -118,10 +115,19 @@ def test_summarize_lights_runs_in_a_real_worker_through_redis(plan_with_lights, 
     }
     command = [
         sys.executable, "-m", "celery", "-A", "minsheng", "worker", "--pool=solo", "-l", "warning",
-        "-Q", queue, "-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle",
+        "-Q", queue, "-n", f"{name or queue}@%h",
+        "--without-heartbeat", "--without-gossip", "--without-mingle",
     ]  # fmt: skip
+    return subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_summarize_lights_runs_in_a_real_worker_through_redis(plan_with_lights, redis_available):
+    # A queue of our own, so that a stale message or another test run on the same Redis cannot interfere.
+    queue = f"minsheng-test-{uuid.uuid4().hex[:12]}"
     with tempfile.TemporaryFile(mode="w+") as log:
-        worker = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        worker = start_worker(queue, log)
         try:
             with celery_conf(
                 task_always_eager=False,

@@ -281,7 +281,7 @@ def test_list_queries_do_not_grow_with_rows(path, org, world, make_project, djan
             inspectors="甲",
             projects=[project],
         )
-    services.scan_alerts(datetime.date(2026, 10, 10), send=False)
+    services.scan_alerts(datetime.date(2026, 10, 10))
     assert count() == before
 
 

@@ -25,7 +25,7 @@ def keys(status=AlertStatus.OPEN):
 
 
 def scan(**kwargs):
-    return services.scan_alerts(SCAN_DAY, send=False, **kwargs)
+    return services.scan_alerts(SCAN_DAY, **kwargs)
 
 
 def test_report_due_dates_follow_the_configured_day(settings):
@@ -134,12 +134,10 @@ def test_the_scan_takes_the_same_number_of_queries_whatever_the_data(
 
 
 @pytest.mark.django_db
-def test_new_alerts_are_notified_once_to_the_units_filers(
-    scan_projects, org, django_capture_on_commit_callbacks
-):
+def test_new_alerts_are_notified_once_to_the_units_filers(scan_projects, org, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 10, 10, 8, 0, tzinfo=datetime.UTC))
     edu_filer = User.objects.create_user("edu_filer", unit=org.edu, role=Role.FILER)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.scan_alerts(SCAN_DAY)
+    assert scan_alerts_task.delay().get() == {"raised": 4, "closed": 0, "open": 4, "notified": 4}
     alert = Alert.objects.get(project=scan_projects["behind"])
     assert list(Notification.objects.filter(user=edu_filer).values_list("event", flat=True)) == [
         f"supervision.alert:{alert.pk}"
@@ -147,14 +145,14 @@ def test_new_alerts_are_notified_once_to_the_units_filers(
     # 市人社局's filer hears of its two alerts (the missing report and the milestone), not of the others.
     assert Notification.objects.filter(user=org.filer).count() == 2
     assert Alert.objects.filter(notified_at__isnull=True).count() == 0
-    # Another scan, and even a repeated notification task, send nothing more.
-    with django_capture_on_commit_callbacks(execute=True):
-        services.scan_alerts(SCAN_DAY)
-    services.notify_alerts(list(Alert.objects.values_list("pk", flat=True)))
+    # Another scan sends nothing more; even alerts whose notified mark was lost are not sent twice.
+    assert scan_alerts_task.delay().get()["notified"] == 0
+    Alert.objects.update(notified_at=None)
+    assert services.notify_pending_alerts(batch=1) == 4
     assert Notification.objects.count() == 3
 
 
 @pytest.mark.django_db
 def test_scan_task_uses_today(scan_projects, time_machine):
     time_machine.move_to(datetime.datetime(2026, 10, 10, 8, 0, tzinfo=datetime.UTC))
-    assert scan_alerts_task.delay().get() == {"raised": 4, "closed": 0, "open": 4}
+    assert scan_alerts_task.delay().get() == {"raised": 4, "closed": 0, "open": 4, "notified": 4}
