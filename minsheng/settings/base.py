@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "SupervisionStageEnum": "supervision.choices.Stage",
         "FundingEntryKindEnum": "funding.choices.EntryKind",
         "FundingSourceLevelEnum": "funding.choices.SourceLevel",
+        "BulletinStatusEnum": "bulletins.choices.BulletinStatus",
     },
 }
 
