@@ -12,7 +12,8 @@ from minsheng.errors import DomainError
 from minsheng.formatting import percent
 from org.admin_base import HistoryAdmin, RoleScopedAdmin
 from projects.admin_filters import ProjectRegionTreeFilter
-from projects.models import Plan
+from projects.choices import AttachmentKind
+from projects.models import Plan, Project, ReportAttachment
 
 from . import services
 from .models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
@@ -52,8 +53,47 @@ class PrepareForm(forms.Form):
         self.fields["plan"].queryset = Plan.objects.visible_to(user).select_related("region")
 
 
+class PreparePhotosForm(forms.Form):
+    project = forms.ModelChoiceField(label="项目", queryset=Project.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        with_photos = ReportAttachment.objects.filter(kind=AttachmentKind.PHOTO).values("report__project")
+        self.fields["project"].queryset = (
+            Project.objects.visible_to(user).filter(pk__in=with_photos).select_related("plan")
+        )
+
+
+class PrepareActionMixin:
+    """A list action with a one-field form that runs a `prepare_*` service and reports how many it made."""
+
+    def has_prepare_permission(self, request, object_id=None):
+        return self.has_add_permission(request)
+
+    def _prepare(self, request, *, title, help_text, form_class, service, field, done):
+        changelist = reverse(f"admin:publicity_{self.model._meta.model_name}_changelist")
+        form = form_class(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                count = service(form.cleaned_data[field], actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(request, done.format(count=count), messages.SUCCESS)
+            return redirect(changelist)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "help_text": help_text,
+            "form": form,
+            "opts": self.model._meta,
+            "cancel_url": changelist,
+        }
+        return TemplateResponse(request, "admin/publicity/prepare.html", context)
+
+
 @admin.register(ProjectPublication)
-class ProjectPublicationAdmin(PublishActionsMixin, HistoryAdmin):
+class ProjectPublicationAdmin(PrepareActionMixin, PublishActionsMixin, HistoryAdmin):
     publish_service = services.set_project_published
     actions_list = ["prepare_for_plan"]
     list_display = ["project", "plan_year", "is_published", "published_at", "updated_at"]
@@ -68,37 +108,26 @@ class ProjectPublicationAdmin(PublishActionsMixin, HistoryAdmin):
     def plan_year(self, obj):
         return obj.project.plan.year
 
-    def has_prepare_permission(self, request, object_id=None):
-        return self.has_add_permission(request)
-
     @action(description="为年度计划的全部项目建立公开记录", url_path="prepare", permissions=["prepare"])
     def prepare_for_plan(self, request):
-        changelist = reverse("admin:publicity_projectpublication_changelist")
-        form = PrepareForm(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                count = services.prepare_publications(form.cleaned_data["plan"], actor=request.user)
-            except DomainError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
-                self.message_user(
-                    request, f"已建立 {count} 条公开记录（未公开），请填写公开简介后公开。", messages.SUCCESS
-                )
-            return redirect(changelist)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "为年度计划的全部项目建立公开记录",
-            "form": form,
-            "opts": self.model._meta,
-            "cancel_url": changelist,
-        }
-        return TemplateResponse(request, "admin/publicity/prepare.html", context)
+        return self._prepare(
+            request,
+            title="为年度计划的全部项目建立公开记录",
+            help_text="为所选年度计划中尚无公开记录的项目各建立一条“未公开”的记录；填写公开简介后再用"
+            "“公开所选”对外公开。已有记录的项目不受影响。",
+            form_class=PrepareForm,
+            service=services.prepare_publications,
+            field="plan",
+            done="已建立 {count} 条公开记录（未公开），请填写公开简介后公开。",
+        )
 
 
 @admin.register(PhotoPublication)
-class PhotoPublicationAdmin(PublishActionsMixin, HistoryAdmin):
+class PhotoPublicationAdmin(PrepareActionMixin, PublishActionsMixin, HistoryAdmin):
     publish_service = services.set_photo_published
-    list_display = ["__str__", "project", "month", "is_published", "sequence"]
+    actions_list = ["prepare_for_project"]
+    list_display = ["__str__", "project", "month", "file_name", "is_published", "public_caption", "sequence"]
+    list_editable = ["public_caption", "sequence"]
     list_filter = ["is_published", "attachment__report__project__plan__year"]
     search_fields = ["public_caption", "attachment__caption", "attachment__report__project__title"]
     list_select_related = ["attachment__report__project"]
@@ -112,6 +141,22 @@ class PhotoPublicationAdmin(PublishActionsMixin, HistoryAdmin):
     @display(description="月报")
     def month(self, obj):
         return obj.attachment.report.period_label
+
+    @display(description="文件（内部说明）")
+    def file_name(self, obj):
+        return f"{obj.attachment.file.name.rsplit('/', 1)[-1]}（{obj.attachment.caption or '—'}）"
+
+    @action(description="为项目的全部照片建立公开记录", url_path="prepare", permissions=["prepare"])
+    def prepare_for_project(self, request):
+        return self._prepare(
+            request,
+            title="为项目的全部照片建立公开记录",
+            help_text="为所选项目月报中的每张照片建立一条“未公开”的记录；填写公开说明后再用“公开所选”对外公开。",
+            form_class=PreparePhotosForm,
+            service=services.prepare_photos,
+            field="project",
+            done="已建立 {count} 条照片记录（未公开），请填写公开说明后公开。",
+        )
 
 
 class ReadOnlyAdmin(RoleScopedAdmin):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from minsheng.errors import DomainError, PermissionDenied
+from projects.choices import AttachmentKind
 
 from .choices import Awareness, Satisfaction, Support
 from .models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
@@ -57,6 +58,24 @@ def prepare_publications(plan, *, actor) -> int:
     missing = plan.projects.filter(publication__isnull=True).order_by("sequence", "code")
     created = bulk_create_with_history(
         [ProjectPublication(project=project) for project in missing], ProjectPublication, default_user=actor
+    )
+    return len(created)
+
+
+@transaction.atomic
+def prepare_photos(project, *, actor) -> int:
+    """Give every photo attached to a project's reports an (unpublished) photo record; returns how many."""
+    from projects.models import Project, ReportAttachment
+
+    _require_staff(actor, project)
+    Project.objects.select_for_update().get(pk=project.pk)
+    photos = ReportAttachment.objects.filter(
+        report__project=project, kind=AttachmentKind.PHOTO, publication__isnull=True
+    ).order_by("report__month", "pk")
+    created = bulk_create_with_history(
+        [PhotoPublication(attachment=photo, sequence=i) for i, photo in enumerate(photos)],
+        PhotoPublication,
+        default_user=actor,
     )
     return len(created)
 

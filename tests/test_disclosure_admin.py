@@ -1,12 +1,15 @@
 """The admin of publications and surveys: staff write, leaders and auditors read, scoped by region."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from minsheng.phones import hash_phone
+from projects.models import ReportAttachment
 from publicity import services
 from publicity.choices import Awareness, Satisfaction, Support
 from publicity.models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
+from tests.fixtures.dashboard import PNG
 
 from .conftest import PASSWORD
 
@@ -135,3 +138,21 @@ def test_read_only_roles_cannot_prepare_records(client, org, answered, make_proj
     url = reverse("admin:publicity_projectpublication_prepare_for_plan")
     client.post(url, {"plan": answered.shown.plan.pk})
     assert not ProjectPublication.objects.filter(project__code="08").exists()
+
+
+def test_staff_prepares_photo_records_for_a_project(client, org, answered):
+    third = ReportAttachment.objects.create(
+        report=answered.report, kind="photo", file=ContentFile(PNG, name="third.png"), caption="第三张"
+    )
+    ReportAttachment.objects.create(
+        report=answered.report, kind="document", file=ContentFile(b"x", name="note.pdf"), caption="文档"
+    )
+    login(client, org.staff)
+    url = reverse("admin:publicity_photopublication_prepare_for_project")
+    assert "新增城镇就业" in client.get(url).content.decode()
+    client.post(url, {"project": answered.shown.pk})
+    photo = PhotoPublication.objects.get(attachment=third)  # documents get none
+    assert not photo.is_published
+    assert PhotoPublication.objects.count() == 3
+    changelist = client.get(reverse("admin:publicity_photopublication_changelist")).content.decode()
+    assert "third.png（第三张）" in changelist
