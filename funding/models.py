@@ -29,6 +29,7 @@ class Recorded(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name="登记人",
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
