@@ -282,3 +282,16 @@ def test_candidate_form_cannot_attach_proposals_around_the_workflow(client, org,
     candidate = Candidate.objects.get()
     assert (candidate.created_by, candidate.proposals.count()) == (org.staff, 0)
     assert status(proposal) == ProposalStatus.SUBMITTED
+
+
+def test_carry_over_form_refuses_a_merge_without_target(client, org, make_project):
+    project = make_project("01")
+    login(client, org.staff)
+    data = {"project": project.pk, "decision": CarryOverDecision.MERGE, "merge_code": "", "merge_title": ""}
+    response = client.post(reverse("admin:proposals_carryover_add"), {**data, "note": ""})
+    assert response.status_code == 200
+    assert "整合归并须写明归并后项目的编号和名称" in response.content.decode()
+    assert not CarryOver.objects.exists()
+    data.update(merge_code="2017-M1", merge_title="归并项目")
+    assert client.post(reverse("admin:proposals_carryover_add"), {**data, "note": ""}).status_code == 302
+    assert CarryOver.objects.get().decided_by == org.staff
