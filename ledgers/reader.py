@@ -1,19 +1,18 @@
 """Reading ledgers as offices keep them: find the header under any title rows, understand one- and
 two-row (merged) headers and their synonyms, and hand on the data rows with their sheet and row numbers.
 
-openpyxl is used in read-only mode (rows stream from the XML; memory stays flat for 50,000 rows). Read-only
-sheets do not expose merged ranges; a merged cell's value sits in its top-left cell and the others are
-empty, which is exactly what the header logic below expects.
+Rows stream from the XML through ledgers.xlsx (memory stays flat for 50,000 rows). Merged ranges are not
+read: a merged cell's value sits in its top-left cell and the others are empty, which is exactly what the
+header logic below expects.
 """
 
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from . import cells
+from . import cells, xlsx
 
 HEADER_SCAN_ROWS = 15
 # Sheets that are never data: the notes of our templates and the summary our exports add.
@@ -121,7 +120,8 @@ class HeaderMatcher:
 def _fill_groups(upper: Sequence, lower: Sequence) -> list:
     """Carry a merged group header (value only in its first cell) over the columns below it."""
     filled, current = [], None
-    for index, value in enumerate(upper):
+    for index in range(max(len(upper), len(lower))):
+        value = upper[index] if index < len(upper) else None
         below = lower[index] if index < len(lower) else None
         if not cells.is_empty(value):
             current = value if not cells.is_empty(below) else None
@@ -184,14 +184,14 @@ def find_header(sheet: str, preview: list[tuple[int, tuple]], columns: Sequence[
     return None
 
 
-def open_workbook(fileobj):
-    """The workbook in streaming mode with computed values (never formulas)."""
+def open_workbook(fileobj) -> xlsx.Workbook:
+    """The workbook, streaming cell values (computed values, never formulas)."""
     fileobj.seek(0)
-    return load_workbook(fileobj, read_only=True, data_only=True)
+    return xlsx.Workbook(fileobj)
 
 
-def iter_rows(worksheet, min_row: int = 1) -> Iterator[tuple[int, tuple]]:
-    yield from enumerate(worksheet.iter_rows(min_row=min_row, values_only=True), start=min_row)
+def iter_rows(worksheet) -> Iterator[tuple[int, tuple]]:
+    return worksheet.iter_rows()
 
 
 def data_sheets(workbook) -> Iterator:

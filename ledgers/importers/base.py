@@ -3,11 +3,13 @@ its sheet, row and column, the dry-run report, and the all-or-nothing write."""
 
 import itertools
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from django.db import DatabaseError, IntegrityError, transaction
@@ -16,7 +18,7 @@ from minsheng.errors import DomainError
 from org.models import Region, Unit
 from projects.models import Plan
 
-from .. import cells, reader, safety
+from .. import cells, reader, safety, xlsx
 from ..reader import Column, Mapped, Table
 
 DETAIL_LIMIT = 2000
@@ -243,7 +245,7 @@ class LedgerImporter:
     def read(self, fileobj) -> list[Row]:
         try:
             workbook = reader.open_workbook(fileobj)
-        except DefusedXmlException:
+        except (DefusedXmlException, xlsx.UnsafeXml):
             raise DomainError(UNSAFE_XML, code="unsafe_xml") from None
         except Exception as error:  # openpyxl raises many types for corrupt files; all mean "cannot read"
             if isinstance(error.__context__, DefusedXmlException):
@@ -256,9 +258,17 @@ class LedgerImporter:
                 rows.extend(self.read_sheet(worksheet))
         except DomainError:
             raise
-        except DefusedXmlException:
+        except (DefusedXmlException, xlsx.UnsafeXml):
             raise DomainError(UNSAFE_XML, code="unsafe_xml") from None
-        except (ValueError, KeyError, TypeError, OSError) as error:
+        except (
+            ValueError,
+            KeyError,
+            TypeError,
+            OSError,
+            IndexError,
+            expat.ExpatError,
+            zipfile.BadZipFile,
+        ) as error:
             raise DomainError(f"读取Excel文件时出错：{error}") from None
         finally:
             workbook.close()
