@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from projects.choices import COUNTED_REPORT_STATUSES, ReportStatus
 from projects.models import ProgressReport, ProgressValue, Project, Target
 
-from .. import cells
+from .. import bulk, cells
 from ..reader import Column
 from .base import CHANGED, NEW, UNCHANGED, LedgerImporter, Row, RowResult, show
 
@@ -294,19 +294,19 @@ class ProgressImporter(LedgerImporter):
             + len(self.changed_values)
         )
         self.progress("write", 0, total)
-        if self.new_reports:
-            bulk_create_with_history(self.new_reports, ProgressReport, **history)
+        # New rows (the bulk of a first import) go in with COPY, history rows included.
+        bulk.create_with_history(ProgressReport, self.new_reports, user=user, reason=self.reason)
         if self.changed_reports:
             fields = [*REPORT_FIELDS, "updated_at"]
             bulk_update_with_history(self.changed_reports, ProgressReport, fields, **history)
-        self.progress("write", len(self.new_reports) + len(self.changed_reports), total)
         done = len(self.new_reports) + len(self.changed_reports)
+        self.progress("write", done, total)
         for start in range(0, len(self.new_values), BATCH * 5):
             chunk = [
                 ProgressValue(report_id=report.pk, target_id=target_id, value=number)
                 for report, target_id, number in self.new_values[start : start + BATCH * 5]
             ]
-            bulk_create_with_history(chunk, ProgressValue, **history)
+            bulk.create_with_history(ProgressValue, chunk, user=user, reason=self.reason)
             done += len(chunk)
             self.progress("write", done, total)
         if self.changed_values:
