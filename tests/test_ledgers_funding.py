@@ -48,13 +48,15 @@ def test_funding_plan_by_level_from_a_merged_header(org, ledger_project):
 
 def test_a_changed_plan_is_a_recorded_adjustment(org, ledger_project):
     run(PLAN_ROWS, "projects", actor=org.staff, merges=PLAN_MERGES)
+    first = PlanAdjustment.objects.count()  # funding records the first split as an adjustment from nothing
     rows = [list(r) for r in PLAN_ROWS]
     rows[3][6] = 2000
     preview = run(rows, "projects", actor=org.staff, merges=PLAN_MERGES, dry_run=True)
     assert preview.rows[0].changes == ["市级资金计划：15000000 → 20000000"]
-    assert not PlanAdjustment.objects.exists()
+    assert PlanAdjustment.objects.count() == first  # the rehearsal was rolled back
     run(rows, "projects", actor=org.staff, merges=PLAN_MERGES)
-    adjustment = PlanAdjustment.objects.get()
+    assert PlanAdjustment.objects.count() == first + 1
+    adjustment = PlanAdjustment.objects.order_by("-pk").first()
     assert adjustment.reason == "按台账《资金.xlsx》调整资金计划"
     assert adjustment.after["city"] == "20000000.00"
 
