@@ -53,17 +53,22 @@ class Row:
         return self.status not in DONE and timezone.localdate() > self.due
 
 
-def period_rows(user, year: int, month: int) -> list[Row]:
-    """The projects the user may see in `year`, each with the status of month's report and its due date;
-    three queries whatever the number of projects."""
+def period_projects(user, year: int, month: int):
+    """The projects the user may see in `year`, annotated with the status of month's report."""
     status = ProgressReport.objects.filter(project=OuterRef("pk"), month=month).values("status")[:1]
-    projects = list(
+    return (
         Project.objects.visible_to(user)
         .filter(plan__year=year)
         .annotate(report_status=Subquery(status))
         .select_related("plan", "lead_unit")
         .order_by("plan__region__path", "sequence", "code")
     )
+
+
+def period_rows(user, year: int, month: int, projects=None) -> list[Row]:
+    """Rows for the projects (a page of period_projects, else all of them) with their due dates; two
+    queries whatever the number of projects."""
+    projects = list(period_projects(user, year, month) if projects is None else projects)
     plan_windows = windows({p.plan_id for p in projects})
     return [
         Row(p, p.report_status, due_date(year, month, plan_windows[p.plan_id]), role_on(user, p))

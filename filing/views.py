@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +27,7 @@ from projects.models import ProgressReport, ProgressValue, Project, ReportAttach
 
 from .forms import ReportForm, ReturnForm, value_field_name
 from .periods import current_period, due_date, parse_period, window_for
-from .status import period_rows, role_on, status_label
+from .status import period_projects, period_rows, role_on, status_label
 from .uploads import guard_uploads
 
 LOGIN_URL = reverse_lazy("filing:login")
@@ -47,7 +48,8 @@ def home(request):
     year, month = parse_period(request.GET.get("period")) or latest
     if (year, month) > (today.year, today.month):
         year, month = latest
-    rows = period_rows(request.user, year, month)
+    page = Paginator(period_projects(request.user, year, month), 50).get_page(request.GET.get("page"))
+    rows = period_rows(request.user, year, month, page.object_list)
     previous = (year - 1, 12) if month == 1 else (year, month - 1)
     following = (year + 1, 1) if month == 12 else (year, month + 1)
     return render(
@@ -56,6 +58,7 @@ def home(request):
         {
             "nav": "home",
             "rows": rows,
+            "page": page,
             "year": year,
             "month": month,
             "previous": f"{previous[0]}-{previous[1]:02d}",

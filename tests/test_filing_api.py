@@ -24,7 +24,7 @@ def body(project, values=(40000, 30000), **extra):
 def test_my_projects_with_period_status(client, filing_project, make_project, django_assert_max_num_queries):
     make_project("2026-09", year=2026, lead_unit=filing_project.org.lanshan_gov, title="兰山的项目")
     client.force_login(filing_project.org.filer)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # session, user, unit, count, projects, windows
         data = client.get("/api/v1/filing/projects/").json()
     assert (data["year"], data["month"]) == (2026, 5)
     assert [(p["title"], p["status_label"], p["due"], p["role"]) for p in data["results"]] == [

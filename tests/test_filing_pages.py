@@ -49,7 +49,7 @@ def test_filer_sees_only_projects_the_unit_leads_or_cooperates_on(client, filing
 
 def test_home_shows_status_and_due_date(client, filing_project, django_assert_max_num_queries):
     client.force_login(filing_project.org.filer)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # session, user, unit, count, projects, windows, unread
         body = client.get(reverse("filing:home")).content.decode()
     assert "2026年5月进展" in body and "未开始" in body and "6月5日" in body
     body = client.get(reverse("filing:home") + "?period=2026-04").content.decode()
@@ -62,9 +62,19 @@ def test_home_query_count_does_not_grow_with_projects(
     for i in range(10):
         make_project(f"2026-1{i}", year=2026, targets={"x": 1})
     client.force_login(filing_project.org.filer)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # session, user, unit, count, projects, windows, unread
         body = client.get(reverse("filing:home")).content.decode()
     assert body.count("未开始") == 11
+
+
+def test_home_pages_long_lists(client, filing_project, make_project):
+    for i in range(55):
+        make_project(f"2026-P{i:02d}", year=2026)
+    client.force_login(filing_project.org.staff)
+    first = client.get(reverse("filing:home")).content.decode()
+    assert first.count("未开始") == 50 and "第1/2页，共56个项目" in first
+    second = client.get(reverse("filing:home") + "?period=2026-05&page=2").content.decode()
+    assert second.count("未开始") == 6
 
 
 def test_lead_filer_saves_draft_then_submits(client, filing_project):
@@ -189,3 +199,14 @@ def test_filer_cannot_review(client, filing_project, file_report):
     assert client.post(review, {"action": "accept"}).status_code == 403
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
+
+
+def test_the_form_still_checks_csrf(filing_project):
+    # The page is csrf_exempt for the upload guard and csrf_protect inside: a forged post is refused.
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(filing_project.org.filer)
+    response = client.post(report_url(filing_project), form_data(filing_project))
+    assert response.status_code == 403
+    assert not ProgressReport.objects.filter(month=5).exists()

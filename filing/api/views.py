@@ -9,13 +9,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from minsheng.api import ApiPagination
 from minsheng.errors import DomainError
 from org.api.serializers import ErrorSerializer
 from projects import services
 from projects.models import ProgressReport, Project, ReportContribution
 
 from ..periods import current_period, parse_period
-from ..status import period_rows, role_on
+from ..status import period_projects, period_rows, role_on
 from .serializers import (
     PeriodProjectSerializer,
     ReportSerializer,
@@ -45,14 +46,12 @@ PERIOD = OpenApiParameter("period", str, description="期间，如 2026-05；不
 class PeriodProjectsView(APIView):
     def get(self, request):
         year, month = parse_period(request.query_params.get("period")) or current_period()
-        rows = period_rows(request.user, year, month)
-        return Response(
-            {
-                "year": year,
-                "month": month,
-                "results": PeriodProjectSerializer(rows, many=True).data,
-            }
-        )
+        paginator = ApiPagination()
+        page = paginator.paginate_queryset(period_projects(request.user, year, month), request, view=self)
+        rows = period_rows(request.user, year, month, page)
+        response = paginator.get_paginated_response(PeriodProjectSerializer(rows, many=True).data)
+        response.data = {"year": year, "month": month, **response.data}
+        return response
 
 
 def _write(user, project, month, data):
