@@ -11,7 +11,7 @@ from notifications.services import notify
 from org.choices import Role
 from org.models import User
 from projects.choices import COUNTED_REPORT_STATUSES, INACTIVE_STATUSES
-from projects.models import Plan, ProgressReport, Project
+from projects.models import Plan, ProgressReport, Project, ReportContribution
 
 from .periods import Window, current_period, due_date, windows
 
@@ -32,7 +32,8 @@ def reminder_kind(on: datetime.date, due: datetime.date, window: Window) -> str 
 
 
 def send_reminders(on: datetime.date | None = None) -> dict:
-    """Remind the lead units of projects whose report of the period being filed is not submitted yet.
+    """Remind the units of projects whose report of the period being filed is not submitted yet: the lead
+    unit, and cooperating units that have not added their part.
 
     One message per unit, plan, period and kind (the event key), listing its projects still missing:
     running this twice on a day, or every day of the window, sends each reminder once.
@@ -46,19 +47,7 @@ def send_reminders(on: datetime.date | None = None) -> dict:
         kind = reminder_kind(on, due, window)
         if kind is None:
             continue
-        filed = ProgressReport.objects.filter(
-            project=OuterRef("pk"), month=month, status__in=COUNTED_REPORT_STATUSES
-        )
-        missing = (
-            Project.objects.filter(plan_id=plan_id)
-            .exclude(status__in=INACTIVE_STATUSES)
-            .exclude(Exists(filed))
-            .order_by("sequence", "code")
-            .values_list("lead_unit_id", "title")
-        )
-        by_unit = defaultdict(list)
-        for unit_id, title in missing:
-            by_unit[unit_id].append(title)
+        by_unit = _missing_by_unit(plan_id, month)
         filers = defaultdict(list)
         for user in User.objects.filter(unit_id__in=by_unit, role=Role.FILER, is_active=True):
             filers[user.unit_id].append(user)
@@ -73,6 +62,32 @@ def send_reminders(on: datetime.date | None = None) -> dict:
                 )
             counts[kind] += len(sent)
     return counts
+
+
+def _missing_by_unit(plan_id: int, month: int) -> dict[int, list[str]]:
+    """Per unit, the projects of the plan whose report of `month` is not in: the lead unit's report, and a
+    cooperating unit's part while the report is still open (two queries)."""
+    filed = ProgressReport.objects.filter(
+        project=OuterRef("pk"), month=month, status__in=COUNTED_REPORT_STATUSES
+    )
+    unfiled = (
+        Project.objects.filter(plan_id=plan_id).exclude(status__in=INACTIVE_STATUSES).exclude(Exists(filed))
+    )
+    by_unit = defaultdict(list)
+    for unit_id, title in unfiled.order_by("sequence", "code").values_list("lead_unit_id", "title"):
+        by_unit[unit_id].append(title)
+    part_in = ReportContribution.objects.filter(
+        report__project=OuterRef("project_id"), report__month=month, unit=OuterRef("unit_id")
+    )
+    parts = (
+        Project.cooperating_units.through.objects.filter(project__in=unfiled)
+        .exclude(Exists(part_in))
+        .order_by("project__sequence", "project__code")
+        .values_list("unit_id", "project__title")
+    )
+    for unit_id, title in parts:
+        by_unit[unit_id].append(f"{title}（配合单位部分）")
+    return by_unit
 
 
 def _message(kind: str, year: int, month: int, due: datetime.date, titles: list[str]) -> dict:

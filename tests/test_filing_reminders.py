@@ -39,13 +39,16 @@ def test_beat_runs_the_reminders_daily():
 
 def test_reminder_before_the_due_date_goes_once_to_the_units_filers(filing_project, outboxes, run):
     assert run(datetime.date(2026, 6, 1)) == {"before": 0, "overdue": 0}  # 4 days before 5 June: too early
-    assert run(datetime.date(2026, 6, 2)) == {"before": 2, "overdue": 0}  # filer and filer2 of 市人社局
+    # filer and filer2 of the lead unit 市人社局, edu_filer of the cooperating 市教育局
+    assert run(datetime.date(2026, 6, 2)) == {"before": 3, "overdue": 0}
     assert run(datetime.date(2026, 6, 2)) == {"before": 0, "overdue": 0}
     assert run(datetime.date(2026, 6, 4)) == {"before": 0, "overdue": 0}
     notes = Notification.objects.filter(event__startswith="filing:before")
-    assert sorted(n.user.username for n in notes) == ["filer", "filer2"]
-    assert notes[0].title == "请于6月5日前报送2026年1-5月进展" and "城镇新增就业" in notes[0].body
-    assert [m.phone for m in outboxes.sms] == ["13800000001"]
+    assert sorted(n.user.username for n in notes) == ["edu_filer", "filer", "filer2"]
+    lead = notes.get(user__username="filer")
+    assert lead.title == "请于6月5日前报送2026年1-5月进展" and lead.body == "尚未报送：城镇新增就业。"
+    assert notes.get(user__username="edu_filer").body == "尚未报送：城镇新增就业（配合单位部分）。"
+    assert sorted(m.phone for m in outboxes.sms) == ["13800000001", "13800000003"]
     assert sorted(m.to[0] for m in outboxes.mail) == ["filer2@example.cn", "filer@example.cn"]
 
 
@@ -54,12 +57,13 @@ def test_overdue_reminder_after_the_due_date_unless_submitted(filing_project, ma
     ProgressReport.objects.create(
         project=other, month=5, status=ReportStatus.SUBMITTED, submitted_at="2026-06-04T09:00:00+08:00"
     )
-    # 市教育局 leads "other", already submitted: only 市人社局 is reminded.
-    assert run(datetime.date(2026, 6, 5)) == {"before": 2, "overdue": 0}
-    assert run(datetime.date(2026, 6, 6)) == {"before": 0, "overdue": 2}
+    # 市教育局 leads "other", already submitted: it is reminded of its part of filing_project only.
+    assert run(datetime.date(2026, 6, 5)) == {"before": 3, "overdue": 0}
+    assert run(datetime.date(2026, 6, 6)) == {"before": 0, "overdue": 3}
     assert run(datetime.date(2026, 6, 9)) == {"before": 0, "overdue": 0}
     overdue = Notification.objects.filter(event__startswith="filing:overdue")
-    assert {n.user.username for n in overdue} == {"filer", "filer2"}
+    assert {n.user.username for n in overdue} == {"filer", "filer2", "edu_filer"}
+    assert "已报送的项目" not in overdue.get(user__username="edu_filer").body
     assert "逾期" in overdue[0].title
 
 
@@ -82,7 +86,16 @@ def test_a_returned_report_still_needs_filing(filing_project, run):
         return_reason="数据有误",
         submitted_at="2026-06-01T09:00:00+08:00",
     )
+    assert run(datetime.date(2026, 6, 3))["before"] == 3
+
+
+def test_a_cooperating_unit_that_added_its_part_is_not_reminded(filing_project, run):
+    from projects import services
+
+    with on(datetime.date(2026, 6, 1)):
+        services.save_contribution(filing_project, 5, actor=filing_project.org.edu_filer, values={})
     assert run(datetime.date(2026, 6, 3))["before"] == 2
+    assert not Notification.objects.filter(user=filing_project.org.edu_filer).exists()
 
 
 def test_plan_window_overrides_the_default(filing_project, run):
@@ -90,16 +103,16 @@ def test_plan_window_overrides_the_default(filing_project, run):
         plan=filing_project.plan, due_day=10, remind_before_days=2, remind_after_days=3
     )
     assert run(datetime.date(2026, 6, 7)) == {"before": 0, "overdue": 0}
-    assert run(datetime.date(2026, 6, 8)) == {"before": 2, "overdue": 0}
+    assert run(datetime.date(2026, 6, 8)) == {"before": 3, "overdue": 0}
     assert run(datetime.date(2026, 6, 12)) == {"before": 0, "overdue": 0}
-    assert run(datetime.date(2026, 6, 13)) == {"before": 0, "overdue": 2}
-    assert Notification.objects.filter(title__contains="6月10日").count() == 4
+    assert run(datetime.date(2026, 6, 13)) == {"before": 0, "overdue": 3}
+    assert Notification.objects.filter(title__contains="6月10日").count() == 6
 
 
 def test_default_due_day_comes_from_settings(filing_project, settings, run):
     settings.MINSHENG_FILING_DUE_DAY = 8
     assert run(datetime.date(2026, 6, 4)) == {"before": 0, "overdue": 0}
-    assert run(datetime.date(2026, 6, 5))["before"] == 2
+    assert run(datetime.date(2026, 6, 5))["before"] == 3
 
 
 def test_january_files_december_of_last_year(filers, make_project, run):
