@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
@@ -134,7 +135,8 @@ def region_staff(region_id) -> list:
 
 
 def report_url(report: ProgressReport) -> str:
-    return f"/filing/projects/{report.project_id}/months/{report.month}/"
+    """Where a unit files (and staff review) the report: the filing page."""
+    return reverse("filing:report", kwargs={"pk": report.project_id, "month": report.month})
 
 
 def _require_staff(actor, project: Project) -> None:

@@ -63,6 +63,9 @@ class ContributionSerializer(serializers.ModelSerializer):
 
 # A monthly report; writing it goes through projects.services (save_report / save_contribution).
 class ReportSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(
+        read_only=True, help_text="draft 草稿 / submitted 已提交 / returned 已退回 / accepted 已采纳。"
+    )
     status_label = serializers.SerializerMethodField()
     values = ReportValueSerializer(many=True, read_only=True)
     contributions = ContributionSerializer(many=True, read_only=True)
