@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from projects.choices import AttachmentKind
-from projects.uploads import read_head, upload_error
+from projects.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, read_head, upload_error
 
 WAN = Decimal("10000")
 
@@ -41,9 +41,17 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="累计数低于上月时必须写明原因。",
     )
-    photos = MultipleFileField(label="照片", required=False, help_text="jpg、png、webp、gif。")
+    photos = MultipleFileField(
+        label="照片",
+        required=False,
+        help_text="jpg、png、webp、gif。",
+        widget=MultipleFileInput(attrs={"accept": ",".join(sorted(IMAGE_EXTENSIONS))}),
+    )
     documents = MultipleFileField(
-        label="文档", required=False, help_text="pdf、Word、Excel、PPT、txt、ofd、wps。"
+        label="文档",
+        required=False,
+        help_text="pdf、Word、Excel、PPT、txt、ofd、wps。",
+        widget=MultipleFileInput(attrs={"accept": ",".join(sorted(DOCUMENT_EXTENSIONS))}),
     )
 
     def __init__(self, *args, targets=(), part=False, correction=False, refusals=(), **kwargs):
