@@ -8,6 +8,10 @@ from minsheng.phones import normalize_phone
 class PhoneForm(forms.Form):
     """Step 1: the citizen's mobile number, to which a code is texted."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # Chinese labels take no colon
+        super().__init__(*args, **kwargs)
+
     phone = forms.CharField(
         label="手机号码",
         max_length=20,

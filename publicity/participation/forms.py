@@ -50,6 +50,7 @@ class LookupForm(forms.Form):
     code = forms.CharField(label="查询码", max_length=20, min_length=6)
 
     def __init__(self, *args, label="查询码", **kwargs):
+        kwargs.setdefault("label_suffix", "")  # Chinese labels take no colon
         super().__init__(*args, **kwargs)
         self.fields["code"].label = label
         self.fields["code"].error_messages["required"] = f"请输入{label}。"
