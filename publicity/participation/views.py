@@ -147,6 +147,9 @@ def vote_detail(request, pk):
             try:
                 ballot = cast_ballot(vote, verified, form.cleaned_data["options"])
             except DomainError as error:
+                if vote.phase() != "open":  # the page shows no ballot paper to put the message on
+                    messages.error(request, error.message)
+                    return redirect(reverse("publicity:vote", args=[vote.pk]))
                 form.add_error(None, error.message)
             else:
                 request.session["last_receipt"] = ballot.receipt
