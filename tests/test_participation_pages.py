@@ -174,8 +174,9 @@ def test_voting_flow_phone_code_choices_receipt(client, make_vote, voting_open, 
 def test_ballot_after_the_close_is_refused_with_a_message(client, make_vote, voting_open, outbox):
     vote = make_vote()
     url = reverse("publicity:vote", args=[vote.pk])
+    voting_open.move_to(datetime.datetime(2016, 10, 31, 15, 50, tzinfo=datetime.UTC))
     verify(client, url)
-    voting_open.move_to(datetime.datetime(2016, 11, 1, tzinfo=datetime.UTC))
+    voting_open.move_to(datetime.datetime(2016, 10, 31, 16, 1, tzinfo=datetime.UTC))  # still verified
     response = client.post(url, {"options": list(vote.options.values_list("pk", flat=True)[:1])}, follow=True)
     assert "投票已于2016-11-01 00:00截止。" in response.text  # the message, on the page it was sent back to
     assert not Ballot.objects.exists()
