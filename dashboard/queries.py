@@ -1,7 +1,7 @@
 """The leader dashboard's figures, each computed in one SQL statement over the projects in scope.
 
 `Scope` is the user's visible projects of one year, narrowed by the filters (region with the regions below
-it, category, lead unit, level). Per-project figures come from `with_progress()` (projects/progress.py);
+it, category, lead unit). Per-project figures come from `with_progress()` (projects/progress.py);
 the aggregates here wrap that query as a derived table (`FROM (<with_progress SQL>) AS p`), so each
 project's completion, 序时进度 and light are computed once per statement, whatever is grouped on top.
 """
@@ -13,32 +13,30 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from funding.choices import SourceLevel
-from funding.models import FundingSource
+from funding import summaries as funding_summaries
 from minsheng.errors import DomainError
 from org.filtersets import IntegerFilter, RegionCodeFilter
-from projects.choices import COUNTED_REPORT_STATUSES, Category, ProjectLevel, ScheduleBasis
+from projects.choices import COUNTED_REPORT_STATUSES, Category, ScheduleBasis
 from projects.models import Plan, Project
 from projects.progress import default_as_of_month, today
 from supervision.choices import Severity, Stage
 from supervision.models import STAGE_FIELDS, Problem, SupervisionOrder
 
-MONEY_FIGURES = ("planned", "arrived", "disbursed", "spent")
 # Rows listed by the lagging panel when the client does not say, and by the supervision panel.
 LAGGING_LIMIT = 20
 SUPERVISION_LIMIT = 20
 
 
 class DashboardFilterSet(django_filters.FilterSet):
-    """The dashboard's filters besides the year: region (and below), category, lead unit, level."""
+    """The dashboard's filters besides the year: region (and below), category, lead unit (the filters
+    funding.summaries takes too, so the money panel covers exactly the same projects)."""
 
     region = RegionCodeFilter(field_name="plan__region__path")
     category = django_filters.ChoiceFilter(choices=Category.choices, label="领域类别")
     unit = IntegerFilter(field_name="lead_unit__id", label="牵头单位ID")
-    level = django_filters.ChoiceFilter(choices=ProjectLevel.choices, label="项目层级")
 
     class Meta:
         model = Project
@@ -316,30 +314,19 @@ def trend(s: Scope) -> dict:
     return {"as_of_month": last, "months": rows}
 
 
-def funds_by_level(s: Scope) -> list[dict]:
-    """Money by source level (中央、省级、市级、县区级、社会资本、其他): planned, arrived, disbursed, spent,
-    with arrival (arrived / planned), disbursement (disbursed / arrived), execution (spent / arrived)."""
-    rows = {
-        row["level"]: row
-        for row in FundingSource.objects.filter(project__in=s.projects)
-        .values("level")
-        .annotate(**{name: Sum(name) for name in MONEY_FIGURES})
-        .order_by()
+def funds(s: Scope, params) -> dict:
+    """Money of the projects in scope from funding.summaries: by source level (planned, arrived, disbursed,
+    spent and the three rates) and month by month (in the month and cumulative, with 同比)."""
+    filters = {
+        "year": s.year,
+        "region": params.get("region") or None,
+        "category": params.get("category") or None,
+        "unit": int(params["unit"]) if params.get("unit") else None,
     }
-    result = []
-    for level, label in SourceLevel.choices:
-        if level not in rows:
-            continue
-        row = {**rows[level], "label": label}
-        row["arrival_rate"] = _ratio(row["arrived"], row["planned"])
-        row["disbursement_rate"] = _ratio(row["disbursed"], row["arrived"])
-        row["execution_rate"] = _ratio(row["spent"], row["arrived"])
-        result.append(row)
-    return result
-
-
-def _ratio(numerator, denominator):
-    return numerator / denominator if denominator else None
+    return {
+        "levels": funding_summaries.summarize(s.user, "level", **filters),
+        "months": funding_summaries.monthly(s.user, **filters),
+    }
 
 
 def _overdue_stage_q(now) -> Q:

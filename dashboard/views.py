@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from org.models import Region, Unit
-from projects.choices import Category, ProjectLevel
+from projects.choices import Category
 
 from . import queries
 from .api.views import can_read_dashboard
@@ -18,7 +18,7 @@ def index(request):
         raise PermissionDenied("领导看板仅供民生办工作人员、领导和审计/观察员查看。")
     user = request.user
     years = queries.visible_years(user)
-    selected = {name: request.GET.get(name, "") for name in ("year", "region", "category", "unit", "level")}
+    selected = {name: request.GET.get(name, "") for name in ("year", "region", "category", "unit")}
     if not selected["year"] and years:
         selected["year"] = str(queries.default_year(user) or years[0])
     context = {
@@ -29,7 +29,6 @@ def index(request):
         ],
         "units": Unit.objects.visible_to(user).filter(led_projects__isnull=False).distinct().only("name"),
         "categories": Category.choices,
-        "levels": ProjectLevel.choices,
         "selected": selected,
     }
     return render(request, "dashboard/index.html", context)

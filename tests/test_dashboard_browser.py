@@ -41,9 +41,17 @@ def test_leader_sees_every_chart_drawn(live_server, browser_page, org, dashboard
         "chart-trend": 3,
         "chart-units": 2,
         "chart-funds": 4,
+        "chart-funds-months": 2,
     }
     # ECharts drew on a canvas inside each chart's box (no CDN: the script came from static/vendor).
-    for chart in ("chart-lights", "chart-categories", "chart-trend", "chart-units", "chart-funds"):
+    for chart in (
+        "chart-lights",
+        "chart-categories",
+        "chart-trend",
+        "chart-units",
+        "chart-funds",
+        "chart-funds-months",
+    ):
         assert browser_page.locator(f"#{chart} canvas").count() >= 1
     assert browser_page.locator("#kpi-projects").inner_text() == "5"
     assert browser_page.locator("#kpi-lights").inner_text() == "2 / 1 / 2"
@@ -59,7 +67,7 @@ def test_leader_sees_every_chart_drawn(live_server, browser_page, org, dashboard
     assert browser_page.locator("#kpi-overdue-orders").inner_text() == "1"
     assert "超期" in browser_page.locator("#table-orders tbody tr").first.inner_text()
     funds = browser_page.locator("#table-funds tbody tr")
-    assert funds.count() == 2 and "43.8%" in funds.nth(1).inner_text()  # 市级 到位率 700 / 1600
+    assert funds.count() == 2 and "43.8%" in funds.first.inner_text()  # 市级 到位率 700 / 1600
     assert browser_page.js_errors == []
 
 

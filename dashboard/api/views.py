@@ -26,7 +26,6 @@ FILTERS = [
     OpenApiParameter("region", str, description="区划代码（含下级区划）。"),
     OpenApiParameter("category", str, description="领域类别。"),
     OpenApiParameter("unit", int, description="牵头单位ID。"),
-    OpenApiParameter("level", str, description="项目层级（province/city/county）。"),
 ]
 
 
@@ -41,7 +40,16 @@ class IsDashboardReader(BasePermission):
         return can_read_dashboard(request.user)
 
 
-RATE_KEYS = {"completion", "expected", "lag", "arrival_rate", "disbursement_rate", "execution_rate"}
+RATE_KEYS = {
+    "completion",
+    "expected",
+    "lag",
+    "arrival_rate",
+    "disbursement_rate",
+    "execution_rate",
+    "yoy_arrived",
+    "yoy_spent",
+}
 
 
 def plain(value, key: str | None = None):
@@ -115,7 +123,7 @@ class TrendView(DashboardView):
 @extend_schema(summary="分级资金：计划、到位、拨付、支出及到位率、拨付率、执行率", **DOC)
 class FundsView(DashboardView):
     def figures(self, scope):
-        return queries.funds_by_level(scope)
+        return queries.funds(scope, self.request.query_params)
 
 
 @extend_schema(summary="未销号的问题与督办单", **DOC)

@@ -127,7 +127,18 @@
         ]
       }, true);
     },
-    funds: function (rows) {
+    funds: function (f) {
+      var rows = f.levels;
+      chart("chart-funds-months").setOption({
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return v.toFixed(2) + "万元"; } },
+        legend: { bottom: 0 },
+        grid: { left: 72, right: 16, top: 24, bottom: 48 },
+        xAxis: { type: "category", data: f.months.map(function (m) { return m.label; }) },
+        yAxis: { type: "value", name: "累计（万元）" },
+        series: [["cum_arrived", "累计到位"], ["cum_spent", "累计支出"]].map(function (k) {
+          return { name: k[1], type: "line", data: f.months.map(function (m) { return Number(m[k[0]]) / 1e4; }) };
+        })
+      }, true);
       var figures = [["planned", "计划"], ["arrived", "到位"], ["disbursed", "拨付"], ["spent", "支出"]];
       chart("chart-funds").setOption({
         tooltip: { trigger: "axis", valueFormatter: function (v) { return v.toFixed(2) + "万元"; } },
