@@ -30,7 +30,7 @@ from lights import ANNUAL_TARGETS, count_queries, setup_django  # noqa: E402
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ms_bench_d2"
 GOAL_P95_MS = 300.0
 GOAL_QUERIES = 10
-ENDPOINTS = ["overview", "categories", "units", "projects", "lagging", "trend"]
+ENDPOINTS = ["overview", "categories", "units", "projects", "lagging", "trend", "funds", "supervision"]
 COUNTIES = 10
 
 
@@ -62,7 +62,10 @@ def generate(args) -> dict:
     last_year = timezone.localdate().year - 1
     years = list(range(last_year - args.years + 1, last_year + 1))
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE org_region, projects_plan, org_user RESTART IDENTITY CASCADE")
+        cursor.execute(
+            "TRUNCATE org_region, projects_plan, org_user, funding_entry, funding_fundingsource,"
+            " supervision_problem, supervision_supervisionorder RESTART IDENTITY CASCADE"
+        )
 
     with transaction.atomic():
         province = Region(code="370000", name="山东省", level=RegionLevel.PROVINCE)
@@ -173,6 +176,7 @@ def generate(args) -> dict:
                     value_rows.append(ProgressValue(report=report, target=t, value=value))
         ProgressReport.objects.bulk_create(report_rows, batch_size=5000)
         ProgressValue.objects.bulk_create(value_rows, batch_size=10000)
+        generate_money_and_supervision(rng, projects, office)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
@@ -183,6 +187,91 @@ def generate(args) -> dict:
         "values": len(value_rows),
         "milestones": len(milestone_rows),
     }
+
+
+def generate_money_and_supervision(rng, projects, office) -> None:
+    """Funding by source level with monthly arrivals and spending; open problems and 督办单 on 10 % and 5 %
+    of the projects."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from funding.models import Entry, FundingSource
+    from org.models import User
+    from supervision.models import Problem, SupervisionOrder
+
+    sources, entries, problems, orders = [], [], [], []
+    issuer = User.objects.get(username="bench_leader")
+    now = timezone.now()
+    for project in projects:
+        year = project.plan.year
+        for level, share in (
+            ("province", Decimal("0.3")),
+            ("city", Decimal("0.5")),
+            ("county", Decimal("0.2")),
+        ):
+            planned = (project.planned_investment * share).quantize(Decimal("0.01"))
+            arrived = (planned * Decimal("0.9")).quantize(Decimal("0.01"))
+            spent = (arrived * Decimal("0.7")).quantize(Decimal("0.01"))
+            sources.append(
+                FundingSource(
+                    project=project,
+                    level=level,
+                    planned=planned,
+                    arrived=arrived,
+                    disbursed=arrived,
+                    spent=spent,
+                )
+            )
+            for month, kind, amount in (
+                (3, "arrival", arrived),
+                (6, "disbursement", arrived),
+                (9, "spending", spent),
+            ):
+                entries.append(
+                    Entry(
+                        project=project,
+                        kind=kind,
+                        level=level,
+                        amount=amount,
+                        date=dt.date(year, month, 15),
+                        recipient_unit=project.lead_unit if kind == "disbursement" else None,
+                    )
+                )
+        if rng.random() < 0.10:
+            problems.append(
+                Problem(
+                    source="report",
+                    project=project,
+                    unit=project.lead_unit,
+                    description="进度滞后，需加快推进",
+                    severity=rng.choice(["minor", "major", "serious"]),
+                    found_on=dt.date(year, 9, 1),
+                )
+            )
+        if rng.random() < 0.05:
+            issued = now - dt.timedelta(days=rng.randint(0, 30))
+            orders.append(
+                SupervisionOrder(
+                    region=project.plan.region,
+                    year=year,
+                    serial=len(orders) + 1,
+                    unit=project.lead_unit,
+                    project=project,
+                    title=f"督促{project.title}",
+                    requirement="按期完成",
+                    issued_by=issuer,
+                    issued_at=issued,
+                    acknowledge_due=issued + dt.timedelta(days=1),
+                    feedback_due=issued + dt.timedelta(days=3),
+                    settle_due=issued + dt.timedelta(days=7),
+                    report_due=issued + dt.timedelta(days=10),
+                )
+            )
+    FundingSource.objects.bulk_create(sources, batch_size=5000)
+    Entry.objects.bulk_create(entries, batch_size=5000)
+    Problem.objects.bulk_create(problems)
+    SupervisionOrder.objects.bulk_create(orders)
 
 
 def existing_counts() -> dict:
