@@ -56,7 +56,8 @@ def build_board(user, on: datetime.date | None = None) -> Board:
     """The board for `user`, judged on `on` (today by default)."""
     now = timezone.now()
     on = on or timezone.localdate(now)
-    projects = causes.scanned_projects(on).filter(pk__in=Project.objects.visible_to(user).values("pk"))
+    visible = Project.objects.visible_to(user).order_by().values("pk")
+    projects = causes.scanned_projects(on).filter(pk__in=visible)
     board = Board(on=on)
     lagging = causes.lagging(projects, on).select_related("plan", "lead_unit").order_by("lag", "pk")
     board.lagging = list(lagging[:ROWS])

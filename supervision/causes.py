@@ -13,12 +13,13 @@ December report is still being filed), unless suspended, withdrawn or completed.
 - milestone: a milestone overdue by projects.progress.overdue_milestone_q.
 - report: a month whose report was due (by the SUPERVISION_REPORT_DUE_DAY of the next month) before the scan
   day and has no submitted or accepted report.
-- funds: funds 滞留 as the funding app defines them (arrived and not passed on for too long), once it does.
+- funds: funds 滞留 as the funding app defines them (funding.checks.retained_funds: arrived and not passed
+  on for more than MINSHENG_FUNDING_RETENTION_DAYS days).
 """
 
 import datetime
 
-from django.db.models import BigIntegerField, CharField, F, IntegerField, Value
+from django.db.models import BigIntegerField, CharField, F, IntegerField, Q, Value
 from django.db.models.functions import Cast, Concat
 
 from projects.choices import COUNTED_REPORT_STATUSES, INACTIVE_STATUSES, Light, ProjectStatus
@@ -66,15 +67,19 @@ def _null(field_class):
 
 def lagging(projects, on: datetime.date):
     """Projects behind 序时进度 beyond their plan's yellow margin (yellow or red light)."""
+    # The light computes completion once; the lag is looked at again only for red lights that may come
+    # from an overdue milestone alone.
     return (
         projects.with_progress(on=on)
-        .filter(light__in=(Light.YELLOW, Light.RED), lag__lt=-F("plan__lag_yellow"))
+        .filter(light__in=(Light.YELLOW, Light.RED))
+        .filter(Q(has_overdue_milestone=False) | Q(lag__lt=-F("plan__lag_yellow")))
         .order_by()
     )
 
 
 def overdue_milestones(projects, on: datetime.date):
-    return Milestone.objects.filter(overdue_milestone_q(on), project__in=projects.values("pk")).order_by()
+    ids = projects.order_by().values("pk")
+    return Milestone.objects.filter(overdue_milestone_q(on), project__in=ids).order_by()
 
 
 def _select(qs, **columns) -> tuple[str, list]:
@@ -124,7 +129,7 @@ def missing_report_sql(projects, on) -> tuple[str, list]:
         return "", []
     months = " UNION ALL ".join(f"SELECT {m} AS month" for m in range(1, max(due.values()) + 1))
     last_month = " ".join(f"WHEN {int(year)} THEN {int(m)}" for year, m in due.items())
-    project_sql, params = projects.values("pk").query.sql_with_params()
+    project_sql, params = projects.order_by().values("pk").query.sql_with_params()
     statuses = ", ".join(["%s"] * len(COUNTED_REPORT_STATUSES))
     sql = f"""
         SELECT %s AS ck_kind,
@@ -144,9 +149,35 @@ def missing_report_sql(projects, on) -> tuple[str, list]:
     return sql, [AlertKind.MISSING_REPORT, *params, *COUNTED_REPORT_STATUSES]
 
 
+class _Everyone:
+    """The scan looks at every region; funding's checks take a user, and this one sees everything."""
+
+    is_superuser = True
+    is_authenticated = True
+    is_active = True
+
+
 def funds_sql(projects, on) -> tuple[str, list]:
-    """Funds 滞留: filled in once the funding app defines it."""
-    return "", []
+    """Funds 滞留 by funding.checks.retained_funds (arrived more than MINSHENG_FUNDING_RETENTION_DAYS ago and
+    not passed on), one cause per project. That check is one query; its rows come back here as constants."""
+    from funding.checks import retained_funds
+
+    found = retained_funds(_Everyone(), as_of=on)
+    if not found:
+        return "", []
+    rows = " UNION ALL ".join(["SELECT CAST(%s AS BIGINT) AS pid, %s AS detail"] * len(found))
+    project_sql, project_params = projects.order_by().values("pk").query.sql_with_params()
+    sql = f"""
+        SELECT %s AS ck_kind, 'funds:' || CAST(p.id AS TEXT) AS ck_key, p.id AS ck_project,
+               p.lead_unit_id AS ck_unit, CAST(NULL AS BIGINT) AS ck_milestone,
+               CAST(NULL AS INTEGER) AS ck_month, v.detail AS ck_detail
+        FROM ({rows}) AS v JOIN projects_project p ON p.id = v.pid
+        WHERE p.id IN ({project_sql})
+    """
+    params = [AlertKind.FUNDS_IDLE]
+    for retention in found:
+        params += [retention.project.pk, retention.message]
+    return sql, [*params, *project_params]
 
 
 CAUSES = [lagging_sql, milestone_sql, missing_report_sql, funds_sql]

@@ -120,15 +120,15 @@ def test_projects_of_other_years_and_completed_projects_are_not_scanned(scan_pro
 def test_the_scan_takes_the_same_number_of_queries_whatever_the_data(
     scan_projects, make_project, file_report, django_assert_num_queries
 ):
-    # Savepoint and release, temp table, causes, insert alerts, close alerts, drop, count open.
-    with django_assert_num_queries(8):
+    # Funds 滞留 (funding.checks), savepoint and release, temp table, causes, insert, close, drop, count open.
+    with django_assert_num_queries(9):
         scan()
     for i in range(10):
         p = make_project(f"x{i}", year=2026, targets={"指标": 100})
         file_report(p, 2, {"指标": 5})
         p.milestones.create(name="节点", planned_date=datetime.date(2026, 5, 1))
     Alert.objects.all().delete()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         result = scan()
     assert len(result.raised) == 4 + 10 * 10  # each: lagging, milestone, 8 missing months (1, 3-9)
 
@@ -156,3 +156,21 @@ def test_new_alerts_are_notified_once_to_the_units_filers(scan_projects, org, ti
 def test_scan_task_uses_today(scan_projects, time_machine):
     time_machine.move_to(datetime.datetime(2026, 10, 10, 8, 0, tzinfo=datetime.UTC))
     assert scan_alerts_task.delay().get() == {"raised": 4, "closed": 0, "open": 4, "notified": 4}
+
+
+@pytest.mark.django_db
+def test_funds_retained_too_long_raise_an_alert_until_passed_on(scan_projects, org, money):
+    from funding import services as funding
+
+    ok = scan_projects["ok"]
+    funding.plan_funding(ok, {"central": "1000000"}, actor=org.staff)
+    money(ok, "arrival", "central", "1000000", "2026-08-01")
+    scan()
+    alert = Alert.objects.get(kind=AlertKind.FUNDS_IDLE)
+    assert (alert.project, alert.unit, alert.cause_key) == (ok, org.hrss, f"funds:{ok.pk}")
+    assert "100万元资金到位70天未拨付" in alert.detail
+    assert scan().raised == []
+    money(ok, "disbursement", "central", "1000000", "2026-10-09")
+    scan()
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.CLOSED
