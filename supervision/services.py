@@ -129,6 +129,10 @@ def _scan(on: datetime.date, now) -> tuple[list[int], int]:
         )
         if sql:
             cursor.execute(f"INSERT INTO {table} ({', '.join(causes.COLUMNS)}) {sql}", params)
+        # An index and fresh statistics: without them the planner takes the new table for empty and closes
+        # alerts with a nested loop over it (seconds for ten thousand open alerts).
+        cursor.execute(f"CREATE INDEX {table}_key ON {table} (ck_key)")
+        cursor.execute(f"ANALYZE {table}")
         cursor.execute(
             f"""
             INSERT INTO supervision_alert
