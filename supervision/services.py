@@ -140,13 +140,14 @@ def _scan(on: datetime.date, now) -> tuple[list[int], int]:
             SELECT ck_kind, ck_key, ck_project, ck_unit, ck_milestone, ck_month, SUBSTR(ck_detail, 1, 300),
                    %s, %s
             FROM {table} c
-            WHERE NOT EXISTS (
-                SELECT 1 FROM supervision_alert a WHERE a.status = %s AND a.cause_key = c.ck_key)
+            WHERE true
             ON CONFLICT DO NOTHING
             RETURNING id
             """,
-            [AlertStatus.OPEN, now, AlertStatus.OPEN],
+            [AlertStatus.OPEN, now],
         )
+        # The partial unique index of open alerts is the only check: a NOT EXISTS over the alert table here
+        # would let the planner scan the rows this very statement inserts once per row (quadratic).
         raised = sorted(row[0] for row in cursor.fetchall())
         cursor.execute(
             f"""
