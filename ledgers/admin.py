@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
-from unfold.decorators import display
+from unfold.decorators import action, display
 
 from minsheng.errors import DomainError
 from org.admin_base import RoleScopedAdmin, can_view
@@ -51,6 +51,15 @@ class LedgerImportAdmin(RoleScopedAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["region", "created_by"]
     search_fields = ["original_name"]
+    actions_list = ["upload_list", "export_list"]
+
+    @action(description="上传台账", url_path="upload-ledger", permissions=["add"])
+    def upload_list(self, request):
+        return redirect("admin:ledgers_ledgerimport_upload")
+
+    @action(description="导出台账/汇总表", url_path="export-ledger", permissions=["view"])
+    def export_list(self, request):
+        return redirect("admin:ledgers_ledgerimport_export")
 
     def has_change_permission(self, request, obj=None):
         return False  # an import is a record of what happened; it is confirmed, never edited

@@ -7,6 +7,7 @@ Ledgers come with full-width digits, thousands separators, amounts in 元/万元
 
 import calendar
 import datetime
+import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -53,11 +54,17 @@ def text(raw) -> str:
     return value
 
 
+# Ledgers repeat the same names, codes and months on thousands of rows: these pure parsers are memoised.
+memo = functools.lru_cache(maxsize=1 << 16, typed=True)
+
+
+@memo
 def key(raw) -> str:
     """A matching key for names and headers: full-width folded to half-width, all whitespace removed."""
     return WHITESPACE.sub("", unicodedata.normalize("NFKC", text(raw)))
 
 
+@memo
 def code(raw) -> str:
     """A code (project number, credit code): full-width digits and letters folded, spaces removed."""
     value = key(raw)
@@ -218,6 +225,7 @@ MONTH_PATTERN = re.compile(
 )
 
 
+@memo
 def month(raw) -> int | None:
     """A reporting month: 9, "9月", "1-9月份", "1—9月", "九月", "2019年9月", or a date in that month."""
     if is_empty(raw):

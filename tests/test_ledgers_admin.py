@@ -156,3 +156,10 @@ def test_changelist_lists_imports(client, org, ledger_project, django_assert_max
     with django_assert_max_num_queries(12):
         page = client.get(reverse("admin:ledgers_ledgerimport_changelist")).content.decode()
     assert "九月进展.xlsx" in page
+    assert "上传台账" in page and "导出台账/汇总表" in page
+
+
+def test_leaders_see_the_export_button_but_not_the_upload_button(client, org):
+    client.force_login(org.leader)
+    page = client.get(reverse("admin:ledgers_ledgerimport_changelist")).content.decode()
+    assert "导出台账/汇总表" in page and "上传台账" not in page

@@ -334,15 +334,19 @@ class LedgerImporter:
         return None
 
     def type_row(self, table: Table, number: int, values: tuple) -> Row | None:
-        filled = [(i, v) for i, v in enumerate(values) if not cells.is_empty(v)]
+        filled, texts = 0, []  # the first few texts tell a total, example or heading row
+        for value in values:
+            if not cells.is_empty(value):
+                filled += 1
+                if isinstance(value, str) and len(texts) < 3:
+                    texts.append(cells.key(value))
         if not filled:
             self.report.skipped += 1
             return None
-        texts = [cells.key(v) for _, v in filled if isinstance(v, str)]
-        if any(SUBTOTAL.match(t) for t in texts[:3]) or (texts and texts[0] in EXAMPLE):
+        if any(SUBTOTAL.match(t) for t in texts) or (texts and texts[0] in EXAMPLE):
             self.report.skipped += 1
             return None
-        if len(filled) == 1 and texts and SECTION.match(texts[0]):
+        if filled == 1 and texts and SECTION.match(texts[0]):
             self.report.skipped += 1  # a section heading such as "一、就业创业"
             return None
         row = Row(table.sheet, number, {})
