@@ -88,7 +88,7 @@ class LedgerImportAdmin(RoleScopedAdmin):
         ]
 
     def add_view(self, request, form_url="", extra_context=None):
-        return redirect("admin:ledgers_ledgerimport_upload")
+        return self.upload_view(request)  # "adding" an import is uploading a ledger
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return redirect("admin:ledgers_ledgerimport_preview", pk=object_id)
