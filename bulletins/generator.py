@@ -145,15 +145,17 @@ def problems_points(projects: list[Project], month: int, funding, names: dict[in
         points.append(
             f"部分项目进度滞后。截至{month}月底，{schedule}{len(behind)}个项目未达到序时进度：{listed}。"
         )
-    gaps = [g for g in (funding.gaps if funding else []) if g.gap > 0 and g.project_id in names]
+    gaps = [g for g in (funding.gaps if funding else []) if g.project_id in names]
     if gaps:
         total = sum((g.gap for g in gaps), Decimal(0))
         listed = "、".join(
             f"{names[g.project_id]}（计划{money_text(g.planned)}，到位{money_text(g.arrived)}，"
-            f"缺口{money_text(g.gap)}）"
+            f"到位率{rate_text(g.arrival_rate)}）"
             for g in gaps
         )
-        points.append(f"资金到位不足。{len(gaps)}个项目资金缺口合计{money_text(total)}：{listed}。")
+        points.append(
+            f"资金到位滞后。{len(gaps)}个项目资金到位低于序时进度，尚未到位资金合计{money_text(total)}：{listed}。"
+        )
     return [f"{ordinal_point(i)}{text}" for i, text in enumerate(points, start=1)]
 
 
@@ -166,7 +168,7 @@ def generate(region, year: int, month: int, settings: BulletinSettings | None = 
     plan = Plan.objects.filter(region=region, year=year).select_related("region").first()
     projects = load_projects(plan, month) if plan else []
     targets = load_targets(plan, month) if plan else {}
-    funding = sources.funding_figures(region, year, month, [p.pk for p in projects])
+    funding = sources.funding_figures(region, year, month, {p.pk: p.expected for p in projects})
     scope = region_scope(region)
     label = items_label(settings, plan)
 

@@ -240,4 +240,33 @@ def test_generator_queries_do_not_grow_with_projects(org, small_plan, make_proje
         project = make_project(f"{i:02d}", targets={"甲": 100, "乙": 50})
         file_report(project, 9, {"甲": 30, "乙": 50}, investment=Decimal("1000"))
 
-    assert count_queries() == few <= 5
+    assert count_queries() == few <= 12  # funding summaries add a fixed handful
+
+
+def test_spending_and_funding_gaps_come_from_funding(org, small_plan):
+    pytest.importorskip("funding.summaries")
+    from funding import services as funding
+
+    ahead, behind = small_plan
+    day = datetime.date(2016, 3, 1)
+    funding.plan_funding(ahead, {"city": 1_000_000}, actor=org.staff)
+    funding.plan_funding(behind, {"city": 2_000_000}, actor=org.staff)
+    funding.record_arrival(
+        ahead, level="city", amount=900_000, date=day, actor=org.staff, document_number="1号"
+    )
+    funding.record_arrival(
+        behind, level="city", amount=400_000, date=day, actor=org.staff, document_number="2号"
+    )
+    funding.record_disbursement(
+        ahead, level="city", amount=500_000, date=day, recipient_unit=org.hrss, actor=org.staff
+    )
+    funding.record_spending(ahead, level="city", amount=300_000, date=day, purpose="培训", actor=org.staff)
+
+    draft = services.generate_bulletin(org.city, 2016, 9, actor=org.staff)
+
+    assert draft.livelihood_spending == Decimal("300000")
+    problems = draft.sections.get(kind=SectionKind.PROBLEMS).summary
+    assert (
+        "二是资金到位滞后。1个项目资金到位低于序时进度，尚未到位资金合计160万元："
+        "农村公路建设（计划200万元，到位40万元，到位率20%）。"
+    ) in problems
