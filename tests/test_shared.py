@@ -44,13 +44,21 @@ def test_file_backend_appends_json_lines(tmp_path):
     with override_settings(SMS_FILE_PATH=path):
         sms.send_sms("13812345678", "一", backend=sms.FileBackend())
         sms.send_sms("13912345678", "二", backend=sms.FileBackend())
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    assert [(r["phone"], r["text"]) for r in lines] == [("13812345678", "一"), ("13912345678", "二")]
+    text = path.read_text(encoding="utf-8")
+    assert "13812345678" not in text and "13912345678" not in text
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [(r["phone_masked"], r["phone_hash"], r["text"]) for r in lines] == [
+        ("138****5678", hash_phone("13812345678"), "一"),
+        ("139****5678", hash_phone("13912345678"), "二"),
+    ]
 
 
-def test_console_backend_prints(capsys):
+def test_console_backend_prints_the_phone_masked(capsys):
     sms.send_sms("13812345678", "您好", backend=sms.ConsoleBackend())
-    assert "13812345678: 您好" in capsys.readouterr().out
+    sms.send_sms("0539-8123456", "座机", backend=sms.ConsoleBackend())
+    out = capsys.readouterr().out
+    assert "138****5678: 您好" in out and "053****56: 座机" in out
+    assert "13812345678" not in out and "8123456" not in out
 
 
 def test_beat_schedules_are_collected_from_apps(tmp_path, monkeypatch):
