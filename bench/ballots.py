@@ -65,6 +65,7 @@ def parse_args():
     parser.add_argument("--load-threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gthread, sync)")
     parser.add_argument("--doubles", type=int, default=200, help="phones each voted 5 times at once")
     parser.add_argument(
         "--python-client", action="store_true", help="use the Python client even if wrk exists"
@@ -186,7 +187,7 @@ def start_gunicorn(args, env, port, access_log: Path):
         "minsheng.wsgi",
         f"--bind=127.0.0.1:{port}",
         f"--workers={args.workers}",
-        "--worker-class=gthread",
+        f"--worker-class={args.worker_class}",
         f"--threads={args.threads}",
         "--keep-alive=30",
         "--log-level=warning",
@@ -387,34 +388,38 @@ def run_doubles(port, vote_id, option_ids, phones: list[int], copies: int = 5) -
     }
 
 
-def cpu_seconds(server, database_name: str) -> dict[int, float]:
+def cpu_seconds(server, database_name: str) -> dict[tuple[str, int], float]:
     """CPU time (user + system) so far of the gunicorn workers and of the PostgreSQL backends serving the
-    bench database, by pid: a measure of the work per ballot that other load on the machine does not change
-    (Redis is shared with other users and not counted)."""
+    bench database, by ("gunicorn" | "postgres", pid): a measure of the work per ballot that other load on
+    the machine does not change much (Redis is shared with other users and not counted)."""
     tick = os.sysconf("SC_CLK_TCK")
     pids = []
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
     if children.exists():
-        pids += [int(pid) for pid in children.read_text().split()]
+        pids += [("gunicorn", int(pid)) for pid in children.read_text().split()]
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 if f"postgres {database_name} " in (entry / "cmdline").read_text():
-                    pids.append(int(entry.name))
+                    pids.append(("postgres", int(entry.name)))
             except OSError:
                 continue
     usage = {}
-    for pid in pids:
+    for kind, pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        usage[pid] = (int(fields[11]) + int(fields[12])) / tick
+        usage[kind, pid] = (int(fields[11]) + int(fields[12])) / tick
     return usage
 
 
-def cpu_used(before: dict, after: dict) -> float:
-    return sum(after[pid] - before.get(pid, 0.0) for pid in after)
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds used between two readings, by kind ("gunicorn", "postgres")."""
+    used = {"gunicorn": 0.0, "postgres": 0.0}
+    for key, seconds in after.items():
+        used[key[0]] += seconds - before.get(key, 0.0)
+    return used
 
 
 def server_accepted(access_log: Path, vote_id) -> int:
@@ -451,7 +456,8 @@ def main() -> int:
     server = start_gunicorn(args, env, port, access_log)
     tool = "wrk" if use_wrk else "Python client"
     print(
-        f"gunicorn: {args.workers} workers x {args.threads} threads (gthread) on 127.0.0.1:{port}; "
+        f"gunicorn: {args.workers} workers x {args.threads} threads ({args.worker_class}) "
+        f"on 127.0.0.1:{port}; "
         f"load: {tool}, {args.connections} connections; {os.cpu_count()} CPUs, "
         f"load average before the run {os.getloadavg()[0]:.1f}"
     )
@@ -509,9 +515,10 @@ def main() -> int:
         f"socket errors {load['socket_errors']}"
     )
     print(f"  ratio: one ballot costs {base_rate / rate if rate else float('inf'):.1f} /healthz requests")
-    per_ballot = cpu / load["ok"] * 1000 if load["ok"] else float("inf")
+    per_ballot = sum(cpu.values()) / load["ok"] * 1000 if load["ok"] else float("inf")
+    split = ", ".join(f"{kind} {seconds / max(load['ok'], 1) * 1000:.1f} ms" for kind, seconds in cpu.items())
     print(
-        f"  CPU per ballot (gunicorn workers + PostgreSQL backends): {per_ballot:.1f} ms; "
+        f"  CPU per ballot (gunicorn workers + PostgreSQL backends): {per_ballot:.1f} ms ({split}); "
         f"on {os.cpu_count()} idle CPUs that is at most {os.cpu_count() * 1000 / per_ballot:.0f} ballots/s"
     )
     print(f"  load average at the end of the ballot load: {load_average:.1f}")

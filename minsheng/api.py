@@ -19,6 +19,16 @@ class ApiPagination(PageNumberPagination):
     max_page_size = 500
 
 
+CONFLICT = {"code": "conflict", "detail": "数据与已有记录冲突（违反唯一性或完整性约束），未作任何修改。"}
+
+
+def domain_error_body(exc: DomainError) -> dict:
+    body = {"code": exc.code, "detail": exc.message}
+    if exc.field:
+        body["fields"] = {exc.field: [exc.message]}
+    return body
+
+
 def exception_handler(exc, context):
     """Every API error is JSON: {"code": ..., "detail": ...} plus field errors where there are some."""
     if isinstance(exc, Http404):
@@ -26,19 +36,13 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied("您无权执行此操作。")
     if isinstance(exc, DomainError):
-        body = {"code": exc.code, "detail": exc.message}
-        if exc.field:
-            body["fields"] = {exc.field: [exc.message]}
-        return Response(body, status=exc.status)
+        return Response(domain_error_body(exc), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
     if isinstance(exc, IntegrityError):
-        return Response(
-            {"code": "conflict", "detail": "数据与已有记录冲突（违反唯一性或完整性约束），未作任何修改。"},
-            status=status.HTTP_409_CONFLICT,
-        )
+        return Response(CONFLICT, status=status.HTTP_409_CONFLICT)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -1,4 +1,5 @@
-"""WSGI entry point (gunicorn minsheng.wsgi)."""
+"""WSGI entry point (gunicorn minsheng.wsgi): Django, with the public vote's ballots taken first by
+voting.api.fastpath.BallotFastPath (see there why)."""
 
 import os
 
@@ -6,4 +7,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.settings.prod")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from voting.api.fastpath import BallotFastPath  # noqa: E402 (needs the apps loaded)
+
+application = BallotFastPath(django_application)

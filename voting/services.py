@@ -1,14 +1,15 @@
 """Casting a ballot: the one workflow step of the public vote."""
 
 import logging
+import time
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from minsheng.errors import DomainError
 
-from .models import Ballot, BallotChoice, Vote
+from .models import Ballot, BallotChoice, Vote, VoteOption, new_receipt
 from .verification import VerifiedPhone
 
 logger = logging.getLogger(__name__)
@@ -20,9 +21,10 @@ class BallotError(DomainError):
     code = "ballot_refused"
 
 
-def check_choices(vote: Vote, option_ids) -> dict[int, str]:
+def check_choices(vote: Vote, option_ids, titles: dict[int, str] | None = None) -> dict[int, str]:
     """The chosen options {id: candidate title} in ballot order, or BallotError (none, repeated, too many,
-    not on the paper)."""
+    not on the paper). `titles` ({id: title} of the chosen options found on the vote's paper) saves the
+    query when the caller read them already (ballot_paper)."""
     try:
         chosen = [int(pk) for pk in option_ids]
     except (TypeError, ValueError):
@@ -37,10 +39,50 @@ def check_choices(vote: Vote, option_ids) -> dict[int, str]:
             code="too_many_choices",
             field="options",
         )
-    titles = dict(vote.options.filter(pk__in=chosen).values_list("pk", "candidate__title"))
-    if len(titles) != len(chosen):
+    if titles is None:
+        titles = dict(vote.options.filter(pk__in=chosen).values_list("pk", "candidate__title"))
+    if any(pk not in titles for pk in chosen):
         raise BallotError("所选项目不在本次投票的备选清单中。", code="unknown_option", field="options")
     return {pk: titles[pk] for pk in chosen}
+
+
+BALLOT_VOTE_FIELDS = ["id", "title", "opens_at", "closes_at", "max_choices"]
+PAPER_TTL = 5.0  # seconds a process keeps a vote's ballot paper (ballot_paper)
+_papers: dict[int, tuple[float, Vote, dict[int, str]]] = {}
+
+
+def ballot_paper(vote_id: int, *, fresh: bool = False) -> tuple[Vote | None, dict[int, str]]:
+    """The published vote `vote_id` (None if there is none) with only the fields a ballot needs, and its
+    options {id: candidate title}: one query, kept by the process for PAPER_TTL seconds.
+
+    This is the start of every ballot through the API, the public vote's hot path (bench/ballots.py). A copy
+    up to five seconds old is safe: on PostgreSQL the ballot's INSERT checks the window and the options
+    again (_INSERT_BALLOT), so a vote closed or changed meanwhile refuses the ballot all the same, and
+    cast_ballot then reads the paper afresh to say why."""
+    now = time.monotonic()
+    cached = None if fresh else _papers.get(vote_id)
+    if cached is not None and cached[0] > now:
+        return cached[1], cached[2]
+    candidate_table = VoteOption._meta.get_field("candidate").related_model._meta.db_table
+    sql = f"""
+        SELECT v.id, v.title, v.opens_at, v.closes_at, v.max_choices, o.id, c.title
+        FROM {Vote._meta.db_table} v
+        JOIN {VoteOption._meta.db_table} o ON o.vote_id = v.id
+        JOIN {candidate_table} c ON c.id = o.candidate_id
+        WHERE v.id = %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [vote_id])
+        rows = cursor.fetchall()
+    if not rows:  # no such vote, or one without options: not published
+        _papers.pop(vote_id, None)
+        return None, {}
+    vote = Vote.from_db(connection.alias, BALLOT_VOTE_FIELDS, rows[0][:5])
+    titles = {row[5]: row[6] for row in rows}
+    if len(_papers) > 100:
+        _papers.clear()
+    _papers[vote_id] = (now + PAPER_TTL, vote, titles)
+    return vote, titles
 
 
 def check_open(vote: Vote, now=None) -> None:
@@ -56,6 +98,15 @@ def check_open(vote: Vote, now=None) -> None:
         )
 
 
+class PaperChanged(BallotError):
+    """The vote changed while a ballot was cast (window or options); nothing was recorded."""
+
+    code = "vote_changed"
+
+    def __init__(self):
+        super().__init__("投票信息刚刚有变动，请刷新页面后重新投票。")
+
+
 class AlreadyVoted(BallotError):
     """The phone has a ballot in this vote already."""
 
@@ -67,7 +118,13 @@ class AlreadyVoted(BallotError):
 
 
 def cast_ballot(
-    vote: Vote, phone: VerifiedPhone, option_ids, *, verify: Callable[[], object] | None = None, now=None
+    vote: Vote,
+    phone: VerifiedPhone,
+    option_ids,
+    *,
+    verify: Callable[[], object] | None = None,
+    now=None,
+    titles: dict[int, str] | None = None,
 ) -> Ballot:
     """Record `phone`'s ballot for the options `option_ids`; BallotError (nothing written) when the vote is
     not open, the choices are wrong, or the phone has voted already.
@@ -82,21 +139,86 @@ def cast_ballot(
     """
     now = now or timezone.now()
     check_open(vote, now)
-    chosen = check_choices(vote, option_ids)
+    chosen = check_choices(vote, option_ids, titles)
     try:
         with transaction.atomic():
-            ballot = Ballot.objects.create(
-                vote=vote, phone_hash=phone.hash, phone_masked=phone.masked, cast_at=now
-            )
-            BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option_id=pk) for pk in chosen])
+            ballot = _insert_ballot(vote, phone, list(chosen), now)
+            if ballot is None:
+                raise PaperChanged()
             if verify is not None:
                 verify()
     except IntegrityError as error:
         if Ballot.objects.filter(vote=vote, phone_hash=phone.hash).exists():
             raise AlreadyVoted() from None
         raise error
+    except PaperChanged:
+        # The vote closed or its options changed since `vote` was read: say what is wrong now.
+        fresh, titles = ballot_paper(vote.pk, fresh=True)
+        if fresh is None:
+            raise BallotError("本次投票已撤销。", code="vote_withdrawn") from None
+        check_open(fresh, now)
+        check_choices(fresh, option_ids, titles)
+        raise
     ballot.option_titles = list(chosen.values())
     logger.info("ballot %s cast in vote %s by %s", ballot.receipt, vote.pk, phone.masked)
+    return ballot
+
+
+# The ballot and its choices in one statement, inserted only if the vote is open at `now` and every chosen
+# option is on its paper: the checks cast_ballot made on a copy of the vote, made again on the rows.
+_INSERT_BALLOT = """
+    WITH ballot AS (
+        INSERT INTO {ballot} (vote_id, phone_hash, phone_masked, receipt, cast_at)
+        SELECT v.id, %(hash)s, %(masked)s, %(receipt)s, %(now)s
+        FROM {vote} v
+        WHERE v.id = %(vote)s AND v.opens_at <= %(now)s AND v.closes_at > %(now)s
+            AND v.max_choices >= cardinality(%(options)s::bigint[])
+            AND (SELECT count(*) FROM {option} o WHERE o.vote_id = v.id AND o.id = ANY(%(options)s::bigint[]))
+                = cardinality(%(options)s::bigint[])
+        RETURNING id
+    ), choices AS (
+        INSERT INTO {choice} (ballot_id, option_id)
+        SELECT ballot.id, option_id FROM ballot, unnest(%(options)s::bigint[]) AS option_id
+    )
+    SELECT id FROM ballot
+"""
+
+
+def _insert_ballot(vote: Vote, phone: VerifiedPhone, option_ids: list[int], now) -> Ballot | None:
+    """The ballot and its choices: one guarded statement on PostgreSQL (one round trip, no ORM query
+    building on the hot path; None when the guard finds the vote closed or the options off its paper), the
+    ORM elsewhere (SQLite: the zero-setup default, one process). Constraints hold either way."""
+    if connection.vendor != "postgresql":
+        ballot = Ballot.objects.create(
+            vote=vote, phone_hash=phone.hash, phone_masked=phone.masked, cast_at=now
+        )
+        BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option_id=pk) for pk in option_ids])
+        return ballot
+    ballot = Ballot(
+        vote=vote, phone_hash=phone.hash, phone_masked=phone.masked, receipt=new_receipt(), cast_at=now
+    )
+    sql = _INSERT_BALLOT.format(
+        ballot=Ballot._meta.db_table,
+        choice=BallotChoice._meta.db_table,
+        vote=Vote._meta.db_table,
+        option=VoteOption._meta.db_table,
+    )
+    params = {
+        "hash": ballot.phone_hash,
+        "masked": ballot.phone_masked,
+        "receipt": ballot.receipt,
+        "now": now,
+        "vote": vote.pk,
+        "options": option_ids,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    ballot.pk = row[0]
+    ballot._state.adding = False
+    ballot._state.db = connection.alias
     return ballot
 
 
