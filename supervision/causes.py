@@ -1,7 +1,7 @@
 """The causes of alerts, as SQL over whole sets of projects (never a query per project).
 
 Each cause kind is one SELECT giving rows (kind, cause key, project, responsible unit, milestone, month,
-detail). The daily scan (services.scan_alerts) runs them all into a temporary table and compares it with the
+detail). The daily scan (services.scan_alerts) runs them all in one statement and compares them with the
 open alerts; the supervision board runs the same definitions on the projects a user may see.
 
 Which projects are scanned: those of the plans of the scan year (and, in January, of the year before, whose
@@ -30,6 +30,11 @@ from . import conf
 from .choices import AlertKind
 
 COLUMNS = ["ck_kind", "ck_key", "ck_project", "ck_unit", "ck_milestone", "ck_month", "ck_detail"]
+COLUMN_TYPES = ["varchar", "varchar", "bigint", "bigint", "bigint", "integer", "text"]
+# The causes when no kind of cause applies (no report due yet, nothing else found): no rows.
+NO_CAUSES = "SELECT {} WHERE false".format(
+    ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in zip(COLUMNS, COLUMN_TYPES, strict=True))
+)
 NOT_SCANNED = (*INACTIVE_STATUSES, ProjectStatus.COMPLETED)
 
 
@@ -129,22 +134,26 @@ def missing_report_sql(projects, on) -> tuple[str, list]:
         return "", []
     months = " UNION ALL ".join(f"SELECT {m} AS month" for m in range(1, max(due.values()) + 1))
     last_month = " ".join(f"WHEN {int(year)} THEN {int(m)}" for year, m in due.items())
-    project_sql, params = projects.order_by().values("pk").query.sql_with_params()
+    # The projects' own query as the source of rows (not `id IN (...)` after the anti-join, whose row count
+    # the planner underestimates a hundredfold and then probes project by project).
+    project_sql, params = (
+        projects.order_by()
+        .values(p_id=F("pk"), p_unit=F("lead_unit_id"), p_title=F("title"), p_year=F("plan__year"))
+        .query.sql_with_params()
+    )
     statuses = ", ".join(["%s"] * len(COUNTED_REPORT_STATUSES))
     sql = f"""
         SELECT %s AS ck_kind,
-               'report:' || CAST(p.id AS TEXT) || ':' || CAST(m.month AS TEXT) AS ck_key,
-               p.id AS ck_project, p.lead_unit_id AS ck_unit, CAST(NULL AS BIGINT) AS ck_milestone,
+               'report:' || CAST(p.p_id AS TEXT) || ':' || CAST(m.month AS TEXT) AS ck_key,
+               p.p_id AS ck_project, p.p_unit AS ck_unit, CAST(NULL AS BIGINT) AS ck_milestone,
                m.month AS ck_month,
-               '“' || p.title || '”' || CAST(pl.year AS TEXT) || '年' || CAST(m.month AS TEXT)
+               '“' || p.p_title || '”' || CAST(p.p_year AS TEXT) || '年' || CAST(m.month AS TEXT)
                    || '月进展报告逾期未报' AS ck_detail
-        FROM projects_project p
-        JOIN projects_plan pl ON pl.id = p.plan_id
-        JOIN ({months}) AS m ON m.month <= CASE pl.year {last_month} ELSE 0 END
-        WHERE p.id IN ({project_sql})
-          AND NOT EXISTS (
+        FROM ({project_sql}) AS p
+        JOIN ({months}) AS m ON m.month <= CASE p.p_year {last_month} ELSE 0 END
+        WHERE NOT EXISTS (
               SELECT 1 FROM projects_progressreport r
-              WHERE r.project_id = p.id AND r.month = m.month AND r.status IN ({statuses}))
+              WHERE r.project_id = p.p_id AND r.month = m.month AND r.status IN ({statuses}))
     """
     return sql, [AlertKind.MISSING_REPORT, *params, *COUNTED_REPORT_STATUSES]
 
@@ -184,7 +193,8 @@ CAUSES = [lagging_sql, milestone_sql, missing_report_sql, funds_sql]
 
 
 def all_causes_sql(projects, on: datetime.date) -> tuple[str, list]:
-    """One SELECT (a UNION ALL) of every cause found among `projects` on `on`."""
+    """One SELECT (a UNION ALL) of every cause found among `projects` on `on` (of no rows when no kind of
+    cause applies)."""
     parts, params = [], []
     for cause in CAUSES:
         sql, cause_params = cause(projects, on)
@@ -192,5 +202,5 @@ def all_causes_sql(projects, on: datetime.date) -> tuple[str, list]:
             parts.append(sql)
             params.extend(cause_params)
     if not parts:
-        return "", []
+        return NO_CAUSES, []
     return " UNION ALL ".join(f"({part})" for part in parts), params

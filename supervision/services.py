@@ -99,17 +99,15 @@ class ScanResult:
         return {"raised": len(self.raised), "closed": self.closed, "open": self.open}
 
 
-CAUSE_TABLE = "supervision_scan_cause"
-
-
 def scan_alerts(on: datetime.date | None = None, *, now=None) -> ScanResult:
     """Raise one alert per new cause and close the alerts whose cause is gone, in one transaction.
 
-    Set-based: the causes go into a temporary table (one INSERT ... SELECT over all projects), new ones are
-    inserted with ON CONFLICT DO NOTHING against the partial unique index of open alerts, and the others are
-    closed with one UPDATE. The number of queries does not depend on the data. Running it twice, or again
-    after a worker died in the middle (the transaction rolls back), raises nothing twice. Notifying is a
-    separate step (notify_pending_alerts), so a scan that committed is never undone by a failed message.
+    Set-based and one statement: the causes of every scanned project are compared with the open alerts in
+    one hash join, new causes are inserted with ON CONFLICT DO NOTHING against the partial unique index of
+    open alerts, and alerts without a cause are closed. The number of queries does not depend on the data.
+    Running it twice, or again after a worker died in the middle (the transaction rolls back), raises nothing
+    twice. Notifying is a separate step (notify_pending_alerts), so a scan that committed is never undone by
+    a failed message.
     """
     now = now or timezone.now()
     on = on or timezone.localdate(now)
@@ -121,47 +119,43 @@ def scan_alerts(on: datetime.date | None = None, *, now=None) -> ScanResult:
 
 def _scan(on: datetime.date, now) -> tuple[list[int], int]:
     sql, params = causes.all_causes_sql(causes.scanned_projects(on), on)
-    table = CAUSE_TABLE
+    # `diff` keeps only what changes: causes without an open alert (open_id NULL) and open alerts without a
+    # cause (ck_key NULL); a second scan of an unchanged day writes nothing. A FULL JOIN can only be a hash
+    # or merge join, so however wrong the statistics (a just-emptied alert table), the open alerts are read
+    # once, never once per cause. The INSERT and the UPDATE read `diff`, not the alert table, and share the
+    # statement's snapshot: neither sees the other's rows. The partial unique index of open alerts stays the
+    # guarantee (ON CONFLICT DO NOTHING) against a scan running at the same time.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMP TABLE {table} (ck_kind varchar(12), ck_key varchar(100), ck_project bigint,"
-            " ck_unit bigint, ck_milestone bigint, ck_month integer, ck_detail text)"
-        )
-        if sql:
-            cursor.execute(f"INSERT INTO {table} ({', '.join(causes.COLUMNS)}) {sql}", params)
-        # An index and fresh statistics: without them the planner takes the new table for empty and closes
-        # alerts with a nested loop over it (seconds for ten thousand open alerts).
-        cursor.execute(f"CREATE INDEX {table}_key ON {table} (ck_key)")
-        cursor.execute(f"ANALYZE {table}")
-        cursor.execute(
             f"""
-            INSERT INTO supervision_alert
-                (kind, cause_key, project_id, unit_id, milestone_id, month, detail, status, raised_at)
-            SELECT ck_kind, ck_key, ck_project, ck_unit, ck_milestone, ck_month, SUBSTR(ck_detail, 1, 300),
-                   %s, %s
-            FROM {table} c
-            WHERE true
-            ON CONFLICT DO NOTHING
-            RETURNING id
+            WITH diff AS (
+                SELECT c.*, a.id AS open_id
+                FROM ({sql}) AS c
+                FULL JOIN (SELECT id, cause_key FROM supervision_alert WHERE status = %s) AS a
+                    ON a.cause_key = c.ck_key
+                WHERE c.ck_key IS NULL OR a.id IS NULL
+            ),
+            raised AS (
+                INSERT INTO supervision_alert
+                    (kind, cause_key, project_id, unit_id, milestone_id, month, detail, status, raised_at)
+                SELECT ck_kind, ck_key, ck_project, ck_unit, ck_milestone, ck_month,
+                       SUBSTR(ck_detail, 1, 300), %s, %s
+                FROM diff
+                WHERE open_id IS NULL
+                ON CONFLICT DO NOTHING
+                RETURNING id
+            ),
+            closed AS (
+                UPDATE supervision_alert SET status = %s, closed_at = %s
+                WHERE status = %s AND id IN (SELECT open_id FROM diff WHERE ck_key IS NULL)
+                RETURNING id
+            )
+            SELECT ARRAY(SELECT id FROM raised ORDER BY id), (SELECT COUNT(*) FROM closed)
             """,
-            [AlertStatus.OPEN, now],
+            [*params, AlertStatus.OPEN, AlertStatus.OPEN, now, AlertStatus.CLOSED, now, AlertStatus.OPEN],
         )
-        # The partial unique index of open alerts is the only check: a NOT EXISTS over the alert table here
-        # would let the planner scan the rows this very statement inserts once per row (quadratic).
-        raised = sorted(row[0] for row in cursor.fetchall())
-        cursor.execute(
-            f"""
-            UPDATE supervision_alert SET status = %s, closed_at = %s
-            WHERE status = %s AND NOT EXISTS (
-                SELECT 1 FROM {table} c WHERE c.ck_key = supervision_alert.cause_key)
-            """,
-            [AlertStatus.CLOSED, now, AlertStatus.OPEN],
-        )
-        closed = cursor.rowcount
-        # Dropped at once, as the scan may run inside a caller's transaction; after an error the rollback
-        # removes it.
-        cursor.execute(f"DROP TABLE {table}")
-    return raised, closed
+        raised, closed = cursor.fetchone()
+    return list(raised), closed
 
 
 def notify_pending_alerts(batch: int = NOTIFY_BATCH) -> int:

@@ -12,7 +12,7 @@ from org.choices import Role
 from org.models import User
 from projects.choices import ProjectStatus, ReportStatus
 from projects.models import ProgressReport
-from supervision import services
+from supervision import causes, services
 from supervision.causes import last_overdue_month, report_due_date, scan_years
 from supervision.choices import AlertKind, AlertStatus
 from supervision.models import Alert
@@ -120,18 +120,26 @@ def test_projects_of_other_years_and_completed_projects_are_not_scanned(scan_pro
 def test_the_scan_takes_the_same_number_of_queries_whatever_the_data(
     scan_projects, make_project, file_report, django_assert_num_queries
 ):
-    # Funds 滞留 (funding.checks), savepoint and release, temp table, causes, its index and statistics,
-    # insert, close, drop, count open.
-    with django_assert_num_queries(11):
+    # Funds 滞留 (funding.checks), savepoint and release, the scan statement (causes against open alerts,
+    # insert, close), count open.
+    with django_assert_num_queries(5):
         scan()
     for i in range(10):
         p = make_project(f"x{i}", year=2026, targets={"指标": 100})
         file_report(p, 2, {"指标": 5})
         p.milestones.create(name="节点", planned_date=datetime.date(2026, 5, 1))
     Alert.objects.all().delete()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(5):
         result = scan()
     assert len(result.raised) == 4 + 10 * 10  # each: lagging, milestone, 8 missing months (1, 3-9)
+
+
+@pytest.mark.django_db
+def test_every_open_alert_closes_when_no_kind_of_cause_applies(scan_projects, monkeypatch):
+    scan()
+    monkeypatch.setattr(causes, "CAUSES", [])
+    assert scan().as_dict() == {"raised": 0, "closed": 4, "open": 0}
+    assert scan().as_dict() == {"raised": 0, "closed": 0, "open": 0}
 
 
 @pytest.mark.django_db

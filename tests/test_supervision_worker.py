@@ -58,28 +58,29 @@ def run(result, worker):
     return value
 
 
-def wait_for_blocked_insert(worker, timeout=TIMEOUT):
-    """Wait until another session is stuck on a lock while inserting alerts: the scan is mid-way."""
+def wait_for_blocked_scan(worker, timeout=TIMEOUT):
+    """Wait until another session waits to write to the alert table (locked by the test): the scan is
+    mid-way, its transaction open. Found by the lock it waits for, not by its text, which pg_stat_activity
+    cuts short."""
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
-            # Inside a transaction PostgreSQL caches the activity view: take a fresh look each time.
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
-                " AND query LIKE '%%INSERT INTO supervision_alert%%'"
+                "SELECT pid FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()"
+                " AND relation = 'supervision_alert'::regclass AND mode = 'RowExclusiveLock'"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             )
             row = cursor.fetchone()
             if row:
                 return row[0]
             time.sleep(0.2)
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT pid, state, wait_event_type, left(query, 120) FROM pg_stat_activity"
             " WHERE datname = current_database()"
         )
         sessions = cursor.fetchall()
-    pytest.fail(f"the worker never reached the alert insert; sessions {sessions}; log:\n{worker.output()}")
+    pytest.fail(f"the worker never reached the alert table; sessions {sessions}; log:\n{worker.output()}")
 
 
 @pytest.mark.integration
@@ -96,7 +97,7 @@ def test_scan_in_a_real_worker_twice_and_after_a_kill(scan_projects, org):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("LOCK TABLE supervision_alert IN EXCLUSIVE MODE")
                 scan_alerts_task.delay(SCAN_DAY.isoformat())
-                pid = wait_for_blocked_insert(worker)
+                pid = wait_for_blocked_scan(worker)
                 os.kill(worker.process.pid, signal.SIGKILL)
                 worker.process.wait(timeout=15)
             # The killed scan's session is gone with it; its transaction rolled back: nothing half-written.
