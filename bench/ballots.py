@@ -4,7 +4,7 @@
 Goal (from the issue): at least 500 ballots/s with p95 under 200 ms on this 2-core machine, nothing lost or
 doubled.
 
-    .venv/bin/python bench/ballots.py [--duration 20] [--connections 32] [--workers 4] [--threads 4]
+    .venv/bin/python bench/ballots.py [--duration 20] [--connections 32] [--workers 2] [--threads 8]
 
 It uses a dedicated PostgreSQL database (default postgres://postgres@127.0.0.1:5432/ms_bench_a2, or
 --database-url / BENCH_DATABASE_URL; its name must contain "bench" because the vote data is wiped) and a Redis
@@ -63,8 +63,8 @@ def parse_args():
     parser.add_argument("--baseline", type=int, default=5, help="seconds of /healthz load")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--load-threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gthread, sync)")
     parser.add_argument("--doubles", type=int, default=200, help="phones each voted 5 times at once")
     parser.add_argument(
@@ -414,6 +414,24 @@ def cpu_seconds(server, database_name: str) -> dict[tuple[str, int], float]:
     return usage
 
 
+def machine_ticks() -> list[int]:
+    """The machine's CPU ticks so far (/proc/stat: user nice system idle iowait irq softirq steal)."""
+    with open("/proc/stat", encoding="ascii") as f:
+        return [int(n) for n in f.readline().split()[1:9]]
+
+
+def machine_shares(before: list[int], after: list[int]) -> dict[str, float]:
+    """Shares of the machine's CPU time between two readings: busy, idle (with iowait), and steal, the
+    time a virtual machine's CPUs wait for the host (other tenants' work: the rate cannot be had then)."""
+    delta = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(delta) or 1
+    return {
+        "busy": sum(delta[i] for i in (0, 1, 2, 5, 6)) / total,
+        "idle": (delta[3] + delta[4]) / total,
+        "steal": delta[7] / total,
+    }
+
+
 def cpu_used(before: dict, after: dict) -> dict[str, float]:
     """CPU seconds used between two readings, by kind ("gunicorn", "postgres")."""
     used = {"gunicorn": 0.0, "postgres": 0.0}
@@ -474,7 +492,7 @@ def main() -> int:
                 "code": CODE,
                 "path": ballots_path,
             }
-            cpu_before = cpu_seconds(server, database_name)
+            cpu_before, machine_before = cpu_seconds(server, database_name), machine_ticks()
             load = run_wrk(args, base + ballots_path, script, args.duration)
             cpu = cpu_used(cpu_before, cpu_seconds(server, database_name))
         else:
@@ -489,10 +507,11 @@ def main() -> int:
                 }
                 return "POST", ballots_path, json.dumps(body)
 
-            cpu_before = cpu_seconds(server, database_name)
+            cpu_before, machine_before = cpu_seconds(server, database_name), machine_ticks()
             load = run_python(args, port, args.duration, ballot)
             cpu = cpu_used(cpu_before, cpu_seconds(server, database_name))
         load_average = os.getloadavg()[0]
+        machine = machine_shares(machine_before, machine_ticks())
         doubles = run_doubles(port, vote.pk, option_ids, [PHONE_BASE + n for n in range(args.doubles)])
     finally:
         stop(server)  # graceful: requests in flight are finished first
@@ -521,7 +540,10 @@ def main() -> int:
         f"  CPU per ballot (gunicorn workers + PostgreSQL backends): {per_ballot:.1f} ms ({split}); "
         f"on {os.cpu_count()} idle CPUs that is at most {os.cpu_count() * 1000 / per_ballot:.0f} ballots/s"
     )
-    print(f"  load average at the end of the ballot load: {load_average:.1f}")
+    print(
+        f"  the machine during the load: busy {machine['busy']:.0%}, idle {machine['idle']:.0%}, "
+        f"stolen by the hypervisor {machine['steal']:.0%}; load average at the end {load_average:.1f}"
+    )
     print(
         f"doubles: {doubles['phones']} phones x 5 concurrent ballots = {doubles['requests']} requests: "
         f"accepted {doubles['accepted']} ({doubles['phones_with_one']} phones with exactly one), "

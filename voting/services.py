@@ -167,18 +167,20 @@ def cast_ballot(
 # The ballot and its choices in one statement, inserted only if the vote is open at `now` and every chosen
 # option is on its paper: the checks cast_ballot made on a copy of the vote, made again on the rows.
 _INSERT_BALLOT = """
-    WITH ballot AS (
+    WITH chosen AS (
+        SELECT unnest(%(options)s::bigint[]) AS option_id
+    ), ballot AS (
         INSERT INTO {ballot} (vote_id, phone_hash, phone_masked, receipt, cast_at)
         SELECT v.id, %(hash)s, %(masked)s, %(receipt)s, %(now)s
         FROM {vote} v
         WHERE v.id = %(vote)s AND v.opens_at <= %(now)s AND v.closes_at > %(now)s
-            AND v.max_choices >= cardinality(%(options)s::bigint[])
-            AND (SELECT count(*) FROM {option} o WHERE o.vote_id = v.id AND o.id = ANY(%(options)s::bigint[]))
-                = cardinality(%(options)s::bigint[])
+            AND v.max_choices >= (SELECT count(*) FROM chosen)
+            AND (SELECT count(*) FROM {option} o JOIN chosen ON o.id = chosen.option_id WHERE o.vote_id = v.id)
+                = (SELECT count(*) FROM chosen)
         RETURNING id
     ), choices AS (
         INSERT INTO {choice} (ballot_id, option_id)
-        SELECT ballot.id, option_id FROM ballot, unnest(%(options)s::bigint[]) AS option_id
+        SELECT ballot.id, chosen.option_id FROM ballot, chosen
     )
     SELECT id FROM ballot
 """
