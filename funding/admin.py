@@ -5,6 +5,8 @@ entries are never edited, a wrong one is cancelled with a reason. Leaders and au
 auditors see the history of every change.
 """
 
+from pathlib import Path
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
@@ -17,6 +19,8 @@ from minsheng.errors import DomainError
 from minsheng.formatting import money, percent
 from org.admin_base import HistoryAdmin
 from projects.admin_filters import ProjectRegionTreeFilter
+from projects.choices import AttachmentKind
+from projects.uploads import IMAGE_EXTENSIONS, check_upload
 
 from . import services
 from .choices import SourceLevel
@@ -220,6 +224,18 @@ class EntryForm(ServiceFormMixin, forms.ModelForm):
     class Meta:
         model = Entry
         fields = ["project", "kind", "level", "amount", "date", *ENTRY_DETAILS, "attachment"]
+
+    def clean_attachment(self):
+        """The 文号 document or voucher: a document, or a scan as a photo; type, size and content are
+        checked before anything is stored, as for progress reports' files."""
+        file = self.cleaned_data.get("attachment")
+        if file and hasattr(file, "size") and not getattr(file, "_committed", False):
+            photo = Path(file.name or "").suffix.lower() in IMAGE_EXTENSIONS
+            try:
+                check_upload(file, AttachmentKind.PHOTO if photo else AttachmentKind.DOCUMENT)
+            except DomainError as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
+        return file
 
     def clean(self):
         data = super().clean()

@@ -53,6 +53,38 @@ def test_admin_shows_the_services_refusal_and_writes_nothing(client, org, povert
     assert Entry.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("文件.exe", b"MZ\x90\x00", "不支持的文件类型"),
+        ("文件.pdf", b"not a pdf at all", "文件内容与扩展名"),
+        ("扫描件.jpg", b"%PDF-1.4", "文件内容与扩展名"),
+    ],
+)
+def test_a_wrong_attachment_is_refused_before_anything_is_stored(
+    client, org, poverty_project, settings, tmp_path, name, content, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    data = entry_post(poverty_project, attachment=SimpleUploadedFile(name, content))
+    response = login(client, org.staff).post(reverse("admin:funding_entry_add"), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Entry.objects.exists() and not any(tmp_path.rglob("*.*"))
+
+
+def test_a_scanned_document_is_stored_with_the_entry(client, org, poverty_project, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    scan = SimpleUploadedFile("到位文件.pdf", b"%PDF-1.4 scanned")
+    response = login(client, org.staff).post(
+        reverse("admin:funding_entry_add"), entry_post(poverty_project, attachment=scan)
+    )
+    assert response.status_code == 302
+    assert Entry.objects.get().attachment.read() == b"%PDF-1.4 scanned"
+
+
 def test_staff_cancels_an_entry_with_a_reason(client, org, poverty_project, money):
     entry = money(poverty_project, "arrival", "central", "1000", "2016-03-01")
     url = reverse("admin:funding_entry_cancel_detail", args=[entry.pk])
