@@ -90,6 +90,37 @@ def test_a_refused_ballot_does_not_run_the_verification(make_vote, voting_open):
     assert calls == [1]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_with_unverify_the_code_is_checked_first_and_given_back_when_the_ballot_is_refused(
+    make_vote, voting_open
+):
+    vote = make_vote()
+    a, b, *_ = option_ids(vote)
+    calls = []
+    check, give_back = (lambda: calls.append("verify")), (lambda: calls.append("give back"))
+    cast_ballot(vote, phone(1), [a], verify=check, unverify=give_back)
+    assert calls == ["verify"]
+    error = refused(vote, phone(1), [b], verify=check, unverify=give_back)
+    assert isinstance(error, AlreadyVoted)
+    assert calls == ["verify", "verify", "give back"]
+    assert list(BallotChoice.objects.values_list("option_id", flat=True)) == [a]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_unverify_a_failed_check_writes_nothing_and_gives_nothing_back(make_vote, voting_open):
+    from voting.verification import VerificationError
+
+    vote = make_vote()
+    calls = []
+
+    def wrong_code():
+        raise VerificationError("验证码错误，还可尝试4次。", code="code_wrong")
+
+    with pytest.raises(VerificationError):
+        cast_ballot(vote, phone(1), option_ids(vote)[:1], verify=wrong_code, unverify=lambda: calls.append(1))
+    assert calls == [] and not Ballot.objects.exists()
+
+
 def test_a_failed_verification_rolls_the_ballot_back(make_vote, voting_open):
     from voting.verification import VerificationError
 

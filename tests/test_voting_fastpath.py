@@ -226,3 +226,23 @@ def test_the_wsgi_module_puts_the_fast_path_in_front_of_django():
 
     assert isinstance(wsgi.application, BallotFastPath)
     assert wsgi.application.application is wsgi.django_application
+
+
+def test_a_phone_that_voted_keeps_its_new_code_for_another_vote(app, client, make_vote, voting_open, outbox):
+    vote, other = make_vote(), make_vote(["另一项目"], title="另一次投票")
+    first = send_code(client)
+    assert (
+        request(app, ballot_path(vote), {"phone": PHONE, "code": first, "options": options_of(vote)[:1]})[0]
+        == 201
+    )
+    voting_open.shift(61)
+    fresh = send_code(client)
+    status, _, body = request(
+        app, ballot_path(vote), {"phone": PHONE, "code": fresh, "options": options_of(vote)[1:2]}
+    )
+    assert status == 409 and body["code"] == "already_voted"
+    # The code was checked first and given back when the database refused the second ballot.
+    status, _, _ = request(
+        app, ballot_path(other), {"phone": PHONE, "code": fresh, "options": options_of(other)}
+    )
+    assert status == 201 and Ballot.objects.count() == 2

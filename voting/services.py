@@ -10,7 +10,7 @@ from django.utils import timezone
 from minsheng.errors import DomainError
 
 from .models import Ballot, BallotChoice, Vote, VoteOption, new_receipt
-from .verification import VerifiedPhone
+from .verification import VerificationError, VerifiedPhone
 
 logger = logging.getLogger(__name__)
 
@@ -123,15 +123,22 @@ def cast_ballot(
     option_ids,
     *,
     verify: Callable[[], object] | None = None,
+    unverify: Callable[[], object] | None = None,
     now=None,
     titles: dict[int, str] | None = None,
 ) -> Ballot:
     """Record `phone`'s ballot for the options `option_ids`; BallotError (nothing written) when the vote is
     not open, the choices are wrong, or the phone has voted already.
 
-    `verify` (checking the one-time code of a phone that is not verified yet) runs inside the transaction,
-    after the ballot is written and before it commits: a ballot refused for any other reason does not use
-    up the voter's code, and a failed check rolls the ballot back.
+    `verify` checks the one-time code of a phone that is not verified yet; a ballot refused for another
+    reason must not use the code up. Two ways to keep that:
+
+    - `verify` alone runs inside the transaction, after the ballot is written and before it commits, so a
+      failed check rolls the ballot back and a refused ballot never reaches it;
+    - with `unverify` (giving the code back), `verify` runs first and the ballot is then written in one
+      statement without a transaction of its own; when the ballot is refused after all (the phone voted
+      already, the vote changed), `unverify` runs. On PostgreSQL that saves the BEGIN and COMMIT round
+      trips: the API's hot path (voting/api/fastpath.py) takes it.
 
     The vote row is not locked: inserting the ballot takes PostgreSQL's key-share lock on it through the
     foreign key, which keeps the vote from being deleted but lets ballots go in side by side. One ballot
@@ -140,18 +147,30 @@ def cast_ballot(
     now = now or timezone.now()
     check_open(vote, now)
     chosen = check_choices(vote, option_ids, titles)
+    single = unverify is not None and connection.vendor == "postgresql" and not connection.in_atomic_block
     try:
-        with transaction.atomic():
+        if single:
+            if verify is not None:
+                _verify_first(verify, vote, phone)
             ballot = _insert_ballot(vote, phone, list(chosen), now)
             if ballot is None:
                 raise PaperChanged()
-            if verify is not None:
-                verify()
+        else:
+            with transaction.atomic():
+                ballot = _insert_ballot(vote, phone, list(chosen), now)
+                if ballot is None:
+                    raise PaperChanged()
+                if verify is not None:
+                    verify()
     except IntegrityError as error:
+        if single:
+            unverify()
         if Ballot.objects.filter(vote=vote, phone_hash=phone.hash).exists():
             raise AlreadyVoted() from None
         raise error
     except PaperChanged:
+        if single:
+            unverify()
         # The vote closed or its options changed since `vote` was read: say what is wrong now.
         fresh, titles = ballot_paper(vote.pk, fresh=True)
         if fresh is None:
@@ -162,6 +181,17 @@ def cast_ballot(
     ballot.option_titles = list(chosen.values())
     logger.info("ballot %s cast in vote %s by %s", ballot.receipt, vote.pk, phone.masked)
     return ballot
+
+
+def _verify_first(verify: Callable[[], object], vote: Vote, phone: VerifiedPhone) -> None:
+    """Check the code before the ballot is written. A used-up code from a phone that has voted already
+    is most likely the same ballot sent twice: say that it counted, not that the code is spent."""
+    try:
+        verify()
+    except VerificationError as error:
+        if error.code == "code_expired" and has_voted(vote, phone):
+            raise AlreadyVoted() from None
+        raise
 
 
 # The ballot and its choices in one statement, inserted only if the vote is open at `now` and every chosen
@@ -175,8 +205,10 @@ _INSERT_BALLOT = """
         FROM {vote} v
         WHERE v.id = %(vote)s AND v.opens_at <= %(now)s AND v.closes_at > %(now)s
             AND v.max_choices >= (SELECT count(*) FROM chosen)
-            AND (SELECT count(*) FROM {option} o JOIN chosen ON o.id = chosen.option_id WHERE o.vote_id = v.id)
-                = (SELECT count(*) FROM chosen)
+            AND (
+                SELECT count(*) FROM {option} o JOIN chosen ON o.id = chosen.option_id
+                WHERE o.vote_id = v.id
+            ) = (SELECT count(*) FROM chosen)
         RETURNING id
     ), choices AS (
         INSERT INTO {choice} (ballot_id, option_id)

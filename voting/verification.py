@@ -183,6 +183,12 @@ def check_code(phone: str, code: str, *, purpose: str) -> VerifiedPhone:
     return VerifiedPhone(phone_hash, mask_phone(digits))
 
 
+def give_back(phone: str, code: str, *, purpose: str) -> None:
+    """Make a code that check_code just accepted valid again (for its full time, with fresh attempts): the
+    ballot it was checked for was refused after all, and a refused ballot does not use up a code."""
+    store_codes({hash_phone(_phone(phone)): (code or "").strip()}, purpose=purpose)
+
+
 def _too_many() -> VerificationError:
     return VerificationError(
         "验证码错误次数过多，已失效，请重新获取。", code="too_many_attempts", field="code"

@@ -7,6 +7,8 @@ serializers, ORM) cost several times the work of the ballot itself: bench/ballot
 ballots/s that way on a 2-CPU machine. Here a well-formed ballot is parsed with json, checked against the
 vote's ballot paper (voting.services.ballot_paper: a copy a few seconds old, checked again by the INSERT),
 and cast by voting.services.cast_ballot with the same rules, messages and answers as CastBallotView.post.
+The code is checked first and the ballot written in one statement; a ballot the database refuses after
+all gives the code back (cast_ballot's `unverify`).
 
 Two entry points share `cast`:
 
@@ -90,6 +92,7 @@ def cast(vote_id: int, ballot: tuple[str, str, list[int]], ip: str) -> tuple[int
             verification.claimed_phone(phone),
             options,
             verify=lambda: verification.check_code(phone, code, purpose="vote"),
+            unverify=lambda: verification.give_back(phone, code, purpose="vote"),
             titles=titles,
         )
     except DomainError as error:
