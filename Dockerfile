@@ -27,5 +27,6 @@ RUN mkdir -p static var media \
 USER minsheng
 EXPOSE 8000
 
-# gunicorn reads WEB_CONCURRENCY for the number of workers.
-CMD ["gunicorn", "minsheng.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]
+# gunicorn's settings are in gunicorn.conf.py (threads, port 8000, access log on stdout); WEB_CONCURRENCY and
+# GUNICORN_THREADS change the number of workers and threads.
+CMD ["gunicorn", "minsheng.wsgi"]

@@ -32,6 +32,7 @@ import json
 import os
 import random
 import re
+import runpy
 import shutil
 import signal
 import socket
@@ -51,6 +52,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ms_bench_a2"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/2"
 GOAL_RATE = 500.0
 GOAL_P95_MS = 200.0
+SPEED_QUIET_MS = 160  # speed_check() on a quiet machine of this kind: 154-199 ms seen (bench/README.md)
 CODE = "246810"
 PHONE_BASE = 18600000000
 OPTIONS = 10
@@ -63,9 +65,10 @@ def parse_args():
     parser.add_argument("--baseline", type=int, default=5, help="seconds of /healthz load")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--load-threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (gthread)")
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gthread, sync)")
+    # Without these, gunicorn runs as shipped (gunicorn.conf.py: one worker per CPU, 8 threads each).
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--worker-class", help="gunicorn worker class (gthread, sync)")
     parser.add_argument("--doubles", type=int, default=200, help="phones each voted 5 times at once")
     parser.add_argument(
         "--python-client", action="store_true", help="use the Python client even if wrk exists"
@@ -181,20 +184,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def gunicorn_layout(args, env) -> tuple[int, int, str]:
+    """(workers, threads, worker class) the server runs with: gunicorn.conf.py's, unless overridden."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        shipped = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return (
+        args.workers or shipped["workers"],
+        args.threads or shipped["threads"],
+        args.worker_class or shipped["worker_class"],
+    )
+
+
 def start_gunicorn(args, env, port, access_log: Path):
+    """gunicorn as shipped (the repository's gunicorn.conf.py), on 127.0.0.1, with the bench's access log."""
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "minsheng.wsgi",
+        f"--config={REPO / 'gunicorn.conf.py'}",
         f"--bind=127.0.0.1:{port}",
-        f"--workers={args.workers}",
-        f"--worker-class={args.worker_class}",
-        f"--threads={args.threads}",
-        "--keep-alive=30",
         "--log-level=warning",
         # One short line per request: the server's own count of accepted ballots.
         f"--access-logfile={access_log}",
         "--access-logformat=%(m)s %(U)s %(s)s",
     ]
+    if args.workers:
+        command.append(f"--workers={args.workers}")
+    if args.threads:
+        command.append(f"--threads={args.threads}")
+    if args.worker_class:
+        command.append(f"--worker-class={args.worker_class}")
     server = subprocess.Popen(command, cwd=REPO, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -421,15 +444,37 @@ def machine_ticks() -> list[int]:
 
 
 def machine_shares(before: list[int], after: list[int]) -> dict[str, float]:
-    """Shares of the machine's CPU time between two readings: busy, idle (with iowait), and steal, the
-    time a virtual machine's CPUs wait for the host (other tenants' work: the rate cannot be had then)."""
+    """Shares of the machine's CPU time between two readings: busy, idle, iowait (idle with a disk write
+    pending: PostgreSQL waiting on its WAL flush) and steal, the time a virtual machine's CPUs wait for the
+    host (other tenants' work: the rate cannot be had then)."""
     delta = [b - a for a, b in zip(before, after, strict=True)]
     total = sum(delta) or 1
     return {
         "busy": sum(delta[i] for i in (0, 1, 2, 5, 6)) / total,
-        "idle": (delta[3] + delta[4]) / total,
+        "idle": delta[3] / total,
+        "iowait": delta[4] / total,
         "steal": delta[7] / total,
     }
+
+
+def speed_check() -> float:
+    """Milliseconds of one CPU for a fixed piece of pure-Python work like a ballot's (JSON, HMAC, string
+    building), best of 5. On this kind of machine, quiet, it is about SPEED_QUIET_MS; more means the CPUs
+    are slower right now (other tenants on the host share their caches and memory bandwidth), which steal
+    time does not show, and the ballot rate is lower for the same code."""
+    import hashlib
+    import hmac
+
+    body = json.dumps({"phone": "18612345678", "code": CODE, "options": [1, 2, 3]}).encode()
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        for i in range(20_000):
+            data = json.loads(body)
+            digest = hmac.new(b"key", f"{data['phone']}:{i}".encode(), hashlib.sha256).hexdigest()
+            json.dumps({"receipt": digest[:12], "options": data["options"]}, ensure_ascii=False)
+        best = min(best, time.process_time() - started)
+    return best * 1000
 
 
 def cpu_used(before: dict, after: dict) -> dict[str, float]:
@@ -471,14 +516,18 @@ def main() -> int:
 
     database_name = dj_database_url.parse(args.database_url)["NAME"]
     access_log = Path(tempfile.mkdtemp(prefix="bench-ballots-log-")) / "access.log"
+    workers, threads, worker_class = gunicorn_layout(args, env)
     server = start_gunicorn(args, env, port, access_log)
     tool = "wrk" if use_wrk else "Python client"
+    overridden = " with overrides" if args.workers or args.threads or args.worker_class else ""
     print(
-        f"gunicorn: {args.workers} workers x {args.threads} threads ({args.worker_class}) "
+        f"gunicorn (gunicorn.conf.py{overridden}): "
+        f"{workers} workers x {threads} threads ({worker_class}) "
         f"on 127.0.0.1:{port}; "
         f"load: {tool}, {args.connections} connections; {os.cpu_count()} CPUs, "
         f"load average before the run {os.getloadavg()[0]:.1f}"
     )
+    speed_before = speed_check()
     try:
         base = f"http://127.0.0.1:{port}"
         ballots_path = f"/api/v1/votes/{vote.pk}/ballots/"
@@ -511,6 +560,7 @@ def main() -> int:
             load = run_python(args, port, args.duration, ballot)
             cpu = cpu_used(cpu_before, cpu_seconds(server, database_name))
         load_average = os.getloadavg()[0]
+        speed_after = speed_check()
         machine = machine_shares(machine_before, machine_ticks())
         doubles = run_doubles(port, vote.pk, option_ids, [PHONE_BASE + n for n in range(args.doubles)])
     finally:
@@ -542,7 +592,12 @@ def main() -> int:
     )
     print(
         f"  the machine during the load: busy {machine['busy']:.0%}, idle {machine['idle']:.0%}, "
-        f"stolen by the hypervisor {machine['steal']:.0%}; load average at the end {load_average:.1f}"
+        f"iowait {machine['iowait']:.0%}, stolen by the hypervisor {machine['steal']:.0%}; "
+        f"load average at the end {load_average:.1f}"
+    )
+    print(
+        f"  CPU speed check: {speed_before:.0f} ms before the load, {speed_after:.0f} ms after "
+        f"(about {SPEED_QUIET_MS} ms when the host is quiet; more is a slower CPU, fewer ballots/s)"
     )
     print(
         f"doubles: {doubles['phones']} phones x 5 concurrent ballots = {doubles['requests']} requests: "
