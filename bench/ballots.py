@@ -65,7 +65,7 @@ def parse_args():
     parser.add_argument("--baseline", type=int, default=5, help="seconds of /healthz load")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--load-threads", type=int, default=2, help="wrk threads")
-    # Without these, gunicorn runs as shipped (gunicorn.conf.py: one worker per CPU, 8 threads each).
+    # Without these, gunicorn runs as shipped (gunicorn.conf.py: two workers per CPU, 4 threads each).
     parser.add_argument("--workers", type=int, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--worker-class", help="gunicorn worker class (gthread, sync)")

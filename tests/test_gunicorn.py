@@ -48,7 +48,7 @@ def test_the_shipped_settings_are_threads_with_an_access_log():
 
     assert config["worker_class"] == "gthread"
     assert config["threads"] == "6"
-    assert config["workers"] == str(min(os.cpu_count() or 2, 4))
+    assert config["workers"] == str(min(2 * (os.cpu_count() or 1), 8))
     assert config["accesslog"] == "-"
     assert config["bind"] == "['0.0.0.0:8000']"
 
