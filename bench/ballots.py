@@ -4,7 +4,10 @@
 Goal (from the issue): at least 500 ballots/s with p95 under 200 ms on this 2-core machine, nothing lost or
 doubled.
 
-    .venv/bin/python bench/ballots.py [--duration 20] [--connections 32] [--workers 2] [--threads 8]
+    .venv/bin/python bench/ballots.py [--duration 20] [--connections 32] [--workers N] [--threads N]
+
+gunicorn runs as shipped (the repository's gunicorn.conf.py) unless --workers/--threads/--worker-class say
+otherwise.
 
 It uses a dedicated PostgreSQL database (default postgres://postgres@127.0.0.1:5432/ms_bench_a2, or
 --database-url / BENCH_DATABASE_URL; its name must contain "bench" because the vote data is wiped) and a Redis
