@@ -8,14 +8,13 @@ import tempfile
 import threading
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from minsheng.celery import app
 from projects.choices import ProjectStatus
 from projects.tasks import summarize_lights_task
+from tests.fixtures.processes import database_url_of_test_db
 
 REPO = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
@@ -54,20 +53,6 @@ def celery_conf(**changes):
     finally:
         app.conf.update(saved)
         _reset_connections()
-
-
-def _database_url_of_test_db() -> str:
-    """The URL of the database pytest-django created (the `test_` one), for a process outside pytest."""
-    db = connection.settings_dict
-    assert db["ENGINE"] == "django.db.backends.postgresql", (
-        "the worker test needs the PostgreSQL test database"
-    )
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "127.0.0.1"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
 
 
 @pytest.mark.django_db
@@ -110,7 +95,7 @@ def start_worker(queue: str, log, name: str | None = None) -> subprocess.Popen:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "minsheng.settings.test",
         "REDIS_URL": REDIS_URL,
-        "DATABASE_URL": _database_url_of_test_db(),
+        "DATABASE_URL": database_url_of_test_db(),
         "PYTHONUNBUFFERED": "1",
     }
     command = [

@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tests.test_celery_worker import _database_url_of_test_db
+from tests.fixtures.processes import database_url_of_test_db
 from voting import verification
 from voting.models import Ballot, BallotChoice
 
@@ -101,7 +101,7 @@ def server(redis_cache, tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "gunicorn_test_settings",
         "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO)]),
-        "DATABASE_URL": _database_url_of_test_db(),
+        "DATABASE_URL": database_url_of_test_db(),
         "DEBUG": "0",
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",

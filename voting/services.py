@@ -165,7 +165,7 @@ def cast_ballot(
     except IntegrityError as error:
         if single:
             unverify()
-        if Ballot.objects.filter(vote=vote, phone_hash=phone.hash).exists():
+        if has_voted(vote, phone):
             raise AlreadyVoted() from None
         raise error
     except PaperChanged:
@@ -195,23 +195,24 @@ def _verify_first(verify: Callable[[], object], vote: Vote, phone: VerifiedPhone
 
 
 # The ballot and its choices in one statement, inserted only if the vote is open at `now` and every chosen
-# option is on its paper: the checks cast_ballot made on a copy of the vote, made again on the rows.
-_INSERT_BALLOT = """
+# option is on its paper: the checks cast_ballot made on a copy of the vote, made again on the rows. The
+# table names are filled in once, at import, not per ballot.
+_INSERT_BALLOT = f"""
     WITH chosen AS (
         SELECT unnest(%(options)s::bigint[]) AS option_id
     ), ballot AS (
-        INSERT INTO {ballot} (vote_id, phone_hash, phone_masked, receipt, cast_at)
+        INSERT INTO {Ballot._meta.db_table} (vote_id, phone_hash, phone_masked, receipt, cast_at)
         SELECT v.id, %(hash)s, %(masked)s, %(receipt)s, %(now)s
-        FROM {vote} v
+        FROM {Vote._meta.db_table} v
         WHERE v.id = %(vote)s AND v.opens_at <= %(now)s AND v.closes_at > %(now)s
             AND v.max_choices >= (SELECT count(*) FROM chosen)
             AND (
-                SELECT count(*) FROM {option} o JOIN chosen ON o.id = chosen.option_id
+                SELECT count(*) FROM {VoteOption._meta.db_table} o JOIN chosen ON o.id = chosen.option_id
                 WHERE o.vote_id = v.id
             ) = (SELECT count(*) FROM chosen)
         RETURNING id
     ), choices AS (
-        INSERT INTO {choice} (ballot_id, option_id)
+        INSERT INTO {BallotChoice._meta.db_table} (ballot_id, option_id)
         SELECT ballot.id, chosen.option_id FROM ballot, chosen
     )
     SELECT id FROM ballot
@@ -231,12 +232,6 @@ def _insert_ballot(vote: Vote, phone: VerifiedPhone, option_ids: list[int], now)
     ballot = Ballot(
         vote=vote, phone_hash=phone.hash, phone_masked=phone.masked, receipt=new_receipt(), cast_at=now
     )
-    sql = _INSERT_BALLOT.format(
-        ballot=Ballot._meta.db_table,
-        choice=BallotChoice._meta.db_table,
-        vote=Vote._meta.db_table,
-        option=VoteOption._meta.db_table,
-    )
     params = {
         "hash": ballot.phone_hash,
         "masked": ballot.phone_masked,
@@ -246,7 +241,7 @@ def _insert_ballot(vote: Vote, phone: VerifiedPhone, option_ids: list[int], now)
         "options": option_ids,
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_INSERT_BALLOT, params)
         row = cursor.fetchone()
     if row is None:
         return None
