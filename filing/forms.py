@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from minsheng.numbers import HumanDecimalField, plain
 from projects.choices import AttachmentKind
 from projects.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, read_head, upload_error
 
@@ -29,8 +30,14 @@ def value_field_name(target) -> str:
 class ReportForm(forms.Form):
     """The lead unit's report, a cooperating unit's part (`part=True`) or a correction (`correction=True`)."""
 
-    investment_wan = forms.DecimalField(
-        label="累计完成投资（万元）", required=False, min_value=0, max_digits=16, decimal_places=4
+    investment_wan = HumanDecimalField(
+        label="累计完成投资（万元）",
+        unit="万元",
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=4,
+        help_text="可写作 95,600、7.6亿、9640万（按万元计）。",
     )
     narrative = forms.CharField(label="进展情况", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     problems = forms.CharField(label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -59,14 +66,15 @@ class ReportForm(forms.Form):
         self.targets = list(targets)
         self.refusals = list(refusals)
         for target in self.targets:
-            self.fields[value_field_name(target)] = forms.DecimalField(
+            self.fields[value_field_name(target)] = HumanDecimalField(
                 label=f"{target.name}（{target.measure}）",
+                unit=target.measure,
                 required=False,
                 min_value=0,
                 max_digits=20,
                 decimal_places=4,
                 widget=forms.TextInput(
-                    attrs={"inputmode": "decimal", "data-annual": f"{target.annual_target:f}"}
+                    attrs={"inputmode": "decimal", "data-annual": plain(target.annual_target)}
                 ),
             )
         if part:

@@ -14,9 +14,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from minsheng.errors import DomainError
 from minsheng.formatting import money, percent
+from minsheng.numbers import HumanDecimalField, HumanNumbersAdminMixin
 from org.admin_base import HistoryAdmin
 from projects.admin_filters import ProjectRegionTreeFilter
 from projects.choices import AttachmentKind
@@ -110,8 +112,15 @@ class FundingSourceAdmin(ReadOnlyAdminMixin, HistoryAdmin):
 
 
 def amount_field(level: SourceLevel) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=f"{level.label}（元）", required=False, min_value=0, max_digits=18, decimal_places=2
+    return HumanDecimalField(
+        label=f"{level.label}（元）",
+        unit="元",
+        required=False,
+        min_value=0,
+        max_digits=18,
+        decimal_places=2,
+        widget=UnfoldAdminTextInputWidget(attrs={"inputmode": "decimal"}),
+        help_text="可写作 95,600、7.6亿、9640万。",
     )
 
 
@@ -168,7 +177,7 @@ class PlanAdjustmentForm(ServiceFormMixin, forms.ModelForm):
 
 
 @admin.register(PlanAdjustment)
-class PlanAdjustmentAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+class PlanAdjustmentAdmin(HumanNumbersAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     """Changes of the planned split; adding one here sets or changes the plan through the service."""
 
     form = PlanAdjustmentForm
@@ -279,7 +288,7 @@ class CancelledFilter(admin.SimpleListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+class EntryAdmin(HumanNumbersAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     """Arrivals, disbursements and spending; recorded through the service, cancelled with a reason."""
 
     form = EntryForm
@@ -362,7 +371,7 @@ class EntryAdmin(ReadOnlyAdminMixin, HistoryAdmin):
 
 
 @admin.register(MatchingObligation)
-class MatchingObligationAdmin(HistoryAdmin):
+class MatchingObligationAdmin(HumanNumbersAdminMixin, HistoryAdmin):
     list_display = ["project", "level", "amount_display", "due_date", "arrived_display", "basis"]
     list_filter = ["project__plan__year", "level", ProjectRegionTreeFilter]
     search_fields = ["project__code", "project__title", "basis"]

@@ -10,9 +10,11 @@ import datetime
 import functools
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl.utils.datetime import from_excel
+
+from minsheng import numbers
 
 MONEY_UNITS = {
     "元": Decimal(1),
@@ -72,37 +74,27 @@ def code(raw) -> str:
 
 
 def _number_text(raw) -> str:
-    value = key(raw).replace(",", "").replace("，", "")
-    return value
+    return numbers.clean(text(raw))
 
 
-def _to_decimal(value: str, original) -> Decimal:
+def _parse(raw, unit: str = "", *, allow_percent: bool = False) -> Decimal:
+    """The one number parser (minsheng.numbers), its refusal turned into the importer's CellError."""
     try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise CellError(f"“{text(original)}”不是有效的数字") from None
-    if not number.is_finite():
-        raise CellError(f"“{text(original)}”不是有效的数字")
+        number = numbers.parse(raw, unit, allow_percent=allow_percent)
+    except numbers.NumberError:
+        raise CellError(f"“{text(raw)}”不是有效的数字") from None
+    if number is None:
+        raise CellError("不是有效的数字")
     return number
 
 
-def _from_number(raw) -> Decimal:
-    # repr() of a float is its shortest round-trip form: 0.1 stays "0.1", not 0.1000000000000000055...
-    return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
-
-
 def decimal(raw, *, places: Decimal = FIGURE_PLACES, maximum: Decimal = MAX_FIGURE) -> Decimal | None:
-    """A figure: "1,234.5", "１２３", "95.3%" (kept as 95.3: the measure is %); None when empty."""
+    """A figure: "1,234.5", "１２３", "9.3万", "95.3%" (kept as 95.3: the measure is %); None when empty."""
     if is_empty(raw):
         return None
     if isinstance(raw, (bool, datetime.date)):
         raise CellError(f"“{text(raw)}”不是有效的数字")
-    if isinstance(raw, int | float | Decimal):
-        number = _from_number(raw)
-        if not number.is_finite():
-            raise CellError("不是有效的数字")
-    else:
-        number = _to_decimal(_number_text(raw).removesuffix("%"), raw)
+    number = _parse(raw, allow_percent=True)
     if abs(number) >= maximum:
         raise CellError(f"“{text(raw)}”超出允许的范围")
     return number.quantize(places, rounding=ROUND_HALF_UP)
@@ -112,17 +104,11 @@ def money(raw, unit: str = "元") -> Decimal | None:
     """An amount in yuan: the cell's own unit ("3.5万元", "1.2亿") wins over the header's (`unit`)."""
     if is_empty(raw):
         return None
-    factor = MONEY_UNITS[unit]
-    if isinstance(raw, str):
-        value = _number_text(raw)
-        for suffix in ("亿元", "万元", "亿", "万", "元"):
-            if value.endswith(suffix):
-                factor, value = MONEY_UNITS[suffix], value.removesuffix(suffix)
-                break
-        number = _to_decimal(value, raw)
-    else:
-        number = decimal(raw, places=Decimal("0.000001"))
-    yuan = number * factor
+    if unit not in MONEY_UNITS:
+        raise KeyError(unit)
+    if isinstance(raw, (bool, datetime.date)):
+        raise CellError(f"“{text(raw)}”不是有效的数字")
+    yuan = _parse(raw, unit if unit.endswith("元") else f"{unit}元") * numbers.unit_factor(unit)
     if abs(yuan) >= MAX_MONEY:
         raise CellError(f"“{text(raw)}”超出允许的范围")
     return yuan.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -133,7 +119,7 @@ def rate(raw) -> Decimal | None:
     if is_empty(raw):
         return None
     if isinstance(raw, str) and _number_text(raw).endswith("%"):
-        return (_to_decimal(_number_text(raw).removesuffix("%"), raw) / 100).quantize(FIGURE_PLACES)
+        return (_parse(raw, "%") / 100).quantize(FIGURE_PLACES)
     number = decimal(raw)
     return (number / 100).quantize(FIGURE_PLACES) if number > 1 else number
 

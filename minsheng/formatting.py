@@ -27,3 +27,34 @@ def money(yuan, unit: str = "auto", places: int = 2) -> str:
     divisor = {"亿元": YI, "万元": WAN, "元": Decimal(1)}[unit]
     amount = quantize(yuan / divisor, places).normalize()
     return f"{amount:f}{unit}"
+
+def number(value, places: int | None = None) -> str:
+    """A figure for pages: thousands separated, no trailing zeros ("95,600", "12", "1,234.5"); None → "—".
+
+    `places` rounds first (half-up); the separators are those of the documents (ASCII commas).
+    """
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    if places is not None:
+        value = quantize(value, places)
+    value = value.normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1)) + 0  # + 0 turns -0 into 0
+    return f"{value:,f}"
+
+
+def money_grouped(yuan, places: int = 2) -> str:
+    """Yuan for pages and tables: 万元 below 1亿, 亿元 from 1亿 up, thousands separated ("1,234.56万元",
+    "7.6亿元"); None → "—". Small amounts stay in 万元 ("0.35万元") so a column reads in one unit."""
+    if yuan is None or yuan == "":
+        return "—"
+    yuan = Decimal(yuan)
+    unit, divisor = ("亿元", YI) if abs(yuan) >= YI else ("万元", WAN)
+    return f"{number(yuan / divisor, places)}{unit}"
+
+
+def wan(yuan, places: int = 2) -> Decimal | None:
+    """Yuan as a number of 万元 rounded to `places` (for tables and charts whose header says 万元)."""
+    return None if yuan is None else quantize(Decimal(yuan) / WAN, places)
+

@@ -12,6 +12,7 @@ from unfold.decorators import action, display
 
 from minsheng.errors import DomainError
 from minsheng.formatting import money, percent
+from minsheng.numbers import HumanNumbersAdminMixin
 from org.admin_base import HistoryAdmin, ScopedInlineMixin
 
 from . import services
@@ -78,7 +79,7 @@ class PlanAdmin(HistoryAdmin):
         return obj.n_projects
 
 
-class TargetInline(ScopedInlineMixin, TabularInline):
+class TargetInline(HumanNumbersAdminMixin, ScopedInlineMixin, TabularInline):
     model = Target
     extra = 0
     fields = ["sequence", "name", "measure", "annual_target", "weight", "authoritative_unit", "note"]
@@ -130,7 +131,7 @@ class AdjustmentInline(ReadOnlyInlineMixin, StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(HistoryAdmin):
+class ProjectAdmin(HumanNumbersAdminMixin, HistoryAdmin):
     list_display = [
         "code",
         "title",
@@ -254,7 +255,7 @@ class ProjectAdmin(HistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(HistoryAdmin):
+class TargetAdmin(HumanNumbersAdminMixin, HistoryAdmin):
     list_display = [
         "name",
         "project",
@@ -375,7 +376,7 @@ class ProgressValueFormSet(BaseInlineFormSet):
             raise forms.ValidationError(services.decrease_error(decreases).message)
 
 
-class ProgressValueInline(ScopedInlineMixin, TabularInline):
+class ProgressValueInline(HumanNumbersAdminMixin, ScopedInlineMixin, TabularInline):
     model = ProgressValue
     formset = ProgressValueFormSet
     fields = ["target", "value"]
@@ -460,7 +461,7 @@ class ReturnForm(forms.Form):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(HistoryAdmin):
+class ProgressReportAdmin(HumanNumbersAdminMixin, HistoryAdmin):
     list_display = [
         "project",
         "period",

@@ -3,6 +3,7 @@ Serializers carry comments, not docstrings (see org/api/serializers.py)."""
 
 from rest_framework import serializers
 
+from minsheng.numbers import HumanDecimalSerializerField
 from org.api.serializers import UnitRefSerializer
 from projects.models import (
     FIGURE,
@@ -36,7 +37,9 @@ class PeriodProjectSerializer(serializers.Serializer):
 
 class ValueSerializer(serializers.Serializer):
     target = serializers.IntegerField(help_text="指标 id。")
-    value = serializers.DecimalField(min_value=0, help_text="1月至本月的累计完成值。", **FIGURE)
+    value = HumanDecimalSerializerField(
+        min_value=0, help_text="1月至本月的累计完成值；可写作数字或“95,600”“9.3万”等文字。", **FIGURE
+    )
 
 
 class ReportValueSerializer(serializers.ModelSerializer):
@@ -100,8 +103,13 @@ class ReportWriteSerializer(serializers.Serializer):
     project = serializers.IntegerField(help_text="项目 id。")
     month = serializers.IntegerField(min_value=1, max_value=12)
     values = ValueSerializer(many=True, required=False, default=list)
-    investment_completed = serializers.DecimalField(
-        required=False, allow_null=True, min_value=0, help_text="累计完成投资（元）。", **MONEY
+    investment_completed = HumanDecimalSerializerField(
+        unit="元",
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="累计完成投资（元）；可写作数字或“9640万”“7.6亿”等文字。",
+        **MONEY,
     )
     narrative = serializers.CharField(required=False, allow_blank=True)
     problems = serializers.CharField(required=False, allow_blank=True)

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from minsheng.numbers import HumanDecimalSerializerField
 from org.api.serializers import LabelField
 from org.models import Unit
 from projects.choices import Category
@@ -55,7 +56,9 @@ class EntryCreateSerializer(serializers.Serializer):
         choices=EntryKind.choices, help_text="arrival 到位、disbursement 拨付、spending 支出。"
     )
     level = serializers.ChoiceField(choices=SourceLevel.choices, help_text="资金来源层级。")
-    amount = serializers.DecimalField(help_text="金额（元），最多两位小数。", **MONEY)
+    amount = HumanDecimalSerializerField(
+        unit="元", help_text="金额（元），最多两位小数；可写作数字或“9640万”“7.6亿”等文字。", **MONEY
+    )
     date = serializers.DateField(help_text="日期，须在项目计划年度内。")
     document_number = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text="文号。"
