@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
@@ -519,6 +520,40 @@ class ProgressReportAdmin(HumanNumbersAdminMixin, HistoryAdmin):
     def has_change_permission(self, request, obj=None):
         # Accepted reports are locked; a correction is a new recorded revision (unit-facing forms).
         return super().has_change_permission(request, obj) and (obj is None or obj.can_edit())
+
+    def has_delete_permission(self, request, obj=None):
+        # Accepted reports are locked for everyone, superusers included; submitted ones are returned first.
+        return super().has_delete_permission(request, obj) and (obj is None or obj.can_edit())
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = (
+                ProgressReportAdmin.delete_selected_reports,
+                "delete_selected",
+                "删除所选的月度进展报告（已采纳的不可删除）",
+            )
+        return actions
+
+    def delete_selected_reports(self, request, queryset):
+        """Django's bulk delete, refused as a whole when the selection holds a locked or submitted report."""
+        kept = [r for r in queryset.select_related("project__plan") if not r.can_edit()]
+        if kept:
+            names = "、".join(str(r) for r in kept[:5]) + ("等" if len(kept) > 5 else "")
+            self.message_user(
+                request,
+                f"所选报告中有{len(kept)}份已报送或已采纳，不能删除：{names}。{services.LOCKED_REPORT_MESSAGE}",
+                messages.ERROR,
+            )
+            return None
+        return delete_selected(self, request, queryset)
+
+    def delete_model(self, request, obj):
+        services.delete_report(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for report in queryset:
+            services.delete_report(report, actor=request.user)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)

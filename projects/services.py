@@ -221,6 +221,27 @@ def _lock(report: ProgressReport) -> ProgressReport:
     return ProgressReport.objects.select_for_update().select_related("project").get(pk=report.pk)
 
 
+LOCKED_REPORT_MESSAGE = "已采纳的报告已锁定，不能删除；如需更正，请提交更正并说明原因，更正记录将留存。"
+
+
+@transaction.atomic
+def delete_report(report: ProgressReport, *, actor) -> None:
+    """Delete a draft or returned report; an accepted (locked) or submitted one is never deleted: accepted
+    figures are corrected by a recorded revision, submitted ones are returned by the 民生办 first."""
+    report = _lock(report)
+    _require_editor(actor, report.project)
+    if report.is_locked:
+        raise InvalidTransition(LOCKED_REPORT_MESSAGE, code="report_locked")
+    if not report.can_edit():
+        raise InvalidTransition(
+            f"该报告{report.get_status_display()}，不能删除；如有错误，请民生办退回后修改。",
+            code="report_not_deletable",
+        )
+    files = [a.file for a in report.attachments.all()]
+    report.delete()
+    transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+
+
 @transaction.atomic
 def submit_report(report: ProgressReport, *, actor) -> ProgressReport:
     """报送: a draft or returned report becomes a figure of record awaiting review."""

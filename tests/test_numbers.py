@@ -98,8 +98,11 @@ def test_money_is_shown_in_wan_or_yi(yuan, expected):
 
 
 def test_template_filters_render_figures_and_never_none():
-    template = Template("{% load figures %}{{ a|money }} {{ b|number }} {{ c|percent }} {{ d|money }} {{ a|wan }}")
-    context = Context({"a": Decimal("96400000.00"), "b": Decimal("12.0000"), "c": Decimal("0.9133"), "d": None})
+    template = Template(
+        "{% load figures %}{{ a|money }} {{ b|number }} {{ c|percent }} {{ d|money }} {{ a|wan }}"
+    )
+    figures = {"a": Decimal("96400000.00"), "b": Decimal("12.0000"), "c": Decimal("0.9133"), "d": None}
+    context = Context(figures)
     assert template.render(context) == "9,640万元 12 91.3% — 9,640"
 
 

@@ -88,7 +88,7 @@ class ReportViewSet(
     queryset = ProgressReport.objects.none()
     serializer_class = ReportSerializer
     filterset_fields = ["project", "month", "status"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         return (
@@ -128,6 +128,16 @@ class ReportViewSet(
         data.is_valid(raise_exception=True)
         report = _write(request.user, report.project, report.month, data.validated_data)
         return self._respond(report)
+
+    @extend_schema(
+        summary="删除草稿",
+        description="只能删除草稿或被退回的报告；已采纳（锁定）的报告任何人都不能删除，须提交更正并说明原因。",
+        request=None,
+        responses={204: None, **ERRORS},
+    )
+    def destroy(self, request, pk=None):
+        services.delete_report(self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="报送", request=None, responses={200: ReportSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
