@@ -12,3 +12,9 @@ SEEDED_MODELS = [FilingWindow]
 def load(loader) -> None:
     plan = Plan.objects.get(region__code=linyi_2016.PLAN["region"], year=linyi_2016.PLAN["year"])
     loader.upsert(FilingWindow, {"plan": plan}, due_day=5, remind_before_days=3, remind_after_days=1)
+
+
+def load_current(loader, current) -> None:
+    """The demo year's plans (projects/demo/current_year.py) file by the 5th of the next month too."""
+    for plan in (current.plan, current.lanshan_plan):
+        loader.upsert(FilingWindow, {"plan": plan}, due_day=5, remind_before_days=3, remind_after_days=1)

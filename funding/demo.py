@@ -124,3 +124,93 @@ def load(loader) -> None:
                 amount=amount,
                 basis=basis,
             )
+
+
+# The demo year (projects/demo/current_year.py): planned by level, then money moving through the year, by
+# fraction of the months passed. Per project (city sequence or 兰山区 code): planned {level: amount} and
+# (kind, level, amount, which third of the months passed: 1, 2 or 3, day of month, purpose/note).
+CURRENT = [
+    (7, {"central": Decimal("0.91") * YI, "province": Decimal("3.17") * YI,
+         "city": Decimal("1.75") * YI, "county": Decimal("1.96") * YI}, [
+        (A, "central", Decimal("0.91") * YI, 1, 10, "中央财政专项扶贫资金"),
+        (A, "province", Decimal("1.9") * YI, 1, 20, "省级财政专项扶贫资金（第一批）"),
+        (D, "central", Decimal("0.91") * YI, 1, 25, ""),
+        (A, "city", Decimal("0.9") * YI, 2, 12, "市级财政专项扶贫资金"),
+        (D, "province", Decimal("1.5") * YI, 2, 18, ""),
+        (S, "central", Decimal("0.7") * YI, 2, 26, "产业扶贫项目"),
+        (A, "county", Decimal("0.6") * YI, 3, 8, "县级配套（部分）"),
+        (D, "city", Decimal("0.6") * YI, 3, 16, ""),
+        (S, "province", Decimal("0.8") * YI, 3, 24, "易地扶贫搬迁"),
+    ]),
+    (1, {"province": Decimal("0.4") * YI, "city": Decimal("0.8") * YI}, [
+        (A, "city", Decimal("0.8") * YI, 1, 15, "市级就业补助资金"),
+        (D, "city", Decimal("0.56") * YI, 2, 10, ""),
+        (A, "province", Decimal("0.2") * YI, 2, 20, "省级就业补助资金（第一批）"),
+        (S, "city", Decimal("0.4") * YI, 3, 12, "职业技能培训补贴、创业担保贷款贴息"),
+    ]),
+    (5, {"city": 20 * YI, "social": 30 * YI}, [
+        (A, "city", 8 * YI, 2, 5, "市级棚改专项资金"),
+        (D, "city", 6 * YI, 3, 10, ""),
+        (A, "social", 12 * YI, 3, 20, "棚改项目社会资本投入"),
+    ]),
+    ("L03", {"city": Decimal("0.8") * YI, "county": Decimal("1.2") * YI}, [
+        (A, "city", Decimal("0.8") * YI, 1, 18, "市级棚改补助"),
+        (A, "county", Decimal("0.7") * YI, 2, 15, "区级配套"),
+        (D, "city", Decimal("0.8") * YI, 2, 22, ""),
+        (S, "city", Decimal("0.5") * YI, 3, 14, "安置房建设工程款"),
+    ]),
+]  # fmt: skip
+
+
+def load_current(loader, current) -> None:
+    """Funding of the demo year through funding.services; a project with any funding already is kept."""
+    from . import services
+
+    for key, planned, entries in CURRENT:
+        project = current.projects[key] if isinstance(key, int) else current.lanshan_projects[key]
+        if (
+            FundingSource.objects.filter(project=project).exists()
+            or Entry.objects.filter(project=project).exists()
+        ):
+            loader.keep(FundingSource)
+            continue
+        actor = loader.users["lanshan" if isinstance(key, str) else "minshengban"]
+        services.plan_funding(project, planned, actor=actor, approval_document="")
+        loader.result.created[FundingSource] += len(planned)
+        for kind, level, amount, third, day_of_month, text in entries:
+            month = max(1, current.last * third // 3)
+            date = min(datetime.date(current.year, month, day_of_month), current.today)
+            if kind == A:
+                services.record_arrival(
+                    project, level=level, amount=amount, date=date, actor=actor, note=text
+                )
+            elif kind == D:
+                services.record_disbursement(
+                    project,
+                    level=level,
+                    amount=amount,
+                    date=date,
+                    recipient_unit=project.lead_unit,
+                    actor=actor,
+                )
+            else:
+                services.record_spending(
+                    project, level=level, amount=amount, date=date, purpose=text, actor=actor
+                )
+            loader.result.created[Entry] += 1
+    # 扶贫开发攻坚: the counties' matching money (1.96亿) is due later this year; 0.6亿 has come in so far.
+    project = current.projects[7]
+    last_day = datetime.date(current.today.year, 12, 31)
+    if not MatchingObligation.objects.filter(project=project).exists():
+        loader.upsert(
+            MatchingObligation,
+            {
+                "project": project,
+                "level": "county",
+                "due_date": min(current.today + datetime.timedelta(days=45), last_day),
+            },
+            amount=Decimal("1.96") * YI,
+            basis="县级配套资金须在期限前全部到位（演示数据）",
+        )
+    else:
+        loader.keep(MatchingObligation)

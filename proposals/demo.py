@@ -186,7 +186,7 @@ class _Demo:
             project=project,
             created_by=self.staff,
         )
-        if set(candidate.proposals.all()) != set(proposals):
+        if self.loader.is_fresh(candidate):
             candidate.proposals.set(proposals)
         for proposal in proposals:
             self.action(proposal, ProposalActionKind.ACCEPT, at(datetime.date(2015, 10, 9)))
@@ -324,3 +324,68 @@ def load(loader) -> None:
     demo = _Demo(loader)
     demo.linyi()
     demo.luyang()
+
+
+# The demo year's open collection round (projects/demo/current_year.py): 临沂市 collects proposals for next
+# year from 20 days ago to 40 days ahead of `today`; a few proposals came in, three are on the candidate list
+# (the open vote of voting/demo.py is on them), one was declined and one awaits a decision.
+# (title, source, proposer, organisation, category, what then: "shortlist", "decline", "" (awaiting))
+CURRENT_PROPOSALS = [
+    ("关于增加城区普惠性托育服务供给的建议", ProposalSource.NPC, "市人大代表", "兰山区代表团",
+     Category.EDUCATION, "shortlist"),
+    ("关于推进老旧小区加装电梯的提案", ProposalSource.CPPCC, "市政协委员", "社会福利和社会保障界",
+     Category.HOUSING, "shortlist"),
+    ("关于建设社区“长者食堂”的建议", ProposalSource.UNIT, "市民政局", "",
+     Category.SPECIAL_GROUPS, "shortlist"),
+    ("建议在城区增设夜间公交线路", ProposalSource.PORTAL, "张女士", "", Category.SERVICES, ""),
+    ("关于修建城市地下综合管廊的建议", ProposalSource.EMAIL, "市民（电子邮件）", "",
+     Category.SERVICES, "decline"),
+]  # fmt: skip
+CURRENT_PHONE = "13800000009"  # made up; stored hashed and masked only
+DECLINE_REASON = "投资规模大、建设周期长，不属于年度民生实事的范围，已转有关部门在专项规划中研究。"
+
+
+def load_current(loader, current) -> None:
+    """The round open today with its proposals and candidates, through proposals.services."""
+    from . import services
+
+    region = loader.regions[LINYI]
+    year = current.today.year + 1
+    if CollectionRound.objects.filter(region=region, year=year).exists():
+        loader.keep(CollectionRound)
+        return
+    staff = loader.users["minshengban"]
+    round = loader.upsert(
+        CollectionRound,
+        {"region": region, "year": year},
+        name=f"{year}年临沂市民生实事征集",
+        opens_on=current.today - datetime.timedelta(days=20),
+        closes_on=current.today + datetime.timedelta(days=40),
+        description=(
+            f"面向社会公开征集{year}年度民生实事建议：群众可在本网站提交，也可通过信函、电子邮件提出；"
+            "人大代表建议、政协提案、部门和县区申报一并纳入。（演示数据）"
+        ),
+    )
+    for title, source, proposer, organisation, category, then in CURRENT_PROPOSALS:
+        data = {
+            "title": title,
+            "description": f"{title}，回应群众关切，建议列入{year}年民生实事。",
+            "category": category,
+            "proposer_name": proposer,
+            "proposer_organisation": organisation,
+        }
+        if source == ProposalSource.UNIT:
+            data["proposer_unit"] = (
+                loader.unit(LINYI, proposer) if (LINYI, proposer) in loader.units else None
+            )
+        if source == ProposalSource.PORTAL:
+            proposal = services.submit_proposal(round, data, phone=CURRENT_PHONE, on=current.today)
+        else:
+            proposal = services.submit_proposal(round, data, source=source, actor=staff)
+        loader.adopt(proposal)
+        if then == "decline":
+            services.decline_proposal(proposal, actor=staff, reason=DECLINE_REASON)
+        elif then == "shortlist":
+            services.accept_proposal(proposal, actor=staff)
+            name = title.removeprefix("关于").removesuffix("的建议").removesuffix("的提案")
+            loader.adopt(services.shortlist_proposals([proposal], actor=staff, title=name))

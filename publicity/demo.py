@@ -65,3 +65,50 @@ def load(loader) -> None:
             satisfaction=satisfaction,
             support=support,
         )
+
+
+def load_current(loader, current) -> None:
+    """The demo year's projects published (publicity.services) and a satisfaction survey open today on its
+    employment item, with a few answers; publications and the survey that exist are kept as they are."""
+    from . import services
+
+    for plan, actor, summaries in (
+        (current.plan, loader.users["minshengban"], SUMMARIES),
+        (current.lanshan_plan, loader.users["lanshan"], {}),
+    ):
+        kept = ProjectPublication.objects.filter(project__plan=plan).count()
+        loader.keep(ProjectPublication, kept)
+        if kept == plan.projects.count():
+            continue
+        services.prepare_publications(plan, actor=actor)
+        fresh = ProjectPublication.objects.filter(project__plan=plan, public_summary="").select_related(
+            "project"
+        )
+        for publication in fresh:
+            project = publication.project
+            publication.public_summary = summaries.get(project.sequence) or project.content
+            publication.save(update_fields=["public_summary", "updated_at"])
+            services.set_project_published(publication, True, actor=actor)
+            loader.result.created[ProjectPublication] += 1
+
+    project = current.projects[1]
+    if Survey.objects.filter(project=project).exists():
+        loader.keep(Survey)
+        return
+    opens = timezone.make_aware(datetime.datetime.combine(current.today, datetime.time(8)))
+    survey = loader.upsert(
+        Survey,
+        {"project": project},
+        intro=f"请您对{current.year}年“{project.title}”项目作出评价，每个手机号限评价一次。（演示数据）",
+        opens_at=opens - datetime.timedelta(days=7),
+        closes_at=opens + datetime.timedelta(days=30),
+    )
+    for phone, awareness, satisfaction, support in ANSWERS[:3]:
+        services.answer_survey(
+            survey,
+            phone_hash=hash_phone(phone),
+            awareness=awareness,
+            satisfaction=satisfaction,
+            support=support,
+        )
+        loader.result.created[SurveyResponse] += 1

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from projects.models import Project
 
-from .choices import InspectionKind, OrderStatus, ProblemSource, ProblemStatus, Severity
+from .choices import InspectionKind, OrderStatus, ProblemSource, ProblemStatus, Severity, Stage
 from .conf import DEFAULT_STAGE_DAYS
 from .models import (
     STAGE_FIELDS,
+    Alert,
     Inspection,
     OrderResponse,
     Problem,
@@ -25,7 +26,7 @@ from .models import (
     SupervisionOrder,
 )
 
-SEEDED_MODELS = [SupervisionOrder, OrderResponse, Inspection, Problem, Rectification]
+SEEDED_MODELS = [SupervisionOrder, OrderResponse, Inspection, Problem, Rectification, Alert]
 
 
 def _at(*args) -> datetime.datetime:
@@ -106,3 +107,95 @@ def load(loader) -> None:
         reporter_name="群众来信",
         recorded_by=staff,
     )
+
+
+def load_current(loader, current) -> None:
+    """The demo year's supervision, through supervision.services: the daily scan (alerts for lagging
+    projects, the overdue milestone, missing reports and retained funds), a 督办单 to 市人社局 at its middle
+    stage (signed and fed back, settling due in three days), and two problems under rectification, one in
+    兰山区. What exists (found by project and title or description) is kept; the scan writes only changes."""
+    from . import services
+
+    staff, lanshan, filer = loader.users["minshengban"], loader.users["lanshan"], loader.users["tianbao"]
+    raised = services.scan_alerts(current.today).raised
+    loader.result.created[Alert] += len(raised)
+    loader.keep(Alert, Alert.objects.open().exclude(pk__in=raised).count())
+    services.notify_pending_alerts()
+
+    employment = current.projects[1]
+    title = f"加快{current.year}年就业创业工作进度并按时报送月度进展"
+    if SupervisionOrder.objects.filter(project=employment, title=title).exists():
+        loader.keep(SupervisionOrder)
+    else:
+        alert = Alert.objects.open().filter(project=employment).order_by("pk").first()
+        order = services.issue_order(
+            actor=staff,
+            unit=employment.lead_unit,
+            project=employment,
+            alert=alert,
+            title=title,
+            requirement=(
+                "按照“13710”督办要求：1日内签收部署，3日内反馈进展，7日内办理落实，10日内报告办理结果。"
+                f"请说明1-{current.last}月份进展、月度进展未按时报送的原因和下一步保障措施。"
+            ),
+        )
+        loader.adopt(order)
+        answers = (
+            (Stage.ACKNOWLEDGE, "已签收，由就业促进科牵头办理。", datetime.timedelta(hours=5)),
+            (
+                Stage.FEEDBACK,
+                "已召开专题调度会，逐项核对指标，月度进展将于本周内报送。",
+                datetime.timedelta(days=2),
+            ),
+        )
+        for stage, text, _after in answers:
+            loader.adopt(services.respond_to_order(order, actor=filer, stage=stage, text=text))
+        # Dated as if issued four days ago: signed and fed back in time, settling due in three days.
+        issued = order.issued_at - datetime.timedelta(days=4)
+        SupervisionOrder.objects.filter(pk=order.pk).update(
+            issued_at=issued,
+            acknowledged_at=issued + answers[0][2],
+            fed_back_at=issued + answers[1][2],
+            **services.stage_dues(issued),
+        )
+        for stage, _text, after in answers:
+            OrderResponse.objects.filter(order=order, stage=stage).update(created_at=issued + after)
+
+    found_on = current.today - datetime.timedelta(days=10)
+    for actor, project, source, description, measures in (
+        (
+            staff,
+            current.projects[8],
+            ProblemSource.REPORT,
+            "月报反映农村改厕和汪塘整治进度明显滞后于序时进度，部分县区资金配套未到位。",
+            "建立周调度制度，对滞后县区约谈督导；县级配套资金限期到位。",
+        ),
+        (
+            lanshan,
+            current.lanshan_projects["L03"],
+            ProblemSource.PUBLIC,
+            "群众反映：棚改安置房项目停工多日，回迁时间不明确。",
+            "督促施工单位复工，倒排工期，向回迁群众公开建设进度和回迁时间表。",
+        ),
+    ):
+        if Problem.objects.filter(project=project, description=description).exists():
+            loader.keep(Problem)
+            continue
+        problem = services.record_problem(
+            actor=actor,
+            source=source,
+            description=description,
+            project=project,
+            severity=Severity.MAJOR,
+            found_on=found_on,
+            reporter_name="群众来电" if source == ProblemSource.PUBLIC else "",
+        )
+        loader.adopt(problem)
+        rectification = services.plan_rectification(
+            problem,
+            actor=actor,
+            measures=measures,
+            deadline=current.today + datetime.timedelta(days=20),
+            responsible_person=f"{project.lead_unit.short_name or project.lead_unit.name}分管负责人",
+        )
+        loader.adopt(rectification)

@@ -61,7 +61,10 @@ def load(loader) -> None:
     if not candidates:
         return
     vote = _vote(loader, region, VOTE, candidates)
-    _ballots(loader, vote)
+    if loader.is_fresh(vote):
+        _ballots(loader, vote)
+    else:  # the ballots of a vote from an earlier run are its own: kept, and not read one by one
+        loader.keep(Ballot, Ballot.objects.filter(vote=vote).count())
     _vote(loader, region, PRACTICE, candidates)
     result = {r.option.candidate_id: r for r in vote_result(vote).options}
     total = Ballot.objects.filter(vote=vote).count()
@@ -109,3 +112,31 @@ def _ballots(loader, vote: Vote) -> None:
         )
         for option in chosen:
             loader.upsert(BallotChoice, {"ballot": ballot, "option": option})
+
+
+def load_current(loader, current) -> None:
+    """The demo year's vote on next year's candidates (proposals/demo.py), open from two days before `today`
+    to three weeks after; an existing vote of that year is kept as it is."""
+    region = loader.regions[LINYI]
+    year = current.today.year + 1
+    if Vote.objects.filter(region=region, year=year).exists():
+        loader.keep(Vote)
+        return
+    candidates = list(Candidate.objects.filter(region=region, year=year).order_by("sequence", "pk"))
+    if not candidates:
+        return
+    today = datetime.datetime.combine(current.today, datetime.time(9))
+    vote = loader.upsert(
+        Vote,
+        {"region": region, "year": year, "title": f"{year}年临沂市民生实事备选项目网上投票"},
+        description=(
+            f"{year}年民生实事征集中梳理出的备选项目，现面向社会公开投票。每个手机号限投一票，每票最多选2项。"
+            "（演示数据）"
+        ),
+        opens_at=timezone.make_aware(today - datetime.timedelta(days=2)),
+        closes_at=timezone.make_aware(today + datetime.timedelta(days=21)),
+        max_choices=2,
+        results_live=True,
+    )
+    for sequence, candidate in enumerate(candidates, start=1):
+        loader.upsert(VoteOption, {"vote": vote, "candidate": candidate}, sequence=sequence)

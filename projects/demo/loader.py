@@ -1,9 +1,14 @@
-"""Write the demo data of this package to the database, idempotently.
+"""Write the demo data of this package to the database, idempotently, keeping what users changed.
 
 Every record is found by its natural key (region code; region and unit name; plan region and year; plan and
 project code; project and target name; project and milestone name; project and month; report and target;
-username) and saved only when a field differs, so a second run writes nothing: no new rows, no new history
-rows, no touched `updated_at`.
+username) and created when missing. A row that existed before the run is left exactly as it is, even where
+it differs from the seed (a user may have edited it in the admin): a second run writes nothing, no new rows,
+no new history rows, no touched `updated_at`. Only rows created earlier in the same run are completed (an
+app's demo may fill in a row another app's demo created). The one exception: a demo login's password is put
+back, so that the printed logins work.
+
+After the seeds' years, projects/demo/current_year.py adds the year being run (dates from `today`).
 """
 
 import datetime
@@ -12,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.hashers import identify_hasher, make_password
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -33,11 +39,24 @@ class Result:
 
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
+    kept: Counter = field(default_factory=Counter)
     users: list = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(sum(self.created.values()) or sum(self.updated.values()))
+
+
+def demo_salt(username: str) -> str:
+    """The salt of a demo login's password hash (letters and digits only, as hashers require)."""
+    return "minshengdemo" + "".join(c for c in username if c.isalnum())
+
+
+def _salt(encoded: str) -> str | None:
+    try:
+        return identify_hasher(encoded).decode(encoded).get("salt")
+    except ValueError:  # an unusable or unknown password
+        return None
 
 
 def _differs(obj: models.Model, name: str, value) -> bool:
@@ -50,8 +69,10 @@ def _differs(obj: models.Model, name: str, value) -> bool:
 class Loader:
     """Loads the demo data; `run()` is the whole job (`load_demo` runs it in a transaction)."""
 
-    def __init__(self):
+    def __init__(self, today: datetime.date | None = None):
+        self.today = today or timezone.localdate()
         self.result = Result()
+        self.fresh: set[tuple[type, object]] = set()  # rows created in this run, which may still be completed
         self.regions: dict[str, Region] = {}
         self.units: dict[tuple[str, str], Unit] = {}
         self.users: dict[str, User] = {}
@@ -59,8 +80,20 @@ class Loader:
     # -- generic --------------------------------------------------------------------------------------------
 
     def upsert(self, model, lookup: dict, **values):
-        """The row with `lookup`, created or made to match `values`; saved only if something differs."""
+        """The row with `lookup`, created with `values` when missing; an existing row is kept as it is."""
         return self._upsert(model, lookup, values)[0]
+
+    def adopt(self, obj: models.Model) -> None:
+        """Count a row a service created in this run as created, so that upsert may still complete it."""
+        self.fresh.add((type(obj), obj.pk))
+        self.result.created[type(obj)] += 1
+
+    def keep(self, model, count: int = 1) -> None:
+        """Count rows found from an earlier run and left as they are."""
+        self.result.kept[model] += count
+
+    def is_fresh(self, obj: models.Model) -> bool:
+        return (type(obj), obj.pk) in self.fresh
 
     def _upsert(self, model, lookup: dict, values: dict) -> tuple[models.Model, bool]:
         """As `upsert`, also saying whether anything was written."""
@@ -68,14 +101,19 @@ class Loader:
         if obj is None:
             obj = model(**lookup, **values)
             self._save(obj)
+            self.fresh.add((model, obj.pk))
             self.result.created[model] += 1
             return obj, True
+        if (model, obj.pk) not in self.fresh:
+            # From an earlier run: the user may have changed it, and what they changed stays.
+            self.result.kept[model] += 1
+            return obj, False
+        # Created earlier in this run (counted then): completed with what this caller knows.
         changed = [name for name, value in values.items() if _differs(obj, name, value)]
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
             self._save(obj)
-            self.result.updated[model] += 1
         return obj, bool(changed)
 
     @staticmethod
@@ -110,34 +148,40 @@ class Loader:
                 self.units[(region_code, key)] = unit
 
     def load_users(self):
+        existing = {
+            u.username: u for u in User.objects.filter(username__in=[row[0] for row in user_data.USERS])
+        }
+        # The demo password is hashed with a salt of its own per user (PBKDF2 is slow on purpose): a hash
+        # with that salt is the seed's, any password set since (admin, "change password") has a random salt.
+        # A second run thus knows the printed logins still work without hashing anything.
+        hashes = {}
+        for username, *_ in user_data.USERS:
+            user = existing.get(username)
+            if user is None or _salt(user.password) != demo_salt(username):
+                hashes[username] = make_password(user_data.PASSWORD, demo_salt(username))
         for username, first_name, role, unit_ref, is_superuser in user_data.USERS:
-            unit = self.unit(*unit_ref) if unit_ref else None
-            values = {
-                "first_name": first_name,
-                "role": role,
-                "unit": unit,
-                "is_superuser": is_superuser,
-                "is_active": True,
-            }
-            if is_superuser:
-                values["is_staff"] = True
-            user = User.objects.filter(username=username).first()
+            user = existing.get(username)
             if user is None:
-                user = User(username=username, **values)
-                user.set_password(user_data.PASSWORD)
+                unit = self.unit(*unit_ref) if unit_ref else None
+                user = User(
+                    username=username,
+                    first_name=first_name,
+                    role=role,
+                    unit=unit,
+                    is_superuser=is_superuser,
+                    is_staff=is_superuser,
+                    is_active=True,
+                    password=hashes[username],
+                )
                 user.save()
                 self.result.created[User] += 1
+            elif username in hashes:
+                # The printed logins must work: a changed demo password is put back; the rest is kept.
+                user.password = hashes[username]
+                user.save(update_fields=["password"])
+                self.result.updated[User] += 1
             else:
-                changed = [name for name, value in values.items() if _differs(user, name, value)]
-                for name in changed:
-                    setattr(user, name, values[name])
-                # The printed logins must work: a changed demo password is put back.
-                if not user.check_password(user_data.PASSWORD):
-                    user.set_password(user_data.PASSWORD)
-                    changed.append("password")
-                if changed:
-                    user.save()
-                    self.result.updated[User] += 1
+                self.result.kept[User] += 1
             self.users[username] = user
             self.result.users.append(user)
 
@@ -155,11 +199,8 @@ class Loader:
 
     def project(self, plan: Plan, code: str, *, cooperating=(), **values) -> Project:
         project, written = self._upsert(Project, {"plan": plan, "code": code}, values)
-        wanted = {u.pk for u in cooperating}
-        if wanted != set(project.cooperating_units.values_list("pk", flat=True)):
+        if written and cooperating:
             project.cooperating_units.set(list(cooperating))
-            if not written:
-                self.result.updated[Project] += 1
         return project
 
     def target(self, project: Project, sequence: int, name: str, measure: str, annual, unit, note: str):
@@ -321,10 +362,13 @@ def seeded_models() -> list:
 
 
 @transaction.atomic
-def load_demo() -> Result:
-    """Create or update every demo record, all or nothing."""
-    loader = Loader()
+def load_demo(today: datetime.date | None = None) -> Result:
+    """Create every missing demo record, all or nothing: the seeds' years, then the year of `today`."""
+    from . import current_year
+
+    loader = Loader(today)
     loader.run()
     for module in demo_extensions():
         module.load(loader)
+    current_year.load(loader)
     return loader.result
