@@ -56,3 +56,24 @@ def parse_period(text: str | None) -> tuple[int, int] | None:
     if 2000 <= year <= 2100 and 1 <= month <= 12:
         return year, month
     return None
+
+
+def chosen_period(params, on: datetime.date | None = None) -> tuple[int, int]:
+    """The (year, month) a page was asked for by its year and month picker (GET `year` and `month`, or
+    the older `period=2026-05`); current_period() when nothing valid is asked, and never a month still
+    to come."""
+    on = on or timezone.localdate()
+    latest = current_period(on)
+    try:
+        asked = (int(params.get("year", "")), int(params.get("month", "")))
+    except ValueError:
+        asked = parse_period(params.get("period")) or latest
+    if not (2000 <= asked[0] <= 2100 and 1 <= asked[1] <= 12):
+        asked = latest
+    return asked if asked <= (on.year, on.month) else latest
+
+
+def picker_years(year: int, on: datetime.date | None = None) -> list[int]:
+    """The years a period picker offers: the last five up to this year, and the one shown."""
+    on = on or timezone.localdate()
+    return sorted({*range(on.year - 4, on.year + 1), year}, reverse=True)

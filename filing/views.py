@@ -4,33 +4,36 @@ Who may do what is decided by projects.services (the same rules as the admin and
 choose which form to show: the lead unit's report, a cooperating unit's part, a correction, or read-only.
 """
 
-from decimal import Decimal
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from minsheng import numbers
 from minsheng.errors import DomainError
 from minsheng.formatting import WAN
 from org.choices import Role
 from projects import services
-from projects.choices import COUNTED_REPORT_STATUSES, ReportStatus
+from projects.choices import COUNTED_REPORT_STATUSES, AttachmentKind, ReportStatus
 from projects.models import ProgressReport, ProgressValue, Project, ReportAttachment, ReportContribution
 
 from .forms import ReportForm, ReturnForm, value_field_name
-from .periods import current_period, due_date, parse_period, window_for
+from .periods import chosen_period, due_date, picker_years, window_for
 from .status import period_projects, period_rows, role_on, status_label
 from .uploads import guard_uploads
 
 LOGIN_URL = reverse_lazy("filing:login")
+MONTHS = range(1, 13)
 
 # Service error fields → form fields.
 FORM_FIELDS = {"investment_completed": "investment_wan", "reason": "correction_reason", "file": "photos"}
@@ -44,10 +47,7 @@ def is_staff(user) -> bool:
 def home(request):
     """The user's projects (a filer: the unit leads or cooperates) with the period's status and due date."""
     today = timezone.localdate()
-    latest = current_period(today)
-    year, month = parse_period(request.GET.get("period")) or latest
-    if (year, month) > (today.year, today.month):
-        year, month = latest
+    year, month = chosen_period(request.GET, today)
     page = Paginator(period_projects(request.user, year, month), 50).get_page(request.GET.get("page"))
     rows = period_rows(request.user, year, month, page.object_list)
     previous = (year - 1, 12) if month == 1 else (year, month - 1)
@@ -61,6 +61,7 @@ def home(request):
             "page": page,
             "year": year,
             "month": month,
+            "picker": {"year": year, "month": month, "years": picker_years(year, today), "months": MONTHS},
             "previous": f"{previous[0]}-{previous[1]:02d}",
             "following": f"{following[0]}-{following[1]:02d}"
             if following <= (today.year, today.month)
@@ -93,8 +94,8 @@ def _indicators(targets, form, current: dict, previous: dict) -> list[dict]:
         value = current.get(target.pk)
         if field is not None and field.value() not in (None, ""):
             try:
-                value = Decimal(str(field.value()).replace(",", ""))
-            except ArithmeticError:
+                value = numbers.parse(field.value(), target.measure)
+            except numbers.NumberError:
                 value = None
         rate = value / target.annual_target if value is not None and target.annual_target else None
         indicators.append(
@@ -173,7 +174,7 @@ def _apply(request, form, project, month, report, mode: str) -> None:
             )
         for kind, upload in form.uploads():
             services.add_attachment(project, month, actor=user, kind=kind, file=upload)
-        if mode == "edit" and action == "submit":
+        if mode == "edit" and action == "submit" and request.POST.get("confirmed") == "1":
             services.submit_report(report, actor=user)
 
 
@@ -182,6 +183,7 @@ DONE_MESSAGES = {
     "part": "本单位的配合内容已保存，由牵头单位统一报送。",
     "save": "已保存草稿。",
     "submit": "已报送，等待民生办审核。",
+    "confirm": "已保存草稿。请核对后确认报送。",
 }
 
 
@@ -235,6 +237,12 @@ def _report_page(request, pk: int, month: int):
                     _form_error(form, error)
                 else:
                     action = mode if mode in ("correct", "part") else request.POST.get("action", "save")
+                    if action == "submit" and request.POST.get("confirmed") != "1":
+                        # 报送 is confirmed on the server: without the page's confirm dialog (no JS), the
+                        # draft is saved and the page asks once more before the report leaves the unit.
+                        messages.success(request, DONE_MESSAGES["confirm"])
+                        url = reverse("filing:report", kwargs={"pk": project.pk, "month": month})
+                        return redirect(f"{url}?confirm=submit")
                     messages.success(request, DONE_MESSAGES.get(action, DONE_MESSAGES["save"]))
                     return redirect("filing:report", pk=project.pk, month=month)
             status = 400
@@ -248,6 +256,7 @@ def _report_page(request, pk: int, month: int):
         else []
     )
     window = window_for(project.plan_id)
+    attachments = list(report.attachments.select_related("uploaded_by")) if report else []
     return render(
         request,
         "filing/report.html",
@@ -262,10 +271,15 @@ def _report_page(request, pk: int, month: int):
             "form": form,
             "indicators": indicators,
             "contributions": contributions,
-            "attachments": list(report.attachments.select_related("uploaded_by")) if report else [],
+            "attachments": attachments,
+            "photos": [a for a in attachments if a.kind == AttachmentKind.PHOTO],
             "revisions": list(report.revisions.select_related("created_by")) if report else [],
             "due": due_date(project.plan.year, month, window),
             "can_review": role == "staff" and report is not None and report.can_review(),
+            "confirm_submit": mode == "edit"
+            and report is not None
+            and report.can_submit()
+            and request.GET.get("confirm") == "submit",
             "return_form": ReturnForm(),
             "future": (project.plan.year, month) > (timezone.localdate().year, timezone.localdate().month),
         },
@@ -297,6 +311,31 @@ def review(request, pk: int, month: int):
 
 @require_POST
 @login_required(login_url=LOGIN_URL)
+def submit(request, pk: int, month: int):
+    """The second step of 报送 without JavaScript: the saved draft is submitted as it stands."""
+    report = get_object_or_404(ProgressReport.objects.visible_to(request.user), project_id=pk, month=month)
+    try:
+        services.submit_report(report, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, DONE_MESSAGES["submit"])
+    return redirect("filing:report", pk=pk, month=month)
+
+
+@login_required(login_url=LOGIN_URL)
+def attachment_file(request, pk: int):
+    """A report's photo or document, for users who may see the report (thumbnails link here too)."""
+    attachment = get_object_or_404(ReportAttachment.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件不存在。") from None
+    return FileResponse(handle, filename=Path(attachment.file.name).name)
+
+
+@require_POST
+@login_required(login_url=LOGIN_URL)
 def delete_attachment(request, pk: int):
     attachment = get_object_or_404(
         ReportAttachment.objects.visible_to(request.user).select_related("report"), pk=pk
@@ -318,6 +357,7 @@ def review_list(request):
     reports = (
         ProgressReport.objects.visible_to(request.user)
         .filter(status=ReportStatus.SUBMITTED)
+        .annotate(photo_count=Count("attachments", filter=Q(attachments__kind=AttachmentKind.PHOTO)))
         .select_related("project__lead_unit", "project__plan", "submitted_by")
         .order_by("submitted_at")
     )

@@ -34,6 +34,8 @@ def test_filer_files_on_a_phone_staff_returns_and_accepts(
 ):
     base = live_server.url
     page = phone_page
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     sign_in(page, base, "filer")
     page.goto(f"{base}/filing/?period=2026-05")
     item = page.locator(".project-list li", has_text="城镇新增就业")
@@ -69,6 +71,7 @@ def test_filer_files_on_a_phone_staff_returns_and_accepts(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="报送").click()
     assert page.locator("#report-status").inner_text() == "已提交"
+    assert questions and "确认报送2026年1-5月进展" in questions[0]
 
     desk = browser_page
     sign_in(desk, base, "staff")
@@ -107,5 +110,10 @@ def test_form_works_without_javascript(live_server, chromium_browser, filing_pro
         page.get_by_role("button", name="保存草稿").click()
         # The server printed the rate of the saved value.
         assert page.locator(".indicator").first.locator("output").inner_text() == "66.7%"
+        # 报送 without JavaScript: the server saves and asks, a second button submits.
+        page.get_by_role("button", name="报送").click()
+        assert page.locator("#report-status").inner_text() == "草稿"
+        page.get_by_role("button", name="确认报送").click()
+        assert page.locator("#report-status").inner_text() == "已提交"
     finally:
         context.close()

@@ -88,9 +88,24 @@ def test_lead_filer_saves_draft_then_submits(client, filing_project):
     assert report.status == ReportStatus.DRAFT and report.investment_completed == Decimal("1205000.00")
     page = client.get(report_url(filing_project)).content.decode()
     assert "已保存草稿" in page and "44.4%" in page  # 40000 / 90000
-    client.post(report_url(filing_project), form_data(filing_project, action="submit"))
+    # 报送 asks for confirmation on the server: without it the draft is saved and the page asks again.
+    response = client.post(report_url(filing_project), form_data(filing_project, action="submit"))
+    assert response["Location"] == report_url(filing_project) + "?confirm=submit"
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    page = client.get(response["Location"]).content.decode()
+    assert "确认报送" in page and "请核对后确认报送" in page
+    submit = reverse("filing:submit_report", kwargs={"pk": filing_project.pk, "month": 5})
+    assert client.get(submit).status_code == 405
+    client.post(submit)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.submitted_by == org.filer
+    # The page's confirm dialog sends confirmed=1 with the form: one step.
+    report.status, report.return_reason = ReportStatus.RETURNED, "补充"
+    report.save(update_fields=["status", "return_reason"])
+    client.post(report_url(filing_project), form_data(filing_project, action="submit", confirmed="1"))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
 
 
 def test_cumulative_value_going_down_needs_a_reason(client, filing_project):
@@ -136,7 +151,7 @@ def test_staff_accepts_or_returns_and_the_lead_corrects(
 ):
     org = filing_project.org
     client.force_login(org.filer)
-    client.post(report_url(filing_project), form_data(filing_project, action="submit"))
+    client.post(report_url(filing_project), form_data(filing_project, action="submit", confirmed="1"))
     client.force_login(org.staff)
     assert "城镇新增就业" in client.get(reverse("filing:review")).content.decode()
     review = reverse("filing:review_report", kwargs={"pk": filing_project.pk, "month": 5})
@@ -150,7 +165,7 @@ def test_staff_accepts_or_returns_and_the_lead_corrects(
     assert [m.phone for m in outboxes.sms if "请补充照片" in m.text] == ["13800000001"]
     client.force_login(org.filer)
     assert "请补充照片" in client.get(report_url(filing_project)).content.decode()
-    client.post(report_url(filing_project), form_data(filing_project, action="submit"))
+    client.post(report_url(filing_project), form_data(filing_project, action="submit", confirmed="1"))
     client.force_login(org.staff)
     client.post(review, {"action": "accept"})
     report.refresh_from_db()
@@ -184,7 +199,8 @@ def test_other_roles_cannot_write(client, filing_project, who):
 def test_leader_reads_the_report_without_a_form(client, filing_project):
     client.force_login(filing_project.org.leader)
     page = client.get(report_url(filing_project, 4)).content.decode()
-    assert "30000" in page and '<form method="post" enctype' not in page
+    assert "30,000人" in page and '<form method="post" enctype' not in page
+    assert "累计完成投资" in page and ".0000" not in page and "None" not in page
 
 
 def test_the_form_still_checks_csrf(filing_project):
@@ -196,3 +212,49 @@ def test_the_form_still_checks_csrf(filing_project):
     response = client.post(report_url(filing_project), form_data(filing_project))
     assert response.status_code == 403
     assert not ProgressReport.objects.filter(month=5).exists()
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201e2b3b3c60000000049454e44ae426082"
+)
+
+
+def test_reviewer_sees_investment_and_photo_thumbnails(client, filing_project, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    org = filing_project.org
+    client.force_login(org.filer)
+    data = form_data(filing_project, action="submit", confirmed="1", investment_wan="1.2亿")
+    data["photos"] = SimpleUploadedFile("现场.png", PNG, content_type="image/png")
+    assert client.post(report_url(filing_project), data).status_code == 302
+    client.force_login(org.staff)
+    listing = client.get(reverse("filing:review")).content.decode()
+    assert "1.2亿元" in listing and "1张" in listing
+    page = client.get(report_url(filing_project)).content.decode()
+    assert "累计完成投资" in page and "1.2亿元" in page
+    attachment = ProgressReport.objects.get(project=filing_project, month=5).attachments.get()
+    file_url = reverse("filing:attachment", args=[attachment.pk])
+    assert f'<a href="{file_url}" target="_blank" rel="noopener"><img src="{file_url}"' in page
+    response = client.get(file_url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    # Someone who may not see the report cannot fetch its photo either.
+    client.force_login(org.lanshan_filer)
+    assert client.get(file_url).status_code == 404
+
+
+def test_home_has_a_year_and_month_picker(client, filing_project):
+    client.force_login(filing_project.org.filer)
+    page = client.get(reverse("filing:home")).content.decode()
+    assert '<option value="2026" selected>2026年</option>' in page
+    assert '<option value="5" selected>5月</option>' in page  # today's period: May, filed in June
+    page = client.get(reverse("filing:home"), {"year": "2026", "month": "4"}).content.decode()
+    assert "2026年4月进展" in page and "已采纳" in page
+    # A month still to come, or nonsense, falls back to the current period.
+    for params in (
+        {"year": "2026", "month": "9"},
+        {"year": "x", "month": "4"},
+        {"year": "2026", "month": "13"},
+    ):
+        assert "2026年5月进展" in client.get(reverse("filing:home"), params).content.decode()

@@ -17,6 +17,23 @@
     var below = document.querySelector('[data-below-for="' + input.id + '"]');
     if (below) below.hidden = !(value !== null && value < parseFloat(below.getAttribute("data-previous")));
   }
+  // 报送 asks first; confirmed here, the server submits at once, otherwise it saves and asks on its page.
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) {
+        event.preventDefault();
+        return;
+      }
+      var confirmed = button.form.querySelector('input[name="confirmed"]');
+      if (!confirmed) {
+        confirmed = document.createElement("input");
+        confirmed.type = "hidden";
+        confirmed.name = "confirmed";
+        button.form.appendChild(confirmed);
+      }
+      confirmed.value = "1";
+    });
+  });
   document.querySelectorAll("input[data-annual]").forEach(function (input) {
     input.addEventListener("input", function () { update(input); });
     update(input);
