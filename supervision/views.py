@@ -1,6 +1,9 @@
 """Pages of supervision outside the admin: the board for the office, leaders and auditors; the unit's
 alerts, 督办单 (with the answer form) and problems (with the rectification forms)."""
 
+import calendar
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,8 +12,11 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from bulletins.wording import period_label
+from filing.periods import chosen_period, picker_years
 from minsheng.errors import DomainError
 from org.admin_base import can_view
 
@@ -30,9 +36,23 @@ def _page(request, qs):
 
 @login_required(login_url=LOGIN_URL)
 def board(request):
+    """The board of a period (year and month picker; the current filing period by default), judged on the
+    last day of the month after it (when that month's report falls due) or today, whichever is earlier."""
     if not can_view(request.user):
         raise DjangoPermissionDenied("督查看板仅供民生办、领导和审计人员查看。")
-    return render(request, "supervision/board.html", {"board": build_board(request.user), "nav": "board"})
+    today = timezone.localdate()
+    year, month = chosen_period(request.GET, today)
+    after = datetime.date(year + month // 12, month % 12 + 1, 1)
+    on = min(today, after.replace(day=calendar.monthrange(after.year, after.month)[1]))
+    region = request.user.region
+    title = f"{year}年{period_label(month)} 民生实事督查看板"
+    context = {
+        "board": build_board(request.user, on=on),
+        "nav": "board",
+        "title": f"{region.name} {title}" if region else title,
+        "picker": {"year": year, "month": month, "years": picker_years(year, today), "months": range(1, 13)},
+    }
+    return render(request, "supervision/board.html", context)
 
 
 @login_required(login_url=LOGIN_URL)

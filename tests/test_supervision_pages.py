@@ -74,6 +74,23 @@ def test_the_board_lists_what_needs_chasing(org, world, login):
 
 
 @pytest.mark.django_db
+def test_the_board_says_what_it_is_and_picks_a_period(org, world, login):
+    client = login(org.staff)
+    page = client.get("/supervision/").content.decode()  # 12 October 2026: January-September is filed
+    assert "<h1>临沂市 2026年1-9月份 民生实事督查看板</h1>" in page
+    assert '<option value="9" selected>9月</option>' in page
+    assert "判断日期：2026年10月12日" in page
+    earlier = client.get("/supervision/", {"year": "2026", "month": "6"}).content.decode()
+    assert "<h1>临沂市 2026年1-6月份 民生实事督查看板</h1>" in earlier
+    assert "判断日期：2026年7月31日" in earlier  # June's report fell due in July
+    assert "“项目late”2026年9月进展报告逾期未报" not in earlier
+    future = client.get("/supervision/", {"year": "2026", "month": "12"}).content.decode()
+    assert "2026年1-9月份" in future
+    county = login(org.county_staff).get("/supervision/").content.decode()
+    assert "<h1>兰山区 2026年1-9月份 民生实事督查看板</h1>" in county
+
+
+@pytest.mark.django_db
 def test_the_unit_answers_an_order_on_its_page(org, world, login):
     client = login(org.filer)
     url = f"/supervision/orders/{world.order.pk}/"
