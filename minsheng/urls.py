@@ -1,10 +1,13 @@
-"""Root URLs: the admin, the API with its schema and docs, /healthz, unit filing, the leader dashboard,
-and the public portal at the root."""
+"""Root URLs: the one login (also at /admin/login/ and /filing/login/), each role's home, the admin, the API
+with its schema and docs, /healthz, unit filing, the leader dashboard, and the public portal at the root."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from workbench.views import LoginView
 
 from .health import healthz
 
@@ -14,6 +17,10 @@ admin.site.index_title = "民生办工作台"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The admin signs in on the same page (its own login view is shadowed; `admin:login` resolves here).
+    path("admin/login/", LoginView.as_view()),
     path("admin/", admin.site.urls),
     path("api/v1/", include("minsheng.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -23,8 +30,15 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("supervision/", include("supervision.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("", include("workbench.urls")),
     path("", include("publicity.urls")),
 ]
+
+# Chinese error pages carrying the view's reason (DEBUG off).
+handler400 = "workbench.errors.bad_request"
+handler403 = "workbench.errors.permission_denied"
+handler404 = "workbench.errors.page_not_found"
+handler500 = "workbench.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dashboard",
     "publicity",
     "ledgers",
+    "workbench",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workbench.context_processors.navigation",
             ],
         },
     },
@@ -136,7 +138,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-LOGIN_URL = "/admin/login/"
+# One login for the admin and the pages (also served at /admin/login/ and /filing/login/); without a `next`
+# a user lands on the home of their role (workbench.navigation.home_url); signing out returns to the login.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workbench:home"
+LOGOUT_REDIRECT_URL = "login"
+# A refused CSRF check explained in Chinese (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "workbench.errors.csrf_failure"
 
 # Uploads (progress photos and documents): refused before they are stored when too large.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -249,15 +257,40 @@ MINSHENG_LAG_RED = Decimal(os.environ.get("MINSHENG_LAG_RED", "0.10"))
 MINSHENG_FUNDING_RETENTION_DAYS = int(os.environ.get("MINSHENG_FUNDING_RETENTION_DAYS", "30"))
 MINSHENG_FUNDING_INVESTMENT_GAP = Decimal(os.environ.get("MINSHENG_FUNDING_INVESTMENT_GAP", "0.20"))
 
+# The one primary colour of minsheng: the pages' brand red (static/publicity/site.css --brand, 600 here) and
+# its shades, so the admin, the pages and the login look like one product.
+PRIMARY_COLOURS = {
+    "50": "#fdf3f2",
+    "100": "#fbe4e2",
+    "200": "#f7cdc9",
+    "300": "#f0a9a2",
+    "400": "#e4786c",
+    "500": "#d14d40",
+    "600": "#b3261e",
+    "700": "#8c1d18",
+    "800": "#741b17",
+    "900": "#611b18",
+    "950": "#350908",
+}
+
 UNFOLD = {
     "SITE_TITLE": "民生实事管理系统",
     "SITE_HEADER": "民生实事管理系统",
     "SITE_SUBHEADER": "民生办",
     "SITE_SYMBOL": "volunteer_activism",
+    "SITE_URL": "/home/",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "BORDER_RADIUS": "6px",
-    "SIDEBAR": {"show_search": True, "show_all_applications": True},
+    "COLORS": {"primary": PRIMARY_COLOURS},
+    # The sidebar and the index follow the yearly workflow (征集与决策 → … → 系统与用户), with the workbench,
+    # dashboard, board, review list and change history first; items a role may not open are hidden.
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": "workbench.admin_nav.sidebar_navigation",
+    },
+    "DASHBOARD_CALLBACK": "workbench.admin_nav.admin_index",
 }
 
 LOGGING = {

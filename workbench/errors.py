@@ -1,0 +1,102 @@
+"""Chinese error pages (400, 403, 404, 500 and a refused CSRF check) that carry the view's reason.
+
+A reason is shown when the view gave one in Chinese (PermissionDenied("…"), Http404("…")); Django's own
+English messages ("No Project matches the given query.", a URL that resolves nowhere) are put in Chinese
+here, so no English reaches a user.
+"""
+
+import re
+
+from django.apps import apps
+from django.http import (
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
+from django.middleware import csrf
+from django.template import loader
+from django.urls import Resolver404
+from django.views.decorators.csrf import requires_csrf_token
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+NO_MATCH = re.compile(r"^No (\w+) matches the given query\.$")
+
+# Exact reasons first; the two that carry an origin ("... - %s does not match ...") last, matched on the
+# fixed part before it (which the other Referer reasons share).
+CSRF_REASONS = {
+    csrf.REASON_NO_CSRF_COOKIE: "浏览器没有带上安全验证信息。请确认浏览器允许本站保存网站数据，"
+    "然后刷新页面重试。",
+    csrf.REASON_CSRF_TOKEN_MISSING: "表单缺少安全验证信息。请刷新页面后重新提交。",
+    csrf.REASON_NO_REFERER: "浏览器没有发送来源信息，无法核验这次请求。"
+    "请检查浏览器的隐私设置后刷新页面重试。",
+    csrf.REASON_MALFORMED_REFERER: "请求的来源信息格式不正确，已被拒绝。",
+    csrf.REASON_INSECURE_REFERER: "来源页面不是加密连接，已被拒绝。请从本站页面重新操作。",
+    csrf.REASON_BAD_ORIGIN: "请求的来源与本站地址不符，已被拒绝。请从本站页面重新操作。",
+    csrf.REASON_BAD_REFERER: "请求的来源页面不在本站，已被拒绝。请从本站页面重新操作。",
+}
+CSRF_DEFAULT = "页面已过期或安全验证未通过（可能是停留时间过长或已在别处退出登录）。请刷新页面后重新提交。"
+
+
+def _model_name(object_name: str) -> str | None:
+    for model in apps.get_models():
+        if model._meta.object_name == object_name:
+            return str(model._meta.verbose_name)
+    return None
+
+
+def reason_of(exception, default: str) -> str:
+    """The exception's message when it is Chinese, Django's English "No X matches" put in Chinese, else
+    `default`."""
+    if isinstance(exception, Resolver404):
+        return "该网址不存在，请检查地址是否输入正确。"
+    message = exception.args[0] if exception is not None and exception.args else None
+    if not isinstance(message, str):
+        return default
+    if CHINESE.search(message):
+        return message
+    match = NO_MATCH.match(message)
+    if match:
+        name = _model_name(match.group(1))
+        return f"没有找到这条{name}记录，或您无权查看。" if name else default
+    return default
+
+
+def _render(request, template_name: str, status_class, context: dict):
+    template = loader.get_template(template_name)
+    return status_class(template.render(context, request))
+
+
+@requires_csrf_token
+def bad_request(request, exception=None, template_name="400.html"):
+    reason = reason_of(exception, "请求的内容无法处理，请检查后重试。")
+    return _render(request, template_name, HttpResponseBadRequest, {"reason": reason})
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None, template_name="403.html"):
+    reason = reason_of(exception, "您没有权限访问此页面。")
+    return _render(request, template_name, HttpResponseForbidden, {"reason": reason})
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None, template_name="404.html"):
+    reason = reason_of(exception, "您要找的页面不存在，或已被移走。")
+    return _render(request, template_name, HttpResponseNotFound, {"reason": reason})
+
+
+@requires_csrf_token
+def server_error(request, template_name="500.html"):
+    # No request context: the failure may be in what a context processor reads (the database, the session).
+    template = loader.get_template(template_name)
+    return HttpResponseServerError(template.render({}))
+
+
+def csrf_failure(request, reason: str = "", template_name="403_csrf.html"):
+    """CSRF_FAILURE_VIEW: Django's reason (English) as a Chinese explanation."""
+    explained = next(
+        (text for known, text in CSRF_REASONS.items() if reason.startswith(known.split("%s")[0])),
+        CSRF_DEFAULT,
+    )
+    context = {"reason": explained}
+    return _render(request, template_name, HttpResponseForbidden, context)
