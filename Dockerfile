@@ -10,6 +10,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# What PDF bulletins need: Pango and HarfBuzz's subsetter for WeasyPrint, and a CJK font for the Chinese text
+# (WenQuanYi Micro Hei, named first in the bulletin's font-family).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei fontconfig \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first (from pyproject.toml), so a code change does not reinstall them.
 # psycopg[binary] brings its own libpq: no compiler or system libraries are needed.
 COPY pyproject.toml README.md ./
@@ -18,9 +25,11 @@ RUN pip install .
 COPY . .
 
 # Static files are collected into the image and served by WhiteNoise (hashed names, compressed).
-# SECRET_KEY here is only to let the prod settings load; the real one comes from the environment at run time.
+# SECRET_KEY and DATABASE_URL here only let the prod settings load (collectstatic opens no connection); the
+# real ones come from the environment at run time.
 RUN mkdir -p static var media \
-    && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v 0 \
+    && SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build@localhost/unused \
+        python manage.py collectstatic --noinput -v 0 \
     && useradd --system --uid 1000 --home-dir /app --shell /usr/sbin/nologin minsheng \
     && chown -R minsheng:minsheng /app/var /app/media
 

@@ -3,23 +3,17 @@
 `bulk_create` renders one INSERT with a placeholder per value and simple-history's bulk helper builds a
 historical model instance per row; for the 50,000-row progress ledger that is most of the write time.
 Here ids are taken from the table's sequence first (so later rows can point at them), then the rows and
-their "+" history rows (with the user and the file as the change reason) stream in with COPY. On any other
-database the simple-history helper is used.
+their "+" history rows (with the user and the file as the change reason) stream in with COPY.
 """
 
 from django.db import connection
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 
 def create_with_history(model, objs: list, *, user=None, reason: str = "", batch_size: int = 2000) -> list:
     """Insert `objs` (unsaved instances) and one history row each; sets their primary keys."""
     if not objs:
         return objs
-    if connection.vendor != "postgresql":
-        return bulk_create_with_history(
-            objs, model, batch_size=batch_size, default_user=user, default_change_reason=reason
-        )
     meta = model._meta
     fields = list(meta.concrete_fields)
     with connection.cursor() as cursor:

@@ -48,13 +48,10 @@ RATE = DecimalField(max_digits=20, decimal_places=6)
 
 
 class AsRate(Cast):
-    """Cast to an exact numeric on PostgreSQL; to REAL on SQLite, whose NUMERIC would divide as integers."""
+    """Cast to the exact numeric rates are computed in."""
 
     def __init__(self, expression):
         super().__init__(expression, output_field=RATE)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)
 
 
 ZERO = Value(Decimal("0"), output_field=RATE)

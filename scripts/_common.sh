@@ -109,7 +109,7 @@ No Python >= 3.12 found (Django 6 needs it). Install one (e.g. pyenv install 3.1
         rm -rf "$REPO_ROOT/minsheng.egg-info"
         printf '%s' "$wanted" >"$stamp"
     fi
-    # Directories git does not keep but the settings point at (STATICFILES_DIRS, the SQLite default).
+    # Directories git does not keep but the settings point at (STATICFILES_DIRS, the embedded server's data).
     mkdir -p "$REPO_ROOT/static" "$REPO_ROOT/var"
 }
 

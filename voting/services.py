@@ -147,7 +147,7 @@ def cast_ballot(
     now = now or timezone.now()
     check_open(vote, now)
     chosen = check_choices(vote, option_ids, titles)
-    single = unverify is not None and connection.vendor == "postgresql" and not connection.in_atomic_block
+    single = unverify is not None and not connection.in_atomic_block
     try:
         if single:
             if verify is not None:
@@ -220,15 +220,8 @@ _INSERT_BALLOT = f"""
 
 
 def _insert_ballot(vote: Vote, phone: VerifiedPhone, option_ids: list[int], now) -> Ballot | None:
-    """The ballot and its choices: one guarded statement on PostgreSQL (one round trip, no ORM query
-    building on the hot path; None when the guard finds the vote closed or the options off its paper), the
-    ORM elsewhere (SQLite: the zero-setup default, one process). Constraints hold either way."""
-    if connection.vendor != "postgresql":
-        ballot = Ballot.objects.create(
-            vote=vote, phone_hash=phone.hash, phone_masked=phone.masked, cast_at=now
-        )
-        BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option_id=pk) for pk in option_ids])
-        return ballot
+    """The ballot and its choices in one guarded statement (one round trip, no ORM query building on the
+    hot path); None when the guard finds the vote closed or the options off its paper."""
     ballot = Ballot(
         vote=vote, phone_hash=phone.hash, phone_masked=phone.masked, receipt=new_receipt(), cast_at=now
     )

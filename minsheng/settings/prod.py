@@ -2,7 +2,13 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
+from .base import DATABASES
+
+if not DATABASES:
+    raise ImproperlyConfigured("请设置 DATABASE_URL（PostgreSQL）/ set DATABASE_URL to the PostgreSQL server")
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 DEBUG = False

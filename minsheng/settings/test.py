@@ -5,10 +5,10 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import without_jit
+from .base import postgres_database
 
 DATABASES = {
-    "default": without_jit(
+    "default": postgres_database(
         dj_database_url.parse(
             os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/minsheng"), conn_max_age=0
         )

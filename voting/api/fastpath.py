@@ -30,7 +30,7 @@ import re
 
 from django.conf import settings
 from django.core import signals
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.http.request import split_domain_port, validate_host
 from rest_framework.fields import DateTimeField
 
@@ -130,7 +130,7 @@ class BallotFastPath:
 
     def __call__(self, environ, start_response):
         match = environ.get("REQUEST_METHOD") == "POST" and _PATH.fullmatch(environ.get("PATH_INFO", ""))
-        if not match or connection.vendor != "postgresql" or not self.allowed(environ):
+        if not match or not self.allowed(environ):
             return self.application(environ, start_response)
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
