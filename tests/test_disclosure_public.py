@@ -47,14 +47,30 @@ def test_public_pages_show_the_published_project_in_plain_words(disclosure):
     assert "新增城镇就业" in page
     assert "今年新增城镇就业9万人" in page
     assert "截至9月底，已完成全年任务的100.0%" in page  # capped at 1 in the project's completion
-    assert "计划投资 <strong>1200万元</strong>，截至9月已完成投资 <strong>878.25万元</strong>" in page
+    assert "计划投资 <strong>1,200万元</strong>，截至9月已完成投资 <strong>878.25万元</strong>" in page
     detail = client.get(reverse("publicity:disclosure-project", args=[disclosure.shown.pk])).content.decode()
-    assert "新增城镇就业：全年目标90000人，已完成93000人（103.3%）" in detail
+    assert "新增城镇就业：全年目标90,000人，已完成93,000人（103.3%）" in detail
     assert "878.25万元" in detail
     assert "完成招聘会" in detail
     assert "招聘会现场" in detail
     assert reverse("publicity:disclosure-photo", args=[disclosure.photo.pk]) in detail
     assert reverse("publicity:disclosure-photo", args=[disclosure.hidden_photo.pk]) not in detail
+
+
+def test_public_and_admin_show_the_same_pair_of_figures(disclosure, org):
+    """Completion and 序时进度 on the public pages are the admin's (projects.progress), rounded once."""
+    from django.contrib.admin.sites import site
+
+    project = Project.objects.with_progress().get(pk=disclosure.shown.pk)
+    admin = site._registry[Project]
+    completion, expected = admin.completion_display(project), admin.expected_display(project)
+    pair = f"已完成全年任务的{completion}，按时间应完成{expected}"
+    client = Client()
+    listing = client.get(reverse("publicity:disclosure-year", args=[2016])).content.decode()
+    detail = client.get(reverse("publicity:disclosure-project", args=[disclosure.shown.pk])).content.decode()
+    assert pair in listing and pair in detail
+    width = f'aria-valuenow="{round(project.completion * 100)}"'
+    assert width in listing and width in detail
 
 
 def test_funds_by_level_replace_the_investment_figures_when_recorded(disclosure):
@@ -69,7 +85,7 @@ def test_funds_by_level_replace_the_investment_figures_when_recorded(disclosure)
         )
     client = Client()
     page = client.get(reverse("publicity:disclosure-year", args=[2016])).content.decode()
-    assert "计划资金 <strong>1000万元</strong>，已支出资金 <strong>150万元</strong>" in page
+    assert "计划资金 <strong>1,000万元</strong>，已支出资金 <strong>150万元</strong>" in page
     row = client.get(PUBLIC_API).json()["results"][0]
     assert (row["funds_planned"], row["funds_spent"]) == ("10000000.00", "1500000.00")
 

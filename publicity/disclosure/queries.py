@@ -11,7 +11,7 @@ from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch
 
 from bulletins.models import Bulletin
 from funding.models import FundingSource
-from minsheng.formatting import money, percent
+from minsheng.formatting import money_grouped, number, percent, quantize
 from projects.choices import Light, ProjectStatus
 from projects.models import Milestone, Project, Target
 from projects.progress import overdue_milestone_q, today
@@ -108,15 +108,16 @@ def plain_progress(project) -> PlainProgress:
         text, tone = f"{done}，进度略慢于计划，正在加快推进。", "warn"
     else:
         text, tone = f"{done}，进度慢于计划，正在督促推进。", "late"
-    return PlainProgress(text, tone, max(0, min(100, int(completion * 100))))
+    # The bar rounds as the text does (half-up), so "88.9%" is never drawn as 88 beside an 89 elsewhere.
+    return PlainProgress(text, tone, max(0, min(100, int(quantize(completion * 100, 0)))))
 
 
 def target_sentence(target) -> str:
-    """E.g. "新增城镇就业：全年目标9万人，已完成9.3万人（103.3%）"."""
-    annual = f"{target.annual_target.normalize():f}{target.measure}"
+    """E.g. "新增城镇就业：全年目标90,000人，已完成93,000人（103.3%）"."""
+    annual = f"{number(target.annual_target)}{target.measure}"
     if target.value is None:
         return f"{target.name}：全年目标{annual}，暂无完成数据"
-    value = f"{Decimal(target.value).normalize():f}{target.measure}"
+    value = f"{number(target.value)}{target.measure}"
     return f"{target.name}：全年目标{annual}，已完成{value}（{percent(target.completion)}）"
 
 
@@ -127,15 +128,15 @@ def funds(project) -> dict:
         return {
             "planned_label": "计划资金",
             "spent_label": "已支出资金",
-            "planned": money(project.funds_planned),
-            "spent": money(project.funds_spent),
+            "planned": money_grouped(project.funds_planned),
+            "spent": money_grouped(project.funds_spent),
             "spent_month": None,
         }
     return {
         "planned_label": "计划投资",
         "spent_label": "已完成投资",
-        "planned": money(project.planned_investment),
-        "spent": money(project.latest_investment),
+        "planned": money_grouped(project.planned_investment),
+        "spent": money_grouped(project.latest_investment),
         "spent_month": project.latest_month,
     }
 
