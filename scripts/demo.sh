@@ -31,6 +31,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
     database="内置 PostgreSQL / embedded PostgreSQL, ${MINSHENG_PGDATA:-var/pgdata}"
 else
     database="$(url_host "$DATABASE_URL")"
+    run_step "数据库 / database $database" ensure_database "$DATABASE_URL"
 fi
 run_step "迁移数据库 / migrate ($database)" "$PY" manage.py migrate --noinput
 if "$PY" manage.py help seed_demo >/dev/null 2>&1; then
