@@ -177,9 +177,11 @@ def load_current(loader, current) -> None:
         actor = loader.users["lanshan" if isinstance(key, str) else "minshengban"]
         services.plan_funding(project, planned, actor=actor, approval_document="")
         loader.result.created[FundingSource] += len(planned)
+        date = datetime.date(current.year, 1, 1)
         for kind, level, amount, third, day_of_month, text in entries:
             month = max(1, current.last * third // 3)
-            date = min(datetime.date(current.year, month, day_of_month), current.today)
+            # In date order, whatever how few months have passed (money is passed on after it came in).
+            date = max(date, min(datetime.date(current.year, month, day_of_month), current.today))
             if kind == A:
                 services.record_arrival(
                     project, level=level, amount=amount, date=date, actor=actor, note=text
