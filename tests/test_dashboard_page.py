@@ -10,7 +10,7 @@ URL = "/dashboard/"
 
 def test_anonymous_is_sent_to_log_in(client, org):
     response = client.get(URL)
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
 def test_filer_is_refused(client, org):
