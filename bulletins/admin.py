@@ -2,12 +2,12 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from unfold.admin import StackedInline
 from unfold.decorators import action, display
 
@@ -17,6 +17,7 @@ from org.models import Region
 
 from . import services
 from .choices import BulletinStatus
+from .downloads import docx_response, pdf_response
 from .models import Bulletin, BulletinSection, BulletinSettings, TargetWording
 from .tasks import build_bulletin_task, previous_month
 
@@ -55,7 +56,8 @@ class TargetWordingAdmin(HistoryAdmin):
 class SectionInline(ScopedInlineMixin, StackedInline):
     model = BulletinSection
     extra = 0
-    fields = ["sequence", "heading", "summary", "body"]
+    fields = ["sequence", "heading", "summary", "body", "notes"]
+    readonly_fields = ["notes"]
     ordering_field = "sequence"
     hide_ordering_field = True
 
@@ -81,7 +83,10 @@ class BuildForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    issued_on = forms.DateField(label="印发日期", widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type=date> only shows a value in ISO format, whatever the locale's date format.
+    issued_on = forms.DateField(
+        label="印发日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 @admin.register(Bulletin)
@@ -102,8 +107,9 @@ class BulletinAdmin(HistoryAdmin):
     inlines = [SectionInline]
     actions = ["publish_selected", "unpublish_selected"]
     actions_list = ["build_list"]
-    actions_detail = ["preview_detail", "pdf_detail", "regenerate_detail", "issue_detail"]
+    actions_detail = ["preview_detail", "pdf_detail", "docx_detail", "regenerate_detail", "issue_detail"]
     fieldsets = [
+        ("编辑提示", {"fields": ["review_notes"]}),
         (
             None,
             {
@@ -152,8 +158,21 @@ class BulletinAdmin(HistoryAdmin):
             "issued_at",
             "issued_by",
         ]
-        fixed += ["pdf", "pdf_sha256", "page_count"]
+        fixed += ["pdf", "pdf_sha256", "page_count", "review_notes"]
         return fixed
+
+    @display(description="生成时发现的问题")
+    def review_notes(self, obj):
+        """What the generator held back or changed, per section, for the editor to check before issuing."""
+        if not obj or not obj.pk:
+            return "—"
+        rows = [(s.heading, line) for s in obj.sections.all() for line in s.note_lines]
+        if not rows:
+            return "无"
+        return format_html(
+            '<ul class="list-disc pl-5">{}</ul>',
+            format_html_join("", "<li><strong>{}</strong>{}</li>", rows),
+        )
 
     def has_add_permission(self, request):
         return False  # bulletins are generated ("生成简报"), never typed in from scratch
@@ -173,13 +192,14 @@ class BulletinAdmin(HistoryAdmin):
     def status_display(self, obj):
         return obj.get_status_display()
 
-    @display(description="PDF")
+    @display(description="下载")
     def pdf_link(self, obj):
         if not obj.pk:
             return "—"
         return format_html(
-            '<a href="{}" target="_blank">PDF</a>',
+            '<a href="{}">PDF</a> · <a href="{}">Word</a>',
             reverse("admin:bulletins_bulletin_pdf_detail", args=[obj.pk]),
+            reverse("admin:bulletins_bulletin_docx_detail", args=[obj.pk]),
         )
 
     def _done(self, request, text, level=messages.SUCCESS):
@@ -259,12 +279,13 @@ class BulletinAdmin(HistoryAdmin):
     def preview_detail(self, request, object_id):
         return HttpResponse(services.preview_html(self._get(request, object_id)))
 
-    @action(description="PDF", url_path="pdf", permissions=["view"])
+    @action(description="下载PDF", url_path="pdf", permissions=["view"])
     def pdf_detail(self, request, object_id):
-        bulletin = self._get(request, object_id)
-        if bulletin.is_issued:
-            return FileResponse(bulletin.pdf.open("rb"), content_type="application/pdf")
-        return HttpResponse(services.pdf_bytes(bulletin), content_type="application/pdf")
+        return pdf_response(self._get(request, object_id))
+
+    @action(description="下载Word", url_path="docx", permissions=["view"])
+    def docx_detail(self, request, object_id):
+        return docx_response(self._get(request, object_id))
 
     @action(description="按最新数据重新生成", url_path="regenerate", permissions=["edit_draft"])
     def regenerate_detail(self, request, object_id):

@@ -54,9 +54,11 @@ def completion_chart(figures: dict) -> str:
                 f'<line x1="{x:.1f}" y1="{y + 1}" x2="{x:.1f}" y2="{y + 21}" '
                 'stroke="#000" stroke-width="1.5"/>'
             )
-        parts.append(
-            f'<text x="{label_w + bar_w + 6}" y="{y + 14}" fill="#222">{rate_text(completion)}</text>'
-        )
+        # The text the bulletin prints for this figure (one rounding per bulletin); older snapshots lack it.
+        shown = row.get("completion_text") or rate_text(completion)
+        if row.get("reported") is False:
+            shown += " 未报"
+        parts.append(f'<text x="{label_w + bar_w + 6}" y="{y + 14}" fill="#222">{escape(shown)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -1,5 +1,7 @@
 """Bulletins (简报): per-region settings, generated drafts staff edit, and issued bulletins frozen as PDF."""
 
+import re
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +15,8 @@ from projects.models import ProjectPartQuerySet
 from .choices import BulletinStatus, SectionKind
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
+# A numbered point of the problems section and its first sentence: "一是部分项目进度滞后。".
+POINT = re.compile(r"^([一二三四五六七八九十]+是[^。]{1,40}。)")
 RATE = {"max_digits": 8, "decimal_places": 4}
 
 DEFAULT_INTRO = (
@@ -30,8 +34,8 @@ DEFAULT_NEXT_STEPS = (
     "推动重点民生事项顺利落实。"
 )
 FIGURES_NOTE = (
-    "财政民生支出、增长率及占财政支出比重取自财政部门统计，系统无法由项目数据推算；"
-    "生成时如资金模块有当期数据则预填，请核对后填写。"
+    "财政民生支出、增长率及占财政支出比重取自财政部门统计，系统无法由项目数据推算，"
+    "也不以项目资金的支出代替，请按财政部门数据填写。"
 )
 
 
@@ -318,6 +322,14 @@ class Bulletin(models.Model):
         """The PDF through the API (login and visibility apply)."""
         return reverse("bulletin-pdf", args=[self.pk])
 
+    def get_docx_url(self) -> str:
+        """The Word document through the API (same login and visibility as the PDF)."""
+        return reverse("bulletin-docx", args=[self.pk])
+
+    def get_public_docx_url(self) -> str:
+        """The Word document for the public portal, while the bulletin is issued and public."""
+        return reverse("bulletin-public-docx", args=[self.pk])
+
     def get_public_pdf_url(self) -> str:
         """The frozen PDF for the public portal; served only while the bulletin is issued and public."""
         return reverse("bulletin-public-pdf", args=[self.pk])
@@ -342,6 +354,12 @@ class BulletinSection(models.Model):
     heading = models.CharField("标题", max_length=250, blank=True)
     summary = models.TextField("数据表述", blank=True, help_text="由系统根据数据生成，可修改。")
     body = models.TextField("正文", blank=True, help_text="每行一段。")
+    notes = models.TextField(
+        "编辑提示",
+        blank=True,
+        editable=False,
+        help_text="生成时发现的问题（如进展情况属于以前月份而未打印），不打印，供编辑核对。",
+    )
 
     history = HistoricalRecords()
 
@@ -359,5 +377,26 @@ class BulletinSection(models.Model):
 
     @property
     def paragraphs(self) -> list[str]:
+        """The printed paragraphs, one per line; the heading, printed on its own, is not repeated at the
+        start of the first ("下一步工作" then "下一步工作，各级各部门要…" reads "各级各部门要…")."""
         text = "\n".join(part for part in (self.summary, self.body) if part.strip())
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        heading = self.heading.strip().rstrip("。：:，,")
+        if lines and heading and lines[0].startswith(heading):
+            rest = lines[0].removeprefix(heading).lstrip("。：:，, ")
+            lines = [rest, *lines[1:]] if rest else lines[1:]
+        return lines
+
+    @property
+    def blocks(self) -> list[tuple[str, str]]:
+        """(lead, text) per paragraph: a numbered point's first sentence is its lead, printed in bold as
+        the seed prints "一是工作进展还不平衡。"; other paragraphs have no lead."""
+        blocks = []
+        for paragraph in self.paragraphs:
+            match = POINT.match(paragraph)
+            blocks.append((match.group(1), paragraph[match.end() :]) if match else ("", paragraph))
+        return blocks
+
+    @property
+    def note_lines(self) -> list[str]:
+        return [line for line in self.notes.splitlines() if line.strip()]

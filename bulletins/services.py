@@ -10,7 +10,7 @@ from django.utils import timezone
 from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
 from org.models import Region
 
-from . import generator, render
+from . import generator, render, word
 from .choices import BulletinStatus
 from .models import Bulletin, BulletinSection, BulletinSettings
 
@@ -43,6 +43,7 @@ def _write_sections(bulletin: Bulletin, draft: generator.BulletinDraft) -> None:
             summary=s.summary,
             body=s.body,
             project_id=s.project_id,
+            notes="\n".join(s.notes),
         )
         for i, s in enumerate(draft.sections, start=1)
     )
@@ -75,11 +76,7 @@ def generate_bulletin(
     if bulletin is None:
         bulletin = Bulletin(region=region, year=year, month=month, created_by=actor)
     else:
-        bulletin.sections.all().delete()
-        # Staff-entered period figures survive a regeneration unless funding now supplies them.
-        for name in ("livelihood_spending", "spending_growth"):
-            if getattr(bulletin, name) is not None:
-                draft.fields.pop(name, None)
+        bulletin.sections.all().delete()  # the period figures staff entered are not among draft.fields
     for name, value in draft.fields.items():
         setattr(bulletin, name, value)
     bulletin.figures = draft.figures
@@ -171,3 +168,8 @@ def pdf_bytes(bulletin: Bulletin) -> bytes:
         with bulletin.pdf.open("rb") as f:
             return f.read()
     return render.render_pdf(preview_html(bulletin))[0]
+
+
+def docx_bytes(bulletin: Bulletin) -> bytes:
+    """The bulletin as a Word document, from its fields and sections (both frozen once it is issued)."""
+    return word.render_docx(bulletin, bulletin.sections.all())

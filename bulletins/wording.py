@@ -2,12 +2,16 @@
 
 "新增城镇就业9.3万人、提前完成全年目标任务", "组织各类职业技能新培7.1万人、完成年度任务的88.9%",
 "两项工作分别完成投资17.8亿元、12.4亿元", "十件民生大事完成投资187.4亿元，占年度计划的66.3%".
-Rates are rounded half-up (formatting.quantize) and printed without trailing zeros ("88%", "130%").
+Rates are rounded half-up (formatting.quantize) and printed without trailing zeros ("88%", "130%"). A
+bulletin prints each figure with one rounding: `FigureBook` keeps the first text of a value and hands it out
+again wherever the same value is printed, and `harmonise()` brings a narrative's other rounding of one of
+those figures (the seed's truncated "186%" for 28/15) in line with it.
 """
 
-from decimal import Decimal
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
-from minsheng.formatting import money, quantize
+from minsheng.formatting import count, money, quantize
 
 MONEY_MEASURES = {"元", "万元", "亿元"}
 # Counts a bulletin writes in 万 once they reach ten thousand ("9.3万人", "4.7万套", "2万辆"); households,
@@ -43,12 +47,66 @@ def value_text(value, measure: str) -> str:
     value = Decimal(value)
     if measure == "元":
         return money(value)
-    if measure in WAN_MEASURES and value >= 10000:
-        return f"{trim(quantize(value / 10000, 1))}万{measure}"
+    if measure in WAN_MEASURES:
+        return count(value, measure)
     return f"{trim(quantize(value, 2))}{measure}"
 
 
-def target_clause(name: str, measure: str, value, completion, wording=None) -> str:
+class FigureBook:
+    """The text of every rate a bulletin prints, computed once: the same value always reads the same."""
+
+    def __init__(self):
+        self.texts: dict[Decimal, str] = {}
+
+    @staticmethod
+    def key(value) -> Decimal:
+        # Values of one figure reach the generator through different SQL and Python divisions.
+        return quantize(Decimal(value), 10)
+
+    def rate(self, value, places: int | None = None) -> str:
+        """The figure's text ("88.9%"): the first rounding asked for, reused for the same value later."""
+        if value is None:
+            return rate_text(None)
+        return self.texts.setdefault(self.key(value), rate_text(value, places))
+
+
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
+
+
+def _other_roundings(percent: Decimal, places: int) -> set[Decimal]:
+    step = Decimal(1).scaleb(-places)
+    return {percent.quantize(step, rounding=ROUND_DOWN), percent.quantize(step, rounding=ROUND_HALF_EVEN)}
+
+
+def harmonise(text: str, values, book: FigureBook) -> tuple[str, list[str]]:
+    """`text` with each percentage that is another rounding of one of `values` at the precision the
+    bulletin prints it (truncated, or half to even, where the bulletin rounds half-up) replaced by the
+    bulletin's text, and a note per replacement: "186%" → "187%" for 28/15, "24.15%" → "24.16%" for
+    43/178. A percentage written with other decimals ("88%" beside "88.9%") is another figure's, and stays.
+    """
+    values = [Decimal(v) for v in values if v is not None]
+    notes: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        written = match.group(1)
+        places = len(written.partition(".")[2])
+        number = Decimal(written)
+        for value in values:
+            shown = book.rate(value)
+            shown_number = shown.removesuffix("%")
+            if len(shown_number.partition(".")[2]) != places or Decimal(shown_number) == number:
+                continue
+            if number in _other_roundings(value * 100, places):
+                notes.append(f"正文中的“{match.group(0)}”与数据{shown}不一致，已统一为“{shown}”。")
+                return shown
+        return match.group(0)
+
+    return PERCENT.sub(replace, text), notes
+
+
+def target_clause(
+    name: str, measure: str, value, completion, wording=None, book: FigureBook | None = None
+) -> str:
     """One target as a clause: "职业技能新培7.1万人、完成年度任务的88.9%"."""
     if value is None:
         return f"{name}尚无统计数据"
@@ -58,7 +116,8 @@ def target_clause(name: str, measure: str, value, completion, wording=None) -> s
     if completion is not None and completion >= 1 and wording and wording.done_text:
         status = wording.done_text
     else:
-        status = f"{phrase}{rate_text(completion, places)}"
+        shown = book.rate(completion, places) if book is not None else rate_text(completion, places)
+        status = f"{phrase}{shown}"
     return f"{name}{value_text(value, measure)}、{status}"
 
 

@@ -28,6 +28,7 @@ def money(yuan, unit: str = "auto", places: int = 2) -> str:
     amount = quantize(yuan / divisor, places).normalize()
     return f"{amount:f}{unit}"
 
+
 def number(value, places: int | None = None) -> str:
     """A figure for pages: thousands separated, no trailing zeros ("95,600", "12", "1,234.5"); None → "—".
 
@@ -58,3 +59,24 @@ def wan(yuan, places: int = 2) -> Decimal | None:
     """Yuan as a number of 万元 rounded to `places` (for tables and charts whose header says 万元)."""
     return None if yuan is None else quantize(Decimal(yuan) / WAN, places)
 
+
+# A count written in 万 may lose at most this share of its value to rounding ("1.02万人", never "1万人").
+COUNT_TOLERANCE = Decimal("0.005")
+
+
+def count(value, unit: str = "", places: tuple[int, int] = (1, 2)) -> str:
+    """A count as documents write it: whole below ten thousand ("9700人", "29202户"), in 万 from there with
+    the fewest decimals (within `places`) that keep it within 0.5% of its value: 93000 → "9.3万人",
+    71100 → "7.1万人", 10200 → "1.02万人" (not "1万人"); None → "—"."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    if abs(value) < WAN:
+        return f"{quantize(value, 2).normalize():f}{unit}"
+    exact = value / WAN
+    fewest, most = places
+    for n in range(fewest, most + 1):
+        shown = quantize(exact, n)
+        if abs(shown - exact) <= abs(exact) * COUNT_TOLERANCE:
+            break
+    return f"{shown.normalize():f}万{unit}"

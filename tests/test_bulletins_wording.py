@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from bulletins.wording import cn_number, period_label, rate_text, target_clause, value_text
+from minsheng.formatting import count
 
 
 @pytest.mark.parametrize(
@@ -32,6 +33,9 @@ def test_rates_print_without_trailing_zeros(rate, places, text):
         (9700, "人", "9700人"),
         (47000, "套", "4.7万套"),
         (29202, "户", "29202户"),
+        (10200, "人", "1.02万人"),  # not "1万人": a count keeps its meaning
+        (20000, "辆", "2万辆"),
+        (137000, "人", "13.7万人"),
         (Decimal("727000000"), "元", "7.27亿元"),
         (Decimal("87825300"), "元", "8782.53万元"),
         (Decimal("281.5"), "万平方米", "281.5万平方米"),
@@ -86,3 +90,20 @@ def test_section_numbers_in_chinese(n, text):
 def test_period_labels():
     assert period_label(9) == "1-9月份"
     assert period_label(1) == "1月份"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (9700, "9700人"),
+        (10200, "1.02万人"),
+        (10050, "1万人"),  # within 0.5% of its value
+        (15340, "1.53万人"),
+        (71100, "7.1万人"),
+        (93000, "9.3万人"),
+        (1620000, "162万人"),
+        (None, "—"),
+    ],
+)
+def test_counts_in_wan_keep_at_most_half_a_percent_off(value, text):
+    assert count(value, "人") == text

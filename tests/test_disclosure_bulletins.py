@@ -13,6 +13,8 @@ def test_only_published_bulletins_are_listed(public_bulletins):
     assert "2016年第16期（总第57期）" in body
     assert "2016年10月14日印发" in body
     assert reverse("bulletin-public-pdf", args=[public_bulletins.shown.pk]) in body
+    assert reverse("bulletin-public-docx", args=[public_bulletins.shown.pk]) in body
+    assert reverse("bulletin-public-docx", args=[public_bulletins.internal.pk]) not in body
     assert "内部简报辛" not in body and "简报草稿壬" not in body
 
 
@@ -21,6 +23,16 @@ def test_the_pdf_link_serves_the_published_pdf_only(public_bulletins):
     response = client.get(reverse("bulletin-public-pdf", args=[public_bulletins.shown.pk]))
     assert response.status_code == 200
     assert client.get(reverse("bulletin-public-pdf", args=[public_bulletins.internal.pk])).status_code == 404
+
+
+def test_the_word_link_serves_the_published_bulletin_only(public_bulletins):
+    client = Client()
+    response = client.get(reverse("bulletin-public-docx", args=[public_bulletins.shown.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")  # a .docx is a zip
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert client.get(reverse("bulletin-public-docx", args=[public_bulletins.internal.pk])).status_code == 404
+    assert client.get(reverse("bulletin-public-docx", args=[public_bulletins.draft.pk])).status_code == 404
 
 
 def test_public_api_lists_published_bulletins(public_bulletins):

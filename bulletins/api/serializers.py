@@ -20,6 +20,7 @@ class BulletinSerializer(serializers.ModelSerializer):
     region = RegionRefSerializer(read_only=True)
     status_label = LabelField(BulletinStatus.choices, source="status")
     pdf_url = serializers.SerializerMethodField(help_text="PDF下载地址（已印发为定稿文件，草稿为即时生成）。")
+    docx_url = serializers.SerializerMethodField(help_text="Word（.docx）下载地址，内容与PDF相同。")
 
     class Meta:
         model = Bulletin
@@ -39,10 +40,14 @@ class BulletinSerializer(serializers.ModelSerializer):
             "page_count",
             "is_public",
             "pdf_url",
+            "docx_url",
         ]
 
     def get_pdf_url(self, obj) -> str:
         return obj.get_pdf_url()
+
+    def get_docx_url(self, obj) -> str:
+        return obj.get_docx_url()
 
 
 class BulletinDetailSerializer(BulletinSerializer):

@@ -1,6 +1,5 @@
 """Bulletins under /api/v1/: list, detail and PDF with the admin's visibility; building a draft (staff)."""
 
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -16,8 +15,8 @@ from org.api.serializers import ErrorSerializer
 from org.api.views import ReadOnlyViewSet
 from org.models import Region
 
+from ..downloads import docx_response, pdf_response
 from ..models import Bulletin
-from ..services import pdf_bytes
 from ..tasks import build_bulletin_task
 from .serializers import (
     BuildRequestSerializer,
@@ -28,16 +27,8 @@ from .serializers import (
 
 ERROR_403 = OpenApiResponse(ErrorSerializer, description="未登录或无权访问。")
 ERROR_404 = OpenApiResponse(ErrorSerializer, description="简报不存在或不在可见范围内。")
-PDF = OpenApiResponse(OpenApiTypes.BINARY, description="PDF文件。")
-
-
-def pdf_response(bulletin: Bulletin):
-    filename = f"{bulletin.region.code}-{bulletin.year}-{bulletin.month:02d}.pdf"
-    if bulletin.is_issued:
-        return FileResponse(bulletin.pdf.open("rb"), content_type="application/pdf", filename=filename)
-    response = HttpResponse(pdf_bytes(bulletin), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+PDF = OpenApiResponse(OpenApiTypes.BINARY, description="PDF文件（附中文文件名）。")
+DOCX = OpenApiResponse(OpenApiTypes.BINARY, description="Word文件（.docx，附中文文件名）。")
 
 
 # Bulletins the user may see: staff their region's drafts and issued bulletins, other roles issued ones.
@@ -72,6 +63,11 @@ class BulletinViewSet(ReadOnlyViewSet):
     @action(detail=True, url_path="pdf", url_name="pdf")
     def pdf(self, request, pk=None):
         return pdf_response(self.get_object())
+
+    @extend_schema(summary="简报Word文件", responses={200: DOCX, 403: ERROR_403, 404: ERROR_404})
+    @action(detail=True, url_path="docx", url_name="docx")
+    def docx(self, request, pk=None):
+        return docx_response(self.get_object())
 
 
 @extend_schema(tags=["工作简报"])
@@ -111,3 +107,17 @@ class PublicBulletinPdfView(APIView):
     )
     def get(self, request, pk):
         return pdf_response(get_object_or_404(Bulletin.objects.public().select_related("region"), pk=pk))
+
+
+@extend_schema(tags=["工作简报"])
+class PublicBulletinDocxView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        summary="公开简报Word文件",
+        description="已印发并公开的简报（.docx），无需登录。",
+        responses={200: DOCX, 404: ERROR_404},
+    )
+    def get(self, request, pk):
+        return docx_response(get_object_or_404(Bulletin.objects.public().select_related("region"), pk=pk))
