@@ -140,8 +140,9 @@ class PlanAdjustmentForm(ServiceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].required = False
-        self.fields["reason"].help_text = "首次录入资金计划可不填；调整已有计划必须说明理由。"
+        if "reason" in self.fields:  # a recorded adjustment opens read-only, without form fields
+            self.fields["reason"].required = False
+            self.fields["reason"].help_text = "首次录入资金计划可不填；调整已有计划必须说明理由。"
 
     def amounts(self) -> dict:
         data = self.cleaned_data

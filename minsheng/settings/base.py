@@ -140,6 +140,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# django-filter's empty choice is a dash line not run through gettext: in a filter it means "any".
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
