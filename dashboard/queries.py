@@ -226,6 +226,7 @@ counted AS MATERIALIZED (
         WHERE project_id = p.pid AND status = ANY(%(counted)s) AND month <= %(last)s OFFSET 0
     ) r
 ),
+firsts AS (SELECT project_id, MIN(month) AS first FROM counted GROUP BY project_id),
 vals AS (
     -- a value counts from its report's month until the next counted value of the same target
     SELECT c.project_id, c.month,
@@ -272,14 +273,17 @@ grid AS (
              WHEN spent.investment_completed IS NOT NULL
              THEN LEAST(spent.investment_completed / NULLIF(p.planned, 0), 1) END AS completion,
         COALESCE(by_plan.expected, months.month / 12.0) AS expected,
-        spent.investment_completed
+        spent.investment_completed,
+        firsts.first <= months.month AS reported
     FROM p CROSS JOIN months
+    LEFT JOIN firsts ON firsts.project_id = p.pid
     LEFT JOIN weights ON weights.project_id = p.pid
     LEFT JOIN done ON done.project_id = p.pid AND done.month = months.month
     LEFT JOIN spent ON spent.project_id = p.pid AND spent.month = months.month
     LEFT JOIN by_plan ON by_plan.pid = p.pid AND by_plan.month = months.month
 )
-SELECT month, AVG(completion) AS completion,
+-- a month up to which no project in scope had reported is a gap (NULL), not zero; 序时进度 is still drawn
+SELECT month, CASE WHEN BOOL_OR(reported) THEN AVG(completion) END AS completion,
     AVG(expected) FILTER (WHERE completion IS NOT NULL) AS expected,
     SUM(investment_completed) AS investment_completed,
     COUNT(investment_completed) AS reporting
@@ -295,7 +299,8 @@ def _positional(sql: str, values: dict) -> tuple[str, list]:
 
 def trend(s: Scope) -> dict:
     """Month by month up to the as-of month: mean completion and mean 序时进度 (as `with_progress` would
-    judge each month), cumulative investment completed, and how many projects had reported by then."""
+    judge each month), cumulative investment completed, and how many projects had reported by then.
+    Months before any project in scope reported have no completion (None: a gap in the chart, not 0%)."""
     last = as_of_month(s)
     if last == 0:
         return {"as_of_month": 0, "months": []}

@@ -8,14 +8,16 @@ apostrophe; the importer removes that apostrophe again, so such text round-trips
 
 import datetime
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-from funding.models import Entry
-from minsheng.formatting import percent
+from funding.choices import SourceLevel
+from funding.models import Entry, FundingSource
+from funding.summaries import rate
+from minsheng import formatting
 from projects.choices import Light
 from projects.models import ProgressValue, Project, Target
 
@@ -31,6 +33,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TITLE_FONT = Font(bold=True, size=14)
 NOTE_FONT = Font(italic=True, color="808080")
 MONEY_FORMAT = "#,##0.00"
+WAN_FORMAT = "#,##0.00"  # amounts in 万元, two decimals, summed by Excel as numbers
+PERCENT_FORMAT = "0.0%"  # rates stored as fractions (1.0333), shown as 103.3%
+FIGURE_FORMAT = "#,##0.####;-#,##0.####;0"
 DATE_FORMAT = "yyyy-mm-dd"
 
 KIND_COLUMNS = {"projects": PROJECT_COLUMNS, "funding": FUNDING_COLUMNS, "progress": PROGRESS_COLUMNS}
@@ -87,8 +92,15 @@ class SheetWriter:
             cell.number_format = MONEY_FORMAT
         return cell
 
-    def append(self, values, *, font=None) -> None:
-        self.sheet.append([self.cell(value, font=font) for value in values])
+    def append(self, values, *, font=None, formats=None) -> None:
+        """A data row; `formats` gives a number format per column (None: by the value's type)."""
+        formats = formats or [None] * len(values)
+        self.sheet.append(
+            [
+                self.cell(value, font=font, number_format=fmt if value is not None else None)
+                for value, fmt in zip(values, formats, strict=False)
+            ]
+        )
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -160,12 +172,44 @@ def export(kind: str, plan) -> bytes:
     writer = SheetWriter(
         workbook, "台账", f"{plan.year}年{plan.region.name}{KIND_TITLES[kind]}", dataset.headers
     )
+    numeric = _numeric_headers(KIND_COLUMNS[kind])
+    kinds = [numeric.get(header) for header in dataset.headers]
     for row in dataset:
-        writer.append(row)
+        writer.append([_as_number(value, kind_) for value, kind_ in zip(row, kinds, strict=True)])
     if kind == "projects":
         _projects_without_targets(writer, plan)
+    if kind == "funding":
+        funding_levels_sheet(workbook, plan)
     summary_sheet(workbook, plan)
     return _save(workbook)
+
+
+NUMERIC_TYPES = {"money", "figure", "int", "rate"}
+
+
+def _numeric_headers(columns) -> dict[str, str]:
+    """Header → column type for the ledger's numeric columns (under both of its header spellings)."""
+    found = {}
+    for column in columns:
+        if column.type in NUMERIC_TYPES:
+            found[column.label] = found[header_label(column)] = column.type
+    return found
+
+
+def _as_number(value, column_type: str | None):
+    """A numeric column's value as a number (a resource may render it as text): Excel sums numbers only."""
+    if column_type is None or value is None or value == "":
+        return value
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.replace(",", ""))
+        except ArithmeticError:
+            return value  # not a number after all: kept as written
+    if isinstance(value, Decimal) and column_type == "figure":
+        return _figure(value)
+    if isinstance(value, Decimal) and column_type == "money":
+        return value.quantize(Decimal("0.01"))
+    return value
 
 
 def _projects_without_targets(writer: SheetWriter, plan) -> None:
@@ -180,6 +224,54 @@ def _projects_without_targets(writer: SheetWriter, plan) -> None:
         target = Target(project=project, name="", measure="", annual_target=None)
         row = resource.export_resource(target, force_native_type=True)
         writer.append(row)
+
+
+FUNDING_LEVEL_COLUMNS = [
+    "序号",
+    "项目编号",
+    "项目名称",
+    "资金来源",
+    "计划（万元）",
+    "到位（万元）",
+    "拨付（万元）",
+    "支出（万元）",
+    "到位率",
+    "拨付率",
+    "执行率",
+]
+
+
+def funding_levels_sheet(workbook: Workbook, plan) -> None:
+    """分级资金 (long form): one row per project and source level with planned, arrived, disbursed and
+    spent in 万元 and the three rates (funding.summaries.rate), numbers Excel can sum and filter."""
+    writer = SheetWriter(
+        workbook, "分级资金", f"{plan.year}年{plan.region.name}民生实事分级资金情况", FUNDING_LEVEL_COLUMNS
+    )
+    formats = [None, None, None, None, WAN_FORMAT, WAN_FORMAT, WAN_FORMAT, WAN_FORMAT]
+    formats += [PERCENT_FORMAT] * 3
+    sources = (
+        FundingSource.objects.filter(project__plan=plan)
+        .select_related("project")
+        .order_by("project__sequence", "project__code", "level")
+    )
+    order = {level: index for index, level in enumerate(SourceLevel.values)}
+    for source in sorted(sources, key=lambda s: (s.project.sequence, s.project.code, order[s.level])):
+        writer.append(
+            [
+                source.project.sequence,
+                source.project.code,
+                source.project.title,
+                SourceLevel(source.level).label,
+                _wan(source.planned),
+                _wan(source.arrived),
+                _wan(source.disbursed),
+                _wan(source.spent),
+                _rate(rate(source.arrived, source.planned)),
+                _rate(rate(source.disbursed, source.arrived)),
+                _rate(rate(source.spent, source.arrived)),
+            ],
+            formats=formats,
+        )
 
 
 SUMMARY_COLUMNS = [
@@ -217,6 +309,8 @@ def summary_sheet(workbook: Workbook, plan, month: int | None = None) -> None:
     as_of = projects[0].as_of_month if projects else month
     heading = f"{plan.year}年{plan.region.name}民生实事进展汇总表（截至{as_of or '—'}月）"
     writer = SheetWriter(workbook, "汇总表", heading, SUMMARY_COLUMNS)
+    formats = [None, None, None, None, None, None, None, None]
+    formats += [PERCENT_FORMAT, PERCENT_FORMAT, PERCENT_FORMAT, PERCENT_FORMAT, None, WAN_FORMAT, WAN_FORMAT]
     for project in projects:
         rows = targets.get(project.pk) or [None]
         for target in rows:
@@ -228,21 +322,35 @@ def summary_sheet(workbook: Workbook, plan, month: int | None = None) -> None:
                     project.lead_unit.name,
                     target.name if target else "",
                     target.measure if target else "",
-                    target.annual_target if target else None,
-                    target.value if target else None,
-                    percent(target.completion) if target and target.completion is not None else "",
-                    percent(project.expected),
-                    percent(target.lag) if target and target.lag is not None else "",
-                    percent(project.completion),
+                    _figure(target.annual_target) if target else None,
+                    _figure(target.value) if target else None,
+                    _rate(target.completion) if target else None,
+                    _rate(project.expected),
+                    _rate(target.lag) if target else None,
+                    _rate(project.completion),
                     Light(project.light).label,
                     _wan(project.planned_investment),
                     _wan(project.latest_investment),
-                ]
+                ],
+                formats=formats,
             )
 
 
+def _rate(value) -> Decimal | None:
+    """A fraction for a percent-formatted cell, rounded as the pages round it (0.1%)."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _figure(value) -> int | Decimal | None:
+    """A figure as a number: whole numbers as int (Excel shows 93000, not 93000.0000)."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
 def _wan(yuan) -> Decimal | None:
-    return None if yuan is None else (Decimal(yuan) / 10000).quantize(Decimal("0.01"))
+    return formatting.wan(yuan)
 
 
 def summary(plan, month: int | None = None) -> bytes:

@@ -39,9 +39,7 @@ class UploadForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="导出内容", choices=[(k, v) for k, v in EXPORT_KINDS.items() if k != "funding"]
-    )
+    kind = forms.ChoiceField(label="导出内容", choices=list(EXPORT_KINDS.items()))
     plan = forms.ModelChoiceField(label="年度计划", queryset=Plan.objects.none())
     month = forms.IntegerField(label="汇总截至月份", required=False, min_value=1, max_value=12)
 

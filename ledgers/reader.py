@@ -16,7 +16,7 @@ from . import cells, xlsx
 
 HEADER_SCAN_ROWS = 15
 # Sheets that are never data: the notes of our templates and the summary our exports add.
-NOTE_SHEETS = {"填写说明", "说明", "填报说明", "备注", "汇总表"}
+NOTE_SHEETS = {"填写说明", "说明", "填报说明", "备注", "汇总表", "分级资金"}
 UNIT_IN_PARENS = re.compile(r"[(\[【]([^)\]】]*)[)\]】]")
 MARKERS = re.compile(r"[*★※:：]")
 

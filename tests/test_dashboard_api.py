@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from funding.models import Entry
-from projects.choices import ScheduleBasis
-from projects.models import Milestone, Project
+from projects.choices import COUNTED_REPORT_STATUSES, ScheduleBasis
+from projects.models import Milestone, ProgressReport, Project
 
 ENDPOINTS = ["overview", "categories", "units", "projects", "lagging", "trend", "funds", "supervision"]
 
@@ -65,11 +65,17 @@ def test_trend_month_by_month_agrees_with_with_progress_at_each_month(org, dashb
     assert trend["as_of_month"] == 12  # 兰山区's plan has no 统计截至月份: a past year counts to December
     assert [row["month"] for row in trend["months"]] == list(range(1, 13))
     scope = Project.objects.visible_to(org.staff).filter(plan__year=2016)
+    counted = ProgressReport.objects.filter(project__in=scope, status__in=COUNTED_REPORT_STATUSES)
+    first = min(counted.values_list("month", flat=True))
     for row in trend["months"]:
         projects = scope.with_progress(month=row["month"])
         judged = projects.filter(completion__isnull=False)
-        assert rate(row["completion"]) == rate(judged.aggregate(a=Avg("completion"))["a"]), row
         assert rate(row["expected"]) == rate(judged.aggregate(a=Avg("expected"))["a"]), row
+        if row["month"] < first:  # nobody had reported yet: a gap, not 0%
+            assert row["completion"] is None, row
+            continue
+        assert rate(row["completion"]) == rate(judged.aggregate(a=Avg("completion"))["a"]), row
+    assert first > 1 and trend["months"][first - 1]["completion"] is not None
     assert [row["investment_completed"] for row in trend["months"]][2:9] == [
         "300.00",  # 01 in March
         "350.00",  # + 02 in April

@@ -31,6 +31,26 @@ def table_codes(page, table) -> list[str]:
     )
 
 
+# Every text ECharts drew (axis labels, names, legends) whose box leaves its chart's canvas: clipped.
+CLIPPED = """() => Object.entries(window.minshengDashboard.charts).flatMap(([id, chart]) => {
+    const width = chart.getWidth(), height = chart.getHeight();
+    return chart.getZr().storage.getDisplayList(true)
+        .filter(el => el.type === "text" && !el.ignore && !el.invisible && el.style && el.style.text)
+        .map(el => {
+            const box = el.getBoundingRect().clone();
+            const transform = el.getComputedTransform();
+            if (transform) box.applyTransform(transform);
+            return {id, text: String(el.style.text), x: box.x, y: box.y,
+                    right: box.x + box.width, bottom: box.y + box.height, width, height};
+        })
+        .filter(b => b.x < -1 || b.y < -1 || b.right > b.width + 1 || b.bottom > b.height + 1);
+})"""
+
+
+def trend_completion(page) -> list:
+    return page.evaluate("() => window.minshengDashboard.charts['chart-trend'].getOption().series[0].data")
+
+
 def test_leader_sees_every_chart_drawn(live_server, browser_page, org, dashboard_data):
     log_in(browser_page, live_server, org.leader)
     browser_page.goto(live_server.url + "/dashboard/?year=2016")
@@ -68,6 +88,10 @@ def test_leader_sees_every_chart_drawn(live_server, browser_page, org, dashboard
     assert "超期" in browser_page.locator("#table-orders tbody tr").first.inner_text()
     funds = browser_page.locator("#table-funds tbody tr")
     assert funds.count() == 2 and "43.8%" in funds.first.inner_text()  # 市级 到位率 700 / 1600
+    # January had no report: a gap in the line, not 0%; February is drawn.
+    completion = trend_completion(browser_page)
+    assert completion[0] is None and completion[1] is not None
+    assert browser_page.evaluate(CLIPPED) == []
     assert browser_page.js_errors == []
 
 
@@ -99,4 +123,8 @@ def test_dashboard_in_a_phone_viewport(live_server, phone_page, org, dashboard_d
     phone_page.wait_for_selector(READY)
     width = phone_page.evaluate("() => document.getElementById('chart-trend').getBoundingClientRect().width")
     assert 300 < width <= 390
+    phone_page.goto(live_server.url + "/dashboard/?year=2016")
+    phone_page.wait_for_selector(READY)
+    assert phone_page.evaluate(CLIPPED) == []
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     assert phone_page.js_errors == []

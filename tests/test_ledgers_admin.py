@@ -123,6 +123,15 @@ def test_leaders_and_auditors_cannot_import_but_export_what_they_see(client, org
     assert rows[2][1] == "01"
 
 
+def test_the_export_page_offers_the_funding_ledger_beside_the_progress_ledger(client, org, ledger_project):
+    client.force_login(org.staff)
+    page = client.get(EXPORT).content.decode()
+    assert '<option value="progress"' in page and '<option value="funding"' in page
+    response = client.get(EXPORT, {"kind": "funding", "plan": ledger_project.plan.pk})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert load_workbook(io.BytesIO(response.content)).sheetnames[:2] == ["台账", "分级资金"]
+
+
 def test_export_of_a_plan_outside_the_users_region_is_refused(client, org, make_project):
     other = make_project("09", region=org.other_city, lead_unit=org.jinan_office)
     client.force_login(org.leader)

@@ -98,12 +98,49 @@ def test_summary_sheet_has_targets_completion_and_schedule(org, filled_plan):
     header = rows[1]
     jobs = next(r for r in rows if r[4] == "新增城镇就业人数")
     assert jobs[header.index("累计完成")] == 93000
-    assert jobs[header.index("完成率")] == "103.3%"
-    assert jobs[header.index("序时进度")] == "75.0%"
-    assert jobs[header.index("年度计划投资（万元）")] == Decimal("8782.53") or jobs[
-        header.index("年度计划投资（万元）")
-    ] == pytest.approx(8782.53)
+    assert jobs[header.index("完成率")] == pytest.approx(1.0333)
+    assert jobs[header.index("序时进度")] == pytest.approx(0.75)
+    assert jobs[header.index("年度计划投资（万元）")] == pytest.approx(8782.53)
     assert any(r[1] == "02" for r in rows[2:])
+
+
+def test_summary_writes_numbers_with_number_formats_not_text(org, filled_plan):
+    """Excel can sum the columns: numeric cells, 万元 with two decimals, rates as percentages."""
+    filled_plan.reporting_month = 9
+    filled_plan.save()
+    sheet = load_workbook(io.BytesIO(export_ledger("summary", filled_plan)))["汇总表"]
+    header = [c.value for c in sheet[2]]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[4].value == "新增城镇就业人数")
+    for name, number_format in (
+        ("年度目标", None),
+        ("累计完成", None),
+        ("完成率", "0.0%"),
+        ("序时进度", "0.0%"),
+        ("进度差", "0.0%"),
+        ("项目完成率", "0.0%"),
+        ("年度计划投资（万元）", "#,##0.00"),
+        ("累计完成投资（万元）", "#,##0.00"),
+    ):
+        cell = row[header.index(name)]
+        assert cell.data_type == "n", (name, cell.value)
+        if number_format:
+            assert cell.number_format == number_format, name
+    assert row[header.index("累计完成投资（万元）")].value == pytest.approx(878.25)
+    assert row[header.index("进度差")].value == pytest.approx(0.2833)
+    texts = [c.value for r in sheet.iter_rows(min_row=3) for c in r if isinstance(c.value, str)]
+    assert not any(t.endswith("%") or t.endswith(".0000") for t in texts)
+
+
+def test_ledger_exports_write_amounts_and_figures_as_numbers(org, filled_plan):
+    sheet = load_workbook(io.BytesIO(export_ledger("progress", filled_plan)))["台账"]
+    header = [c.value for c in sheet[2]]
+    rows = list(sheet.iter_rows(min_row=3))
+    values = [r[header.index("累计完成值")] for r in rows]
+    assert [c.data_type for c in values] == ["n"] * len(values)
+    money = [
+        r[header.index("累计完成投资（元）")] for r in rows if r[header.index("累计完成投资（元）")].value
+    ]
+    assert money and all(c.data_type == "n" and c.number_format == "#,##0.00" for c in money)
 
 
 # -- commands

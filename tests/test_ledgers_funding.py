@@ -136,3 +136,36 @@ def test_funding_export_reimports_unchanged(org, ledger_project):
         report = import_ledger(io.BytesIO(content), kind, actor=org.staff, year=2016, filename="导出.xlsx")
         assert report.ok, report.lines()
         assert set(report.counts) == {"unchanged"}, report.rows
+
+
+def test_funding_export_adds_the_levels_in_long_form_as_numbers(org, ledger_project):
+    from openpyxl import load_workbook
+
+    first = run(
+        entries(
+            ["01", "到位", "省级", 3541, "2016年5月20日", "鲁财社指〔2016〕12号", None, None],
+            ["01", "拨付", "省级", 1000, "2016年5月21日", None, "兰山区人民政府", None],
+            ["01", "支出", "省级", 500, "2016年6月1日", None, None, "发放补贴"],
+        ),
+        "funding",
+        actor=org.staff,
+    )
+    assert first.ok, first.lines()
+    run(PLAN_ROWS, "projects", actor=org.staff, merges=PLAN_MERGES)
+    book = load_workbook(io.BytesIO(export_ledger("funding", ledger_project.plan)))
+    assert book.sheetnames[:2] == ["台账", "分级资金"]
+    sheet = book["分级资金"]
+    header = [c.value for c in sheet[2]]
+    assert header[3:8] == ["资金来源", "计划（万元）", "到位（万元）", "拨付（万元）", "支出（万元）"]
+    rows = {r[3].value: r for r in sheet.iter_rows(min_row=3)}
+    sources = {s.get_level_display(): s for s in FundingSource.objects.filter(project=ledger_project)}
+    assert set(rows) == set(sources)
+    province = rows["省级"]
+    source = sources["省级"]
+    assert province[header.index("到位（万元）")].value == pytest.approx(float(source.arrived) / 10000)
+    for name in ("计划（万元）", "到位（万元）", "拨付（万元）", "支出（万元）"):
+        cell = province[header.index(name)]
+        assert cell.data_type == "n" and cell.number_format == "#,##0.00", name
+    rate_cell = province[header.index("拨付率")]
+    assert rate_cell.data_type == "n" and rate_cell.number_format == "0.0%"
+    assert rate_cell.value == pytest.approx(round(1000 / 3541, 4))

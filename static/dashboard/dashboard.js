@@ -18,6 +18,15 @@
     return (Number(rate) * 100).toFixed(1) + "%";
   }
 
+  // A rate as a percentage for a chart; no figure stays null (ECharts leaves a gap), never 0%.
+  function pctValue(rate) {
+    return rate === null || rate === undefined ? null : Number(rate) * 100;
+  }
+
+  function wan(yuan) {
+    return yuan === null || yuan === undefined ? null : Number(yuan) / 1e4;
+  }
+
   function money(yuan) {
     if (yuan === null || yuan === undefined) return "—";
     var n = Number(yuan);
@@ -73,7 +82,7 @@
       document.getElementById("kpi-investment").textContent = money(o.planned_investment) + " / " + money(o.investment_completed);
       chart("chart-lights").setOption({
         tooltip: { trigger: "item" },
-        legend: { bottom: 0 },
+        legend: { bottom: 0, type: "scroll" },
         series: [{
           name: "灯号", type: "pie", radius: ["35%", "65%"],
           data: ["green", "yellow", "red", "none"].map(function (key) {
@@ -84,14 +93,14 @@
     },
     categories: function (rows) {
       chart("chart-categories").setOption({
-        tooltip: { trigger: "axis", valueFormatter: function (v) { return v.toFixed(1) + "%"; } },
-        legend: { bottom: 0 },
-        grid: { left: 48, right: 16, top: 16, bottom: 72 },
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "未报" : v.toFixed(1) + "%"; } },
+        legend: { bottom: 0, type: "scroll" },
+        grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
         xAxis: { type: "category", data: rows.map(function (r) { return r.label; }), axisLabel: { interval: 0, rotate: 30 } },
         yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
         series: [
-          { name: "平均完成率", type: "bar", data: rows.map(function (r) { return r.completion === null ? 0 : Number(r.completion) * 100; }) },
-          { name: "序时进度", type: "bar", data: rows.map(function (r) { return r.expected === null ? 0 : Number(r.expected) * 100; }) }
+          { name: "平均完成率", type: "bar", data: rows.map(function (r) { return pctValue(r.completion); }) },
+          { name: "序时进度", type: "bar", data: rows.map(function (r) { return pctValue(r.expected); }) }
         ]
       }, true);
     },
@@ -99,17 +108,17 @@
       var months = t.months;
       chart("chart-trend").setOption({
         tooltip: { trigger: "axis" },
-        legend: { bottom: 0 },
-        grid: { left: 56, right: 72, top: 24, bottom: 48 },
+        legend: { bottom: 0, type: "scroll" },
+        grid: { left: 8, right: 16, top: 24, bottom: 40, containLabel: true },
         xAxis: { type: "category", data: months.map(function (m) { return m.month + "月"; }) },
         yAxis: [
           { type: "value", name: "进度", axisLabel: { formatter: "{value}%" } },
           { type: "value", name: "万元", position: "right" }
         ],
         series: [
-          { name: "平均完成率", type: "line", data: months.map(function (m) { return m.completion === null ? null : Number(m.completion) * 100; }) },
-          { name: "序时进度", type: "line", lineStyle: { type: "dashed" }, data: months.map(function (m) { return m.expected === null ? null : Number(m.expected) * 100; }) },
-          { name: "累计完成投资", type: "bar", yAxisIndex: 1, data: months.map(function (m) { return m.investment_completed === null ? 0 : Number(m.investment_completed) / 1e4; }) }
+          { name: "平均完成率", type: "line", data: months.map(function (m) { return pctValue(m.completion); }) },
+          { name: "序时进度", type: "line", lineStyle: { type: "dashed" }, data: months.map(function (m) { return pctValue(m.expected); }) },
+          { name: "累计完成投资", type: "bar", yAxisIndex: 1, data: months.map(function (m) { return wan(m.investment_completed); }) }
         ]
       }, true);
     },
@@ -117,37 +126,38 @@
       var shown = rows.slice(0, 20).reverse();
       chart("chart-units").setOption({
         tooltip: { trigger: "axis" },
-        legend: { bottom: 0 },
-        grid: { left: 140, right: 24, top: 16, bottom: 48 },
+        legend: { bottom: 0, type: "scroll" },
+        grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
         xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
-        yAxis: { type: "category", data: shown.map(function (r) { return r.rank + ". " + r.name; }) },
+        yAxis: { type: "category", data: shown.map(function (r) { return r.rank + ". " + r.name; }),
+          axisLabel: { width: 120, overflow: "truncate" } },
         series: [
-          { name: "平均完成率", type: "bar", data: shown.map(function (r) { return r.completion === null ? 0 : Number(r.completion) * 100; }) },
-          { name: "平均滞后（个百分点）", type: "bar", data: shown.map(function (r) { return r.lag === null ? 0 : Number(r.lag) * 100; }) }
+          { name: "平均完成率", type: "bar", data: shown.map(function (r) { return pctValue(r.completion); }) },
+          { name: "平均滞后（个百分点）", type: "bar", data: shown.map(function (r) { return pctValue(r.lag); }) }
         ]
       }, true);
     },
     funds: function (f) {
       var rows = f.levels;
       chart("chart-funds-months").setOption({
-        tooltip: { trigger: "axis", valueFormatter: function (v) { return v.toFixed(2) + "万元"; } },
-        legend: { bottom: 0 },
-        grid: { left: 72, right: 16, top: 24, bottom: 48 },
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toFixed(2) + "万元"; } },
+        legend: { bottom: 0, type: "scroll" },
+        grid: { left: 8, right: 16, top: 24, bottom: 40, containLabel: true },
         xAxis: { type: "category", data: f.months.map(function (m) { return m.label; }) },
         yAxis: { type: "value", name: "累计（万元）" },
         series: [["cum_arrived", "累计到位"], ["cum_spent", "累计支出"]].map(function (k) {
-          return { name: k[1], type: "line", data: f.months.map(function (m) { return Number(m[k[0]]) / 1e4; }) };
+          return { name: k[1], type: "line", data: f.months.map(function (m) { return wan(m[k[0]]); }) };
         })
       }, true);
       var figures = [["planned", "计划"], ["arrived", "到位"], ["disbursed", "拨付"], ["spent", "支出"]];
       chart("chart-funds").setOption({
-        tooltip: { trigger: "axis", valueFormatter: function (v) { return v.toFixed(2) + "万元"; } },
-        legend: { bottom: 0 },
-        grid: { left: 72, right: 16, top: 16, bottom: 48 },
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toFixed(2) + "万元"; } },
+        legend: { bottom: 0, type: "scroll" },
+        grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
         xAxis: { type: "category", data: rows.map(function (r) { return r.label; }) },
         yAxis: { type: "value", name: "万元" },
         series: figures.map(function (f) {
-          return { name: f[1], type: "bar", data: rows.map(function (r) { return Number(r[f[0]]) / 1e4; }) };
+          return { name: f[1], type: "bar", data: rows.map(function (r) { return wan(r[f[0]]); }) };
         })
       }, true);
       fillTable("table-funds", rows, function (r) {
