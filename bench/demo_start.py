@@ -103,9 +103,9 @@ def start_demo(env: dict, timeout: float) -> tuple[float, float, subprocess.Pope
 
 
 def stop_demo(process: subprocess.Popen) -> None:
-    """Ctrl+C as a user would: the demo stops runserver and the embedded server."""
+    """Stop the demo as CI does (SIGTERM to its session): runserver and the embedded server stop."""
     try:
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(60)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         os.killpg(process.pid, signal.SIGKILL)

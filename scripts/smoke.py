@@ -32,8 +32,9 @@ PUBLIC_PAGES = [
 ]
 # The README's URL table, per demo login.
 ROLE_PAGES = {
-    "admin": ["/admin/", "/supervision/", "/dashboard/", "/notifications/"],
+    "admin": ["/workbench/", "/admin/", "/supervision/", "/dashboard/", "/notifications/", "/history/"],
     "minshengban": [
+        "/workbench/",
         "/admin/",
         "/supervision/",
         "/supervision/alerts/",
@@ -44,9 +45,9 @@ ROLE_PAGES = {
         "/notifications/",
     ],
     "lingdao": ["/dashboard/", "/supervision/", "/admin/", "/notifications/"],
-    "shenji": ["/admin/", "/notifications/"],
+    "shenji": ["/history/", "/admin/", "/notifications/"],
     "tianbao": ["/filing/", "/notifications/"],
-    "lanshan": ["/admin/", "/supervision/", "/filing/review/", "/dashboard/"],
+    "lanshan": ["/workbench/", "/admin/", "/supervision/", "/filing/review/", "/dashboard/"],
 }
 DASHBOARD_CALLS = ["overview", "categories", "units", "projects", "lagging", "trend", "funds", "supervision"]
 
