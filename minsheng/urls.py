@@ -13,7 +13,7 @@ from .health import healthz
 
 admin.site.site_header = "民生实事管理系统"
 admin.site.site_title = "民生实事管理系统"
-admin.site.index_title = "民生办工作台"
+admin.site.index_title = "管理后台"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

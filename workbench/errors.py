@@ -17,10 +17,11 @@ from django.http import (
 from django.middleware import csrf
 from django.template import loader
 from django.urls import Resolver404
+from django.utils.translation import gettext
 from django.views.decorators.csrf import requires_csrf_token
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-NO_MATCH = re.compile(r"^No (\w+) matches the given query\.$")
+NOT_FOUND = "No %s matches the given query."  # get_object_or_404's message (django/shortcuts.py)
 
 # Exact reasons first; the two that carry an origin ("... - %s does not match ...") last, matched on the
 # fixed part before it (which the other Referer reasons share).
@@ -45,21 +46,29 @@ def _model_name(object_name: str) -> str | None:
     return None
 
 
+def _not_found_object(message: str) -> str | None:
+    """The model named by get_object_or_404's message ("No Project matches the given query.", or its
+    translation "没有符合条件的Project。", which still carries the English class name)."""
+    for template in {NOT_FOUND, gettext(NOT_FOUND)}:
+        prefix, _, suffix = template.partition("%s")
+        if message.startswith(prefix) and message.endswith(suffix) and len(message) > len(template) - 2:
+            return message[len(prefix) : len(message) - len(suffix)]
+    return None
+
+
 def reason_of(exception, default: str) -> str:
-    """The exception's message when it is Chinese, Django's English "No X matches" put in Chinese, else
-    `default`."""
+    """The exception's message when it is Chinese, get_object_or_404's message with the model's Chinese
+    name, else `default`."""
     if isinstance(exception, Resolver404):
         return "该网址不存在，请检查地址是否输入正确。"
     message = exception.args[0] if exception is not None and exception.args else None
     if not isinstance(message, str):
         return default
-    if CHINESE.search(message):
-        return message
-    match = NO_MATCH.match(message)
-    if match:
-        name = _model_name(match.group(1))
+    object_name = _not_found_object(message)
+    if object_name is not None:
+        name = _model_name(object_name)
         return f"没有找到这条{name}记录，或您无权查看。" if name else default
-    return default
+    return message if CHINESE.search(message) else default
 
 
 def _render(request, template_name: str, status_class, context: dict):
