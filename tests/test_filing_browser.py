@@ -46,7 +46,7 @@ def test_filer_files_on_a_phone_staff_returns_and_accepts(
     item.get_by_role("link").click()
 
     jobs = page.get_by_label("新增城镇就业（人）")
-    assert "30000" in page.locator(".indicator").first.inner_text()  # April beside the field
+    assert "30,000人" in page.locator(".indicator").first.inner_text()  # April beside the field
     jobs.fill("45000")
     # The rate follows the typing (static/filing/report.js): 45000 / 90000.
     assert page.locator(".indicator").first.locator("output").inner_text() == "50.0%"

@@ -29,10 +29,11 @@
 
   function money(yuan) {
     if (yuan === null || yuan === undefined) return "—";
+    // As minsheng.formatting.money_grouped: 亿元 from 1亿 up, else 万元; separators, no trailing zeros.
     var n = Number(yuan);
-    if (Math.abs(n) >= 1e8) return (n / 1e8).toFixed(2) + "亿元";
-    if (Math.abs(n) >= 1e4) return (n / 1e4).toFixed(2) + "万元";
-    return n.toFixed(2) + "元";
+    var grouped = { maximumFractionDigits: 2 };
+    if (Math.abs(n) >= 1e8) return (n / 1e8).toLocaleString("en-US", grouped) + "亿元";
+    return (n / 1e4).toLocaleString("en-US", grouped) + "万元";
   }
 
   function chart(id) {
