@@ -28,7 +28,7 @@ def test_linyi_items_were_chosen_through_the_procedure(seeded):
         assert list(candidate.steps.values_list("stage", flat=True)) == list(DECISION_ORDER)
     stopped = Candidate.objects.get(status=CandidateStatus.REJECTED)
     assert stopped.steps.last().stage == DecisionStage.EXPERT
-    assert Proposal.objects.filter(status=ProposalStatus.DECLINED).get().decline_reason
+    assert Proposal.objects.filter(round__year=2016, status=ProposalStatus.DECLINED).get().decline_reason
 
 
 def test_merged_citizen_proposal_traces_to_its_project(seeded):
