@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
@@ -105,6 +106,10 @@ class HistoryAdmin(RoleScopedAdmin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_visible(request, object_id)
+        if not version_id.isdigit():
+            # A relative link of the change form (the user's "../password/") followed from an old version
+            # lands under history/: send it where it points from the change form instead of failing.
+            return redirect(f"../../{version_id}/")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

@@ -9,6 +9,7 @@ that differ only by an id (one project, one change form per model) are visited o
 import collections
 import io
 import re
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -53,7 +54,7 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 # Pages visited per role and viewport at most; the phone crawl skips the admin (not meant for phones).
-BUDGET = {"desktop": 150, "phone": 60}
+BUDGET = {"desktop": 200, "phone": 60}
 
 # English a user must never read. Whole words, case-sensitive ("Add" matches "Add", not "Address").
 ENGLISH = [
@@ -173,6 +174,10 @@ COLLECT_TEXT_JS = """
 OVERFLOW_JS = """
 () => {
   const root = document.documentElement;
+  if (root.clientWidth > screen.width + 1) {
+    // Without <meta name="viewport"> a phone lays the page out 980 px wide and shrinks it.
+    return {clientWidth: root.clientWidth, widest: `no phone viewport: laid out ${root.clientWidth}px wide`};
+  }
   if (root.scrollWidth <= root.clientWidth + 1) return null;
   const clipped = (el) => {
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
@@ -249,6 +254,7 @@ def pattern(url: str) -> tuple:
     parts = urllib.parse.urlsplit(url)
     path = re.sub(r"/\d+(?=/|$)", "/<id>", parts.path)
     path = re.sub(r"^/admin/\w+/\w+/<id>/history/", "/admin/*/*/<id>/history/", path)
+    path = re.sub(r"^/admin/(?!login/)\w+/$", "/admin/*/", path)  # every app's index is one template
     keys = tuple(sorted({key for key, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)}))
     return path, keys
 
@@ -263,6 +269,7 @@ class Crawl:
     english: list = field(default_factory=list)
     overflow: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # 500s, JavaScript errors, broken links
+    seconds: dict = field(default_factory=dict)  # page -> time to load and check it
 
     def problems(self) -> list[str]:
         where = f"[{self.role}, {self.viewport}]"
@@ -286,6 +293,15 @@ def demo_server(django_db_setup, django_db_blocker):
         finally:
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
+
+
+def english_on(page) -> list[tuple[str, str, str]]:
+    """(element, English word, text) for every listed English word the page shows."""
+    return [
+        (element, hit, text[:80])
+        for element, text in page.evaluate(COLLECT_TEXT_JS)
+        for hit in sorted(set(ENGLISH_RE.findall(text)))
+    ]
 
 
 def sign_in(page, base: str, username: str) -> str:
@@ -372,6 +388,7 @@ def crawl(browser, base: str, role: str, viewport: str) -> Crawl:
             continue
         current["path"] = url
         pending["count"] = 0
+        started = time.monotonic()
         try:
             response = page.goto(base + url, wait_until="load")
         except Exception as error:  # noqa: BLE001 - a download or a navigation that failed
@@ -388,9 +405,7 @@ def crawl(browser, base: str, role: str, viewport: str) -> Crawl:
             result.errors.append(f"{found_on}: link to {url} answers 404")
         settle(page, pending)
 
-        for element, text in page.evaluate(COLLECT_TEXT_JS):
-            for hit in sorted(set(ENGLISH_RE.findall(text))):
-                result.english.append((url, element, hit, text[:80]))
+        result.english += [(url, *hit) for hit in english_on(page)]
         if viewport == "phone" and is_phone_page(landed.path):
             info = page.evaluate(OVERFLOW_JS)
             if info:
@@ -405,8 +420,14 @@ def crawl(browser, base: str, role: str, viewport: str) -> Crawl:
             link = target.path + (f"?{target.query}" if target.query else "")
             if link not in seen_urls:
                 queue.append((link, url))
+        result.seconds[url] = time.monotonic() - started
     context.close()
-    print(f"\n{role} on {viewport}: {len(result.visited)} pages, {len(queue)} links left in the queue")
+    slowest = sorted(result.seconds.items(), key=lambda item: -item[1])[:5]
+    print(
+        f"\n{role} on {viewport}: {len(result.visited)} pages in {sum(result.seconds.values()):.0f} s, "
+        f"{len(queue)} links left in the queue; slowest: "
+        + ", ".join(f"{url} {seconds:.1f} s" for url, seconds in slowest)
+    )
     return result
 
 
@@ -417,3 +438,36 @@ def test_crawl_finds_no_english_no_overflow_no_500(demo_server, chromium_browser
     assert result.visited, f"{role} on {viewport} reached no page"
     problems = result.problems()
     assert not problems, f"{len(problems)} problems on {len(result.visited)} pages:\n" + "\n".join(problems)
+
+
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
+def test_checks_catch_english_and_a_page_wider_than_the_phone(chromium_browser):
+    """The crawl's own eyes, on a page made to fail: what it must see, and what it must leave alone."""
+    context = chromium_browser.new_context(locale="zh-CN", **PHONE)
+    page = context.new_page()
+    page.set_content(
+        f"""<title>民生</title>{VIEWPORT_META}<main id="main">
+        <p>Select</p><p>Address 地址</p><p style="display:none">Delete</p>
+        <input name="q" placeholder="Search"><button type="submit" value="x">保存</button>
+        <select name="s"><option value="">---------</option><option>Yes</option></select>
+        <div class="calendarbox" style="display:none"><a aria-label="Today (3)">今天</a></div>
+        <div style="overflow-x:auto"><table style="width:900px"><tr><td>宽表格</td></tr></table></div>
+        <p>PDF 下载 ---------- </p></main>"""
+    )
+    assert {(element, hit) for element, hit, _ in english_on(page)} == {
+        ("p in #main", "Select"),
+        ("input[name=q] in #main@placeholder", "Search"),
+        ("select[name=s] in #main", "---------"),
+        ("select[name=s] in #main", "Yes"),
+        ("a in #main@aria-label", "Today"),
+    }
+    # A table scrolling inside its own box is fine; the page itself scrolling sideways is not.
+    assert page.evaluate(OVERFLOW_JS) is None
+    page.set_content(f'{VIEWPORT_META}<main><p style="width:600px">太宽的段落</p></main>')
+    assert page.evaluate(OVERFLOW_JS)["widest"] == "p (right edge 608px)"
+    bare = context.new_page()  # (set_content keeps the viewport of the document it replaces)
+    bare.set_content("<main><p>没有 viewport 的页面</p></main>")
+    assert bare.evaluate(OVERFLOW_JS)["widest"] == "no phone viewport: laid out 980px wide"
+    context.close()
