@@ -170,8 +170,8 @@ class BulletinAdmin(HistoryAdmin):
         if not rows:
             return "无"
         return format_html(
-            '<ul class="list-disc pl-5">{}</ul>',
-            format_html_join("", "<li><strong>{}</strong>{}</li>", rows),
+            '<ul style="list-style: disc; padding-left: 1.25rem">{}</ul>',
+            format_html_join("", '<li style="margin-bottom: .5rem"><strong>{}</strong>{}</li>', rows),
         )
 
     def has_add_permission(self, request):
