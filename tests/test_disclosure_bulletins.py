@@ -39,6 +39,7 @@ def test_public_api_lists_published_bulletins(public_bulletins):
     rows = Client().get(API).json()["results"]
     assert [row["issue_number"] for row in rows] == [16]
     assert rows[0]["pdf_url"].endswith(reverse("bulletin-public-pdf", args=[public_bulletins.shown.pk]))
+    assert rows[0]["docx_url"].endswith(reverse("bulletin-public-docx", args=[public_bulletins.shown.pk]))
     assert Client().get(API, {"year": 2017}).json()["results"] == []
     assert Client().get(f"{API}{public_bulletins.internal.pk}/").status_code == 404
 

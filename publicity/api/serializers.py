@@ -105,8 +105,14 @@ class PublicBulletinSerializer(serializers.Serializer):
     total_number = serializers.IntegerField(read_only=True, help_text="总第M期。")
     issued_on = serializers.DateField(read_only=True)
     pdf_url = serializers.SerializerMethodField()
+    docx_url = serializers.SerializerMethodField(help_text="Word（.docx）下载地址，内容与PDF相同。")
 
     def get_pdf_url(self, bulletin) -> str | None:
         if not bulletin.pdf:
             return None
         return reverse("bulletin-public-pdf", args=[bulletin.pk], request=self.context.get("request"))
+
+    def get_docx_url(self, bulletin) -> str | None:
+        if not bulletin.pdf:  # issued and frozen: the Word file is rendered from the same frozen text
+            return None
+        return reverse("bulletin-public-docx", args=[bulletin.pk], request=self.context.get("request"))
