@@ -82,6 +82,6 @@ def build_board(user, on: datetime.date | None = None) -> Board:
     board.last_scan = Alert.objects.order_by("-raised_at").values_list("raised_at", flat=True).first()
     orders = SupervisionOrder.objects.visible_to(user).open()
     board.open_orders = orders.count()
-    board.overdue_orders = orders.filter(escalation_level__gt=0).count()
+    board.overdue_orders = orders.overdue().count()
     board.open_problems = Problem.objects.visible_to(user).open().count()
     return board

@@ -121,6 +121,10 @@ class OrderQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=OrderStatus.CLOSED)
 
+    def overdue(self):
+        """Open orders with a missed stage (escalated at least once): the board's and the workbench's 超期."""
+        return self.open().filter(escalation_level__gt=0)
+
 
 class SupervisionOrder(models.Model):
     """A 督办单: the office asks a unit to act on a project or a problem, with four staged deadlines."""

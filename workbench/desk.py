@@ -48,7 +48,7 @@ def due_reports(user, year: int, month: int):
 
 def overdue_orders(user):
     """Open 督办单 with a missed stage (escalated), as the supervision board counts them."""
-    return SupervisionOrder.objects.visible_to(user).open().filter(escalation_level__gt=0)
+    return SupervisionOrder.objects.visible_to(user).overdue()
 
 
 def waiting_reports(user):
