@@ -350,7 +350,7 @@ def main() -> int:
     client.force_login(leader)
 
     def baseline():
-        projects = Project.objects.visible_to(leader).filter(plan__year=year)
+        projects = Project.objects.restrict(leader).filter(plan__year=year)
         return list(projects.with_progress().values("light"))
 
     filters = {

@@ -12,6 +12,7 @@ from unfold.admin import StackedInline
 from unfold.decorators import action, display
 
 from minsheng.errors import DomainError
+from org import access
 from org.admin_base import HistoryAdmin, ScopedInlineMixin
 from org.models import Region
 
@@ -79,7 +80,7 @@ class BuildForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.visible_to(user)
+        self.fields["region"].queryset = Region.objects.restrict(user)
 
 
 class IssueForm(forms.Form):
@@ -206,7 +207,7 @@ class BulletinAdmin(HistoryAdmin):
         self.message_user(request, text, level)
 
     def _require_staff(self, request):
-        if not request.user.can_edit:
+        if not access.may_edit(request.user):
             raise DomainError("只有民生办工作人员可以执行此操作。")
 
     # -- list actions -------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from org.choices import RegionLevel, Role
-from projects.models import ProjectPartQuerySet
+from org.access import Reach, RestrictedQuerySet
+from org.choices import RegionLevel
 
 from .choices import BulletinStatus, SectionKind
 
@@ -48,15 +48,9 @@ def region_scope(region) -> str:
     return "全区" if region.name.endswith("区") else "全县"
 
 
-class RegionPartQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Rows of the user's region and below (any role with a unit; filers read them too)."""
-        if user.is_superuser:
-            return self
-        unit = user.unit if user.is_authenticated else None
-        if unit is None or not user.role or not user.is_active:
-            return self.none()
-        return self.filter(region__path__startswith=unit.region.path)
+class RegionPartQuerySet(RestrictedQuerySet):
+    # Rows of the user's region and below (any role with a unit; filers read them too).
+    reach = Reach(region="region__path", filers_read_region=True)
 
 
 class BulletinSettings(models.Model):
@@ -118,8 +112,8 @@ class BulletinSettings(models.Model):
         return f"{self.region} · {self.name}"
 
 
-class TargetWordingQuerySet(ProjectPartQuerySet):
-    project_path = "target__project"
+class TargetWordingQuerySet(RestrictedQuerySet):
+    reach = Reach(via="target__project")
 
 
 class TargetWording(models.Model):
@@ -159,7 +153,10 @@ class TargetWording(models.Model):
         return str(self.target)
 
 
-class BulletinQuerySet(RegionPartQuerySet):
+class BulletinQuerySet(RestrictedQuerySet):
+    # Staff see drafts and issued bulletins of their region and below; other roles only issued ones.
+    reach = Reach(region="region__path", filers_read_region=True, drafts=~Q(status=BulletinStatus.ISSUED))
+
     def issued(self) -> "BulletinQuerySet":
         """Issued bulletins, newest first: their text and PDF never change."""
         return self.filter(status=BulletinStatus.ISSUED).order_by("-issued_on", "-total_number")
@@ -167,13 +164,6 @@ class BulletinQuerySet(RegionPartQuerySet):
     def public(self) -> "BulletinQuerySet":
         """Issued bulletins staff have marked for the public portal."""
         return self.issued().filter(is_public=True)
-
-    def visible_to(self, user) -> "BulletinQuerySet":
-        """Staff see drafts and issued bulletins of their region and below; other roles only issued ones."""
-        qs = super().visible_to(user)
-        if user.is_superuser or user.role == Role.STAFF:
-            return qs
-        return qs.filter(status=BulletinStatus.ISSUED)
 
 
 def pdf_path(instance: "Bulletin", filename: str) -> str:

@@ -7,7 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
+from minsheng.errors import DomainError, InvalidTransition
+from org import access
 from org.models import Region
 
 from . import generator, render, word
@@ -16,12 +17,8 @@ from .models import Bulletin, BulletinSection, BulletinSettings
 
 
 def _require_staff(actor, region: Region) -> None:
-    if actor is None:  # the scheduler and the management command act for the office itself
-        return
-    if not actor.is_superuser and not (
-        actor.is_active and actor.can_edit and actor.unit_id and region.is_within(actor.unit.region)
-    ):
-        raise PermissionDenied("只有本级及上级民生办工作人员可以生成或印发简报。")
+    # The scheduler and the management command act as the system (access.SYSTEM), the office itself.
+    access.require("manage", actor, region, message="只有本级及上级民生办工作人员可以生成或印发简报。")
 
 
 def settings_for(region: Region) -> BulletinSettings:
@@ -51,7 +48,7 @@ def _write_sections(bulletin: Bulletin, draft: generator.BulletinDraft) -> None:
 
 @transaction.atomic
 def generate_bulletin(
-    region: Region, year: int, month: int, *, actor=None, regenerate: bool = False
+    region: Region, year: int, month: int, *, actor=access.SYSTEM, regenerate: bool = False
 ) -> Bulletin:
     """The draft bulletin of `region` for 1-`month` of `year`, generated from the data.
 
@@ -74,7 +71,7 @@ def generate_bulletin(
         return bulletin
     draft = generator.generate(region, year, month, settings)
     if bulletin is None:
-        bulletin = Bulletin(region=region, year=year, month=month, created_by=actor)
+        bulletin = Bulletin(region=region, year=year, month=month, created_by=access.as_user(actor))
     else:
         bulletin.sections.all().delete()  # the period figures staff entered are not among draft.fields
     for name, value in draft.fields.items():
@@ -101,7 +98,9 @@ def allocate_numbers(settings: BulletinSettings, year: int) -> tuple[int, int]:
 
 
 @transaction.atomic
-def issue_bulletin(bulletin: Bulletin, *, actor=None, issued_on: datetime.date | None = None) -> Bulletin:
+def issue_bulletin(
+    bulletin: Bulletin, *, actor=access.SYSTEM, issued_on: datetime.date | None = None
+) -> Bulletin:
     """Issue a draft: number it, freeze its HTML and text, render and store the PDF. Read-only afterwards.
 
     The region's settings row is locked while numbers are allocated, so two bulletins issued at the same
@@ -117,7 +116,7 @@ def issue_bulletin(bulletin: Bulletin, *, actor=None, issued_on: datetime.date |
     bulletin.issued_on = issued_on
     bulletin.issue_year, bulletin.issue_number, bulletin.total_number = issued_on.year, number, total
     bulletin.issued_at = timezone.now()
-    bulletin.issued_by = actor
+    bulletin.issued_by = access.as_user(actor)
     sections = list(bulletin.sections.all())
     bulletin.html = render.render_html(bulletin, sections)
     bulletin.text = render.render_text(bulletin, sections)
@@ -144,7 +143,7 @@ def issue_bulletin(bulletin: Bulletin, *, actor=None, issued_on: datetime.date |
 
 
 @transaction.atomic
-def set_bulletin_public(bulletin: Bulletin, public: bool, *, actor=None) -> Bulletin:
+def set_bulletin_public(bulletin: Bulletin, public: bool, *, actor=access.SYSTEM) -> Bulletin:
     """Show an issued bulletin on the public portal, or take it down (its content stays frozen)."""
     _require_staff(actor, bulletin.region)
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)

@@ -5,14 +5,14 @@ funding/ computes them. `funding_figures()` returns None while funding/ has no s
 for the period), and the bulletin then leaves those figures for staff to enter.
 
 A bulletin is the office's own document for a whole region, so the summaries are read with full visibility
-(`OFFICE`) and narrowed by region here; who may read the bulletin is decided on the bulletin itself.
+(the system actor, `org.access.SYSTEM`) and narrowed by region here; who may read the bulletin is decided
+on the bulletin itself.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import SimpleNamespace
 
-OFFICE = SimpleNamespace(is_superuser=True, is_authenticated=True, is_active=True, role="", unit=None)
+from org.access import SYSTEM
 
 
 @dataclass
@@ -48,8 +48,8 @@ def funding_figures(region, year: int, month: int, expected: dict[int, Decimal])
         return None
     if not hasattr(summaries, "totals") or not hasattr(summaries, "summarize"):
         return None
-    total = summaries.totals(OFFICE, year=year, month=month, region=region)
-    rows = summaries.summarize(OFFICE, "project", year=year, region=region, month=month)
+    total = summaries.totals(SYSTEM, year=year, month=month, region=region)
+    rows = summaries.summarize(SYSTEM, "project", year=year, region=region, month=month)
     if not total.get("planned") and not total.get("spent"):
         return None
     gaps = [

@@ -62,12 +62,12 @@ class Scope:
 def default_year(user, on: datetime.date | None = None) -> int | None:
     """The latest year, not after this one, with a plan the user may see (else the earliest ahead)."""
     on = on or today()
-    years = Plan.objects.visible_to(user).values_list("year", flat=True)
+    years = Plan.objects.restrict(user).values_list("year", flat=True)
     return years.filter(year__lte=on.year).order_by("-year").first() or years.order_by("year").first()
 
 
 def visible_years(user) -> list[int]:
-    return list(Plan.objects.visible_to(user).order_by("-year").values_list("year", flat=True).distinct())
+    return list(Plan.objects.restrict(user).order_by("-year").values_list("year", flat=True).distinct())
 
 
 def scope(user, params) -> Scope:
@@ -79,7 +79,7 @@ def scope(user, params) -> Scope:
             "年度参数（year）应为2000到2100之间的整数。", code="invalid_year", field="year"
         ) from error
     year = year or default_year(user)
-    filterset = DashboardFilterSet(params, queryset=Project.objects.visible_to(user).filter(plan__year=year))
+    filterset = DashboardFilterSet(params, queryset=Project.objects.restrict(user).filter(plan__year=year))
     if not filterset.is_valid():
         field, errors = next(iter(filterset.errors.items()))
         raise DomainError(f"筛选条件有误（{field}）：{errors[0]}", code="invalid_filter", field=field)
@@ -347,8 +347,8 @@ def _overdue_stage_q(now) -> Q:
 def supervision(s: Scope, limit: int = SUPERVISION_LIMIT) -> dict:
     """Open problems (问题清单) and open 督办单 on the projects in scope: counts and the latest of each."""
     now = timezone.now()
-    problems = Problem.objects.visible_to(s.user).open().filter(project__in=s.projects)
-    orders = SupervisionOrder.objects.visible_to(s.user).open().filter(project__in=s.projects)
+    problems = Problem.objects.restrict(s.user).open().filter(project__in=s.projects)
+    orders = SupervisionOrder.objects.restrict(s.user).open().filter(project__in=s.projects)
     problem_counts = problems.aggregate(
         open_problems=Count("pk"),
         **{f"problems_{value}": Count("pk", filter=Q(severity=value)) for value in Severity.values},

@@ -25,9 +25,9 @@ def index(request):
         "years": years,
         "regions": [
             (region.code, "\u3000" * (region.path.count("/") - 1) + region.name)
-            for region in Region.objects.visible_to(user).only("code", "name", "path")
+            for region in Region.objects.restrict(user).only("code", "name", "path")
         ],
-        "units": Unit.objects.visible_to(user).filter(led_projects__isnull=False).distinct().only("name"),
+        "units": Unit.objects.restrict(user).filter(led_projects__isnull=False).distinct().only("name"),
         "categories": Category.choices,
         "selected": selected,
     }

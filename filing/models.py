@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from org.access import Reach, RestrictedQuerySet
 from projects.models import Plan
 
 
@@ -20,11 +21,8 @@ def default_remind_after() -> int:
     return getattr(settings, "MINSHENG_FILING_REMIND_AFTER_DAYS", 1)
 
 
-class FilingWindowQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "FilingWindowQuerySet":
-        if user.is_superuser:
-            return self
-        return self.filter(plan__in=Plan.objects.visible_to(user))
+class FilingWindowQuerySet(RestrictedQuerySet):
+    reach = Reach(via="plan")
 
 
 class FilingWindow(models.Model):

@@ -8,8 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from notifications.services import notify
-from org.choices import Role
-from org.models import User
+from org import access
 from projects.choices import COUNTED_REPORT_STATUSES, INACTIVE_STATUSES
 from projects.models import Plan, ProgressReport, Project, ReportContribution
 
@@ -49,7 +48,7 @@ def send_reminders(on: datetime.date | None = None) -> dict:
             continue
         by_unit = _missing_by_unit(plan_id, month)
         filers = defaultdict(list)
-        for user in User.objects.filter(unit_id__in=by_unit, role=Role.FILER, is_active=True):
+        for user in access.unit_filers(by_unit):
             filers[user.unit_id].append(user)
         for unit_id, titles in by_unit.items():
             if not filers[unit_id]:

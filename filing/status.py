@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from org.choices import Role
+from org import access
 from projects.choices import ReportStatus
 from projects.models import ProgressReport, Project
 
@@ -28,11 +28,7 @@ def status_label(status) -> str:
 
 def role_on(user, project: Project) -> str:
     """lead / part (cooperating unit) / staff / viewer; the project is already one the user may see."""
-    if user.role == Role.FILER:
-        return "lead" if user.unit_id == project.lead_unit_id else "part"
-    if user.is_superuser or user.role == Role.STAFF:
-        return "staff"
-    return "viewer"
+    return access.project_role(user, project)
 
 
 @dataclass
@@ -57,7 +53,7 @@ def period_projects(user, year: int, month: int):
     """The projects the user may see in `year`, annotated with the status of month's report."""
     status = ProgressReport.objects.filter(project=OuterRef("pk"), month=month).values("status")[:1]
     return (
-        Project.objects.visible_to(user)
+        Project.objects.restrict(user)
         .filter(plan__year=year)
         .annotate(report_status=Subquery(status))
         .select_related("plan", "lead_unit")

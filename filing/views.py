@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from minsheng import numbers
 from minsheng.errors import DomainError
 from minsheng.formatting import WAN
-from org.choices import Role
+from org import access
 from projects import services
 from projects.choices import COUNTED_REPORT_STATUSES, AttachmentKind, ReportStatus
 from projects.models import ProgressReport, ProgressValue, Project, ReportAttachment, ReportContribution
@@ -39,8 +39,7 @@ MONTHS = range(1, 13)
 FORM_FIELDS = {"investment_completed": "investment_wan", "reason": "correction_reason", "file": "photos"}
 
 
-def is_staff(user) -> bool:
-    return user.is_superuser or user.role == Role.STAFF
+is_staff = access.may_edit
 
 
 @login_required(login_url=LOGIN_URL)
@@ -200,7 +199,7 @@ def _report_page(request, pk: int, month: int):
     """The month's report of one project: the form for whoever may write it, read-only for the others."""
     user = request.user
     project = get_object_or_404(
-        Project.objects.visible_to(user).select_related("plan__region", "lead_unit"), pk=pk
+        Project.objects.restrict(user).select_related("plan__region", "lead_unit"), pk=pk
     )
     if not 1 <= month <= 12:
         raise Http404
@@ -291,7 +290,7 @@ def _report_page(request, pk: int, month: int):
 @login_required(login_url=LOGIN_URL)
 def review(request, pk: int, month: int):
     """Staff accept or return a submitted report (the same services as the admin's buttons)."""
-    report = get_object_or_404(ProgressReport.objects.visible_to(request.user), project_id=pk, month=month)
+    report = get_object_or_404(ProgressReport.objects.restrict(request.user), project_id=pk, month=month)
     if not is_staff(request.user):
         raise DjangoPermissionDenied
     action = request.POST.get("action")
@@ -313,7 +312,7 @@ def review(request, pk: int, month: int):
 @login_required(login_url=LOGIN_URL)
 def submit(request, pk: int, month: int):
     """The second step of 报送 without JavaScript: the saved draft is submitted as it stands."""
-    report = get_object_or_404(ProgressReport.objects.visible_to(request.user), project_id=pk, month=month)
+    report = get_object_or_404(ProgressReport.objects.restrict(request.user), project_id=pk, month=month)
     try:
         services.submit_report(report, actor=request.user)
     except DomainError as error:
@@ -326,7 +325,7 @@ def submit(request, pk: int, month: int):
 @login_required(login_url=LOGIN_URL)
 def attachment_file(request, pk: int):
     """A report's photo or document, for users who may see the report (thumbnails link here too)."""
-    attachment = get_object_or_404(ReportAttachment.objects.visible_to(request.user), pk=pk)
+    attachment = get_object_or_404(ReportAttachment.objects.restrict(request.user), pk=pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -338,7 +337,7 @@ def attachment_file(request, pk: int):
 @login_required(login_url=LOGIN_URL)
 def delete_attachment(request, pk: int):
     attachment = get_object_or_404(
-        ReportAttachment.objects.visible_to(request.user).select_related("report"), pk=pk
+        ReportAttachment.objects.restrict(request.user).select_related("report"), pk=pk
     )
     report = attachment.report
     try:
@@ -355,7 +354,7 @@ def review_list(request):
     if not is_staff(request.user):
         raise DjangoPermissionDenied
     reports = (
-        ProgressReport.objects.visible_to(request.user)
+        ProgressReport.objects.restrict(request.user)
         .filter(status=ReportStatus.SUBMITTED)
         .annotate(photo_count=Count("attachments", filter=Q(attachments__kind=AttachmentKind.PHOTO)))
         .select_related("project__lead_unit", "project__plan", "submitted_by")

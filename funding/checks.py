@@ -30,7 +30,7 @@ from .summaries import ZERO
 
 def over_plan(user, *, year: int | None = None):
     """Source rows whose arrivals exceed the plan, with `excess` (arrived - planned), largest first."""
-    rows = FundingSource.objects.visible_to(user).filter(arrived__gt=F("planned"))
+    rows = FundingSource.objects.restrict(user).filter(arrived__gt=F("planned"))
     if year is not None:
         rows = rows.filter(project__plan__year=year)
     return (
@@ -75,7 +75,7 @@ def retained_funds(
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    arrivals = Entry.objects.active().visible_to(user).filter(kind=EntryKind.ARRIVAL, date__lte=cutoff)
+    arrivals = Entry.objects.active().restrict(user).filter(kind=EntryKind.ARRIVAL, date__lte=cutoff)
     if year is not None:
         arrivals = arrivals.filter(project__plan__year=year)
     rows = (
@@ -103,7 +103,7 @@ def matching_overdue(user, *, as_of: datetime.date | None = None, year: int | No
     """Matching-fund duties whose deadline passed before `as_of` (default today) with less arrived by the
     deadline than required. Annotated: arrived_by_due, arrived_to_date, shortfall (at the deadline)."""
     as_of = as_of or timezone.localdate()
-    duties = MatchingObligation.objects.visible_to(user).filter(due_date__lt=as_of)
+    duties = MatchingObligation.objects.restrict(user).filter(due_date__lt=as_of)
     if year is not None:
         duties = duties.filter(project__plan__year=year)
     return (
@@ -147,7 +147,7 @@ def investment_gaps(
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    projects = Project.objects.visible_to(user).filter(Q(funding_sources__isnull=False)).distinct()
+    projects = Project.objects.restrict(user).filter(Q(funding_sources__isnull=False)).distinct()
     if year is not None:
         projects = projects.filter(plan__year=year)
     projects = (
@@ -181,7 +181,7 @@ def reconcile(user) -> list[dict]:
         )
         return Coalesce(Subquery(entries), ZERO)
 
-    rows = FundingSource.objects.visible_to(user).annotate(
+    rows = FundingSource.objects.restrict(user).annotate(
         entry_arrived=total(EntryKind.ARRIVAL),
         entry_disbursed=total(EntryKind.DISBURSEMENT),
         entry_spent=total(EntryKind.SPENDING),

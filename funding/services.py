@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from minsheng.errors import DomainError, PermissionDenied
-from org.choices import Role
+from org import access
 from org.models import Unit
 from projects.models import Project
 
@@ -81,21 +81,9 @@ def _check_date(project: Project, date) -> datetime.date:
     return date
 
 
-def can_record(actor) -> bool:
-    """Only 民生办 staff (and superusers) record money."""
-    return bool(
-        actor
-        and actor.is_authenticated
-        and actor.is_active
-        and (actor.is_superuser or actor.role == Role.STAFF)
-    )
-
-
 def _require_staff(actor, project: Project) -> None:
-    if not can_record(actor):
-        raise PermissionDenied("只有民生办工作人员可以登记和调整资金。")
-    if not Project.objects.visible_to(actor).filter(pk=project.pk).exists():
-        raise PermissionDenied("您无权操作该项目。")
+    access.require("edit", actor, message="只有民生办工作人员可以登记和调整资金。")
+    access.require("see", actor, project, message="您无权操作该项目。")
 
 
 def _lock_sources(project: Project, levels) -> dict[str, FundingSource]:
@@ -187,7 +175,7 @@ def record_entry(project: Project, *, kind, level, amount, date, actor, **detail
             raise DomainError(
                 "拨付必须写明拨付至哪个实施单位。", code="recipient_required", field="recipient_unit"
             )
-        if not Unit.objects.visible_to(actor).filter(pk=recipient.pk).exists():
+        if not Unit.objects.restrict(actor).filter(pk=recipient.pk).exists():
             raise PermissionDenied("拨付对象单位不在您的管辖范围内。")
     elif recipient is not None:
         raise DomainError("只有拨付需要填写拨付单位。", code="recipient_not_allowed", field="recipient_unit")

@@ -1,7 +1,7 @@
 """Money summaries computed in SQL: planned, arrived, disbursed, spent and their rates per project, unit,
 region (with its sub-regions), source level, category and month, with 同比 against the same month last year.
 
-Every function takes the user and sees only what `visible_to(user)` lets them see. Each runs a fixed number
+Every function takes the user and sees only what `restrict(user)` lets them see. Each runs a fixed number
 of queries whatever the number of projects or entries: the year's totals come from the running totals on
 `FundingSource` (one GROUP BY); figures "as of" a date or month come from the entries (one more GROUP BY).
 Money is Decimal yuan; `with_text(row)` adds the figures as bulletins print them (亿元/万元, percent).
@@ -171,7 +171,7 @@ def summarize(
     parent = _region(region)
     filters = {"year": year, "region": parent, "level": level, "category": category, "unit": unit}
     key = _group_key(by, parent)
-    sources = _filter(FundingSource.objects.visible_to(user), **filters).annotate(key=key).values("key")
+    sources = _filter(FundingSource.objects.restrict(user), **filters).annotate(key=key).values("key")
     if as_of is None:
         rows = {r["key"]: r for r in sources.annotate(**{name: Sum(name) for name in FIGURES}).order_by()}
     else:
@@ -180,7 +180,7 @@ def summarize(
             for r in sources.annotate(planned=Sum("planned")).order_by()
         }
         entries = (
-            _filter(Entry.objects.active().visible_to(user), **filters)
+            _filter(Entry.objects.active().restrict(user), **filters)
             .filter(date__lte=as_of)
             .annotate(key=key)
             .values("key")
@@ -229,12 +229,12 @@ def _growth(now, before) -> Decimal | None:
 def _one_row(user, *, year, as_of=None, **filters) -> dict:
     parent = _region(filters.pop("region", None))
     filters = {**filters, "year": year, "region": parent}
-    sources = _filter(FundingSource.objects.visible_to(user), **filters)
+    sources = _filter(FundingSource.objects.restrict(user), **filters)
     if as_of is None:
         row = sources.aggregate(**{name: Coalesce(Sum(name), ZERO) for name in FIGURES})
     else:
         row = sources.aggregate(planned=Coalesce(Sum("planned"), ZERO))
-        entries = _filter(Entry.objects.active().visible_to(user), **filters).filter(date__lte=as_of)
+        entries = _filter(Entry.objects.active().restrict(user), **filters).filter(date__lte=as_of)
         row.update(entries.aggregate(**_entry_sums()))
     row["year"] = year
     row["as_of"] = as_of
@@ -251,11 +251,11 @@ def monthly(user, *, year: int, **filters) -> list[dict]:
     """
     parent = _region(filters.pop("region", None))
     filters = {**filters, "region": parent}
-    planned = _filter(FundingSource.objects.visible_to(user), year=year, **filters).aggregate(
+    planned = _filter(FundingSource.objects.restrict(user), year=year, **filters).aggregate(
         planned=Coalesce(Sum("planned"), ZERO)
     )["planned"]
     entries = (
-        _filter(Entry.objects.active().visible_to(user), **filters)
+        _filter(Entry.objects.active().restrict(user), **filters)
         .filter(project__plan__year__in=(year, year - 1))
         .annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
         .values("y", "m")

@@ -25,7 +25,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.visible_to(user)
+        self.fields["region"].queryset = Region.objects.restrict(user)
         if user.unit_id:
             self.fields["region"].initial = user.unit.region_id
         for field in self.fields.values():
@@ -45,6 +45,6 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.visible_to(user).select_related("region")
+        self.fields["plan"].queryset = Plan.objects.restrict(user).select_related("region")
         for field in self.fields.values():
             field.widget.attrs["class"] = INPUT

@@ -3,17 +3,14 @@
 from django.conf import settings
 from django.db import models
 
+from org.access import Reach, RestrictedQuerySet
+
 from .choices import ImportStatus, LedgerKind
 
 
-class LedgerImportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "LedgerImportQuerySet":
-        """Imports into the user's region and below."""
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated or user.unit_id is None or not user.role:
-            return self.none()
-        return self.filter(region__path__startswith=user.unit.region.path)
+class LedgerImportQuerySet(RestrictedQuerySet):
+    # Imports into the user's region and below.
+    reach = Reach(region="region__path", filers_read_region=True)
 
 
 class LedgerImport(models.Model):

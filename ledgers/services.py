@@ -6,7 +6,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
+from minsheng.errors import DomainError, InvalidTransition
+from org import access
 
 from . import safety
 from .choices import ImportStatus
@@ -72,10 +73,13 @@ def read_progress(ledger_import_id: int) -> dict:
 
 
 def _require_staff(actor, region) -> None:
-    if not (actor.is_superuser or actor.role == "staff"):
-        raise PermissionDenied("只有民生办工作人员可以导入台账。")
-    if not actor.is_superuser and not region.is_within(actor.unit.region):
-        raise PermissionDenied(f"您无权导入{region.name}的台账。")
+    access.require(
+        "manage",
+        actor,
+        region,
+        message="只有民生办工作人员可以导入台账。",
+        outside=f"您无权导入{region.name}的台账。",
+    )
 
 
 def upload_ledger(upload, *, kind: str, region, year: int | None, actor):

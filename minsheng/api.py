@@ -9,6 +9,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from org import access
+
 from .errors import DomainError
 
 
@@ -17,6 +19,21 @@ class ApiPagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class RestrictedViewSetMixin:
+    """A viewset over the rows the access policy lets the user see, scoped once, here.
+
+    `queryset` names the model (the schema reads it); `get_queryset` restricts it to the user
+    (`org.access.restrict`), then `refine(queryset)` adds the joins and the order a view needs. What a user
+    may *do* with a row is decided by the service the view calls.
+    """
+
+    def get_queryset(self):
+        return self.refine(access.restrict(super().get_queryset(), self.request.user))
+
+    def refine(self, queryset):
+        return queryset
 
 
 CONFLICT = {"code": "conflict", "detail": "数据与已有记录冲突（违反唯一性或完整性约束），未作任何修改。"}

@@ -50,7 +50,7 @@ class NotificationAdmin(ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        return super().get_queryset(request).restrict(request.user)
 
     @admin.display(description="已读", boolean=True)
     def is_read_display(self, obj):

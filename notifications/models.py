@@ -4,17 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from org.access import Reach, RestrictedQuerySet
+
 from .choices import Channel, DeliveryStatus
 
 
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "NotificationQuerySet":
-        """Everyone reads their own inbox; a superuser sees every notification."""
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(user=user)
+class NotificationQuerySet(RestrictedQuerySet):
+    # Everyone reads their own inbox; a system administrator sees every notification.
+    reach = Reach(owner="user")
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)

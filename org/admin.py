@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from . import access
 from .admin_base import HistoryAdmin
 from .models import Region, Unit, User
 
@@ -21,13 +22,13 @@ class RegionAdmin(HistoryAdmin):
 
     # The region tree is the country's division codes: only a system administrator changes it.
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return access.is_administrator(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return access.is_administrator(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return access.is_administrator(request.user)
 
 
 @admin.register(Unit)
@@ -52,7 +53,7 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         ("个人信息", {"fields": ["first_name", "last_name", "email", "phone"]}),
         ("单位与角色", {"fields": ["unit", "role", "is_active"]}),
-        ("系统管理员", {"fields": ["is_superuser"]}),
+        ("系统管理员", {"fields": [access.ADMINISTRATOR_FIELD]}),
         ("重要日期", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -60,15 +61,10 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
-    def scope(self, request, queryset):
-        user = request.user
-        if user.is_superuser:
-            return queryset
-        # Staff manage the users of the units they can see, never a system administrator.
-        return queryset.filter(unit__in=Unit.objects.visible_to(user), is_superuser=False)
+    # Staff manage the users of the units they can see, never a system administrator (UserQuerySet.reach).
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser:
+        if access.is_administrator(request.user):
             return fieldsets
         return [fs for fs in fieldsets if fs[0] != "系统管理员"]

@@ -6,20 +6,17 @@ from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
-from .choices import ADMIN_ROLES
-from .models import Region, Unit
-
-
-def can_view(user) -> bool:
-    return user.is_active and (user.is_superuser or user.role in ADMIN_ROLES)
+from . import access
+from .access import may_edit, may_see_history
+from .access import may_use_admin as can_view
 
 
 class RoleScopedAdmin(ModelAdmin):
     """Admin permissions follow the role, not per-model Django permissions.
 
-    Staff (民生办) read and write; leaders and auditors read; filers have no admin access. The queryset is
-    always the model's `visible_to(user)`, so a user of a region sees that region and below and nothing else,
-    whatever URL they type.
+    Staff (民生办) read and write; leaders and auditors read; filers have no admin access (org.access). The
+    queryset is always the model's `restrict(user)`, so a user of a region sees that region and below and
+    nothing else, whatever URL they type.
     """
 
     list_per_page = 50
@@ -33,17 +30,17 @@ class RoleScopedAdmin(ModelAdmin):
         return can_view(request.user)
 
     def has_add_permission(self, request):
-        return can_view(request.user) and request.user.can_edit
+        return can_view(request.user) and may_edit(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return can_view(request.user) and request.user.can_edit
+        return can_view(request.user) and may_edit(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return can_view(request.user) and request.user.can_edit
+        return can_view(request.user) and may_edit(request.user)
 
     def scope(self, request, queryset):
         """Restrict a queryset of this admin's model to what the user may see."""
-        return queryset.visible_to(request.user)
+        return queryset.restrict(request.user)
 
     def get_queryset(self, request):
         return self.scope(request, super().get_queryset(request))
@@ -52,14 +49,14 @@ class RoleScopedAdmin(ModelAdmin):
         # Choices offered in forms are limited to what the user may see, so nothing outside their
         # region can be linked (the server-side queryset also rejects a forged id).
         related = db_field.related_model
-        if related in (Region, Unit) or hasattr(related.objects.none(), "visible_to"):
-            kwargs["queryset"] = related.objects.visible_to(request.user)
+        if access.is_restricted(related):
+            kwargs["queryset"] = related._default_manager.restrict(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         related = db_field.related_model
-        if hasattr(related.objects.none(), "visible_to"):
-            kwargs["queryset"] = related.objects.visible_to(request.user)
+        if access.is_restricted(related):
+            kwargs["queryset"] = related._default_manager.restrict(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -70,18 +67,18 @@ class ScopedInlineMixin:
         return can_view(request.user)
 
     def has_add_permission(self, request, obj=None):
-        return can_view(request.user) and request.user.can_edit
+        return can_view(request.user) and may_edit(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return can_view(request.user) and request.user.can_edit
+        return can_view(request.user) and may_edit(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return can_view(request.user) and request.user.can_edit
+        return can_view(request.user) and may_edit(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
-        if hasattr(related.objects.none(), "visible_to"):
-            kwargs["queryset"] = related.objects.visible_to(request.user)
+        if access.is_restricted(related):
+            kwargs["queryset"] = related._default_manager.restrict(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -89,11 +86,11 @@ class HistoryAdmin(RoleScopedAdmin, SimpleHistoryAdmin):
     """A scoped admin with the change history (who, when, old and new values) for staff and auditors."""
 
     def has_view_history_permission(self, request, obj=None):
-        return can_view(request.user) and request.user.can_see_history
+        return can_view(request.user) and may_see_history(request.user)
 
     def has_change_history_permission(self, request, obj=None):
         # Reverting to an old version is an edit; auditors may look but never revert.
-        return self.has_view_history_permission(request, obj) and request.user.can_edit
+        return self.has_view_history_permission(request, obj) and may_edit(request.user)
 
     def _require_visible(self, request, object_id):
         # The history of a record is as private as the record: another region's is out of reach.

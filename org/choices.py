@@ -21,9 +21,3 @@ class Role(models.TextChoices):
     FILER = "filer", "单位填报员"
     LEADER = "leader", "领导（只读）"
     AUDITOR = "auditor", "审计/观察员（只读，可看历史）"
-
-
-# Roles that work in the admin; filers use the unit-facing forms and the API.
-ADMIN_ROLES = {Role.STAFF, Role.LEADER, Role.AUDITOR}
-# Roles that may read the change history of records.
-HISTORY_ROLES = {Role.STAFF, Role.AUDITOR}

@@ -1,29 +1,27 @@
 """Administrative regions, the units that belong to them, and the users who work for units."""
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .choices import ADMIN_ROLES, HISTORY_ROLES, RegionLevel, Role, UnitKind
+from . import access
+from .access import Reach, RestrictedQuerySet
+from .choices import RegionLevel, Role, UnitKind
 
 LEVEL_DEPTH = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(RestrictedQuerySet):
     def subtree(self, region: "Region") -> "RegionQuerySet":
         """The region and every region below it."""
         return self.filter(path__startswith=region.path)
 
-    def visible_to(self, user) -> "RegionQuerySet":
-        if user.is_superuser:
-            return self
-        region = user.region if user.is_authenticated and user.is_active and user.role else None
-        if region is None:
-            return self.none()
-        return self.subtree(region)
+    # Every signed-in user with a unit sees their region and below.
+    reach = Reach(region="path", filers_read_region=True)
 
 
 class Region(models.Model):
@@ -75,16 +73,9 @@ class Region(models.Model):
         return self.path.startswith(other.path)
 
 
-class UnitQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "UnitQuerySet":
-        if user.is_superuser:
-            return self
-        region = user.region if user.is_authenticated and user.is_active and user.role else None
-        if region is None:
-            return self.none()
-        if user.role == Role.FILER:
-            return self.filter(pk=user.unit_id)
-        return self.filter(region__path__startswith=region.path)
+class UnitQuerySet(RestrictedQuerySet):
+    # Staff, leaders, auditors: the units of their region and below; a filer: their own unit.
+    reach = Reach(region="region__path", units=("pk",))
 
 
 class Unit(models.Model):
@@ -115,6 +106,15 @@ class Unit(models.Model):
         return self.short_name or self.name
 
 
+class UserQuerySet(RestrictedQuerySet):
+    # Staff see the accounts of their region's units; administrators' own accounts only administrators.
+    reach = Reach(region="unit__region__path", units=("unit",), private=access.ADMINISTRATOR_ACCOUNT)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    use_in_migrations = True
+
+
 class User(AbstractUser):
     """A person who signs in: belongs to a unit (and through it to a region) and has one role."""
 
@@ -132,7 +132,7 @@ class User(AbstractUser):
         verbose_name_plural = "用户"
         constraints = [
             models.CheckConstraint(
-                condition=Q(is_superuser=True) | Q(role="") | Q(unit__isnull=False),
+                condition=access.ADMINISTRATOR_ACCOUNT | Q(role="") | Q(unit__isnull=False),
                 name="user_with_role_has_unit",
                 violation_error_message="有角色的用户必须属于一个单位。",
             ),
@@ -143,23 +143,15 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
-        if self.role and self.unit_id is None and not self.is_superuser:
+        if self.role and self.unit_id is None and not access.is_administrator_account(self):
             raise ValidationError({"unit": "有角色的用户必须属于一个单位。"})
 
     def save(self, *args, **kwargs):
         # Admin access follows from the role, so it cannot drift from it.
-        if not self.is_superuser:
-            self.is_staff = self.role in ADMIN_ROLES
+        if not access.is_administrator_account(self):
+            self.is_staff = access.is_admin_role(self.role)
         super().save(*args, **kwargs)
 
     @property
     def region(self) -> Region | None:
         return self.unit.region if self.unit_id else None
-
-    @property
-    def can_edit(self) -> bool:
-        return self.is_superuser or self.role == Role.STAFF
-
-    @property
-    def can_see_history(self) -> bool:
-        return self.is_superuser or self.role in HISTORY_ROLES

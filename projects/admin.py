@@ -14,6 +14,7 @@ from unfold.decorators import action, display
 from minsheng.errors import DomainError
 from minsheng.formatting import money, percent
 from minsheng.numbers import HumanNumbersAdminMixin
+from org import access
 from org.admin_base import HistoryAdmin, ScopedInlineMixin
 
 from . import services
@@ -213,9 +214,9 @@ class ProjectAdmin(HumanNumbersAdminMixin, HistoryAdmin):
             # include: offer the projects of the regions above and of the user's own scope.
             region = request.user.region
             qs = Project.objects.select_related("plan")
-            if not request.user.is_superuser and region is not None:
+            if not access.is_administrator(request.user) and region is not None:
                 above = [code for code in region.path.split("/") if code]
-                qs = qs.filter(plan__region__code__in=above) | Project.objects.visible_to(request.user)
+                qs = qs.filter(plan__region__code__in=above) | Project.objects.restrict(request.user)
             kwargs["queryset"] = qs.select_related("plan").order_by("-plan__year", "code")
             return super(HistoryAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -17,13 +17,13 @@ class RegionTreeFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             (r.code, ("\u3000" * r.path.count("/", 0, -1)) + r.name)
-            for r in Region.objects.visible_to(request.user).only("code", "name", "path")
+            for r in Region.objects.restrict(request.user).only("code", "name", "path")
         ]
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        region = Region.objects.visible_to(request.user).filter(code=self.value()).first()
+        region = Region.objects.restrict(request.user).filter(code=self.value()).first()
         if region is None:
             return queryset.none()
         return queryset.filter(**{f"{self.region_path}__startswith": region.path})

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from org.choices import Role
+from org.access import Reach, RestrictedQuerySet
 
 from .choices import (
     AdjustmentKind,
@@ -32,27 +32,15 @@ FIGURE = {"max_digits": 20, "decimal_places": 4}
 RATE = {"max_digits": 6, "decimal_places": 4}
 
 
-class PlanQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PlanQuerySet":
-        """Plans of the user's region and below; for a filer, the plans holding the unit's projects."""
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated or user.unit_id is None or not user.role:
-            return self.none()
-        if user.role == Role.FILER:
-            return self.filter(pk__in=Project.objects.visible_to(user).values("plan_id"))
-        return self.filter(region__path__startswith=user.unit.region.path)
+class PlanQuerySet(RestrictedQuerySet):
+    # A filer sees the plans holding the unit's projects (as lead or cooperating unit).
+    reach = Reach(region="region__path", units=("projects__lead_unit", "projects__cooperating_units"))
 
 
-class ProjectPartQuerySet(models.QuerySet):
+class ProjectPartQuerySet(RestrictedQuerySet):
     """Records that belong to a project are visible exactly when their project is."""
 
-    project_path = "project"
-
-    def visible_to(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(**{f"{self.project_path}__in": Project.objects.visible_to(user)})
+    reach = Reach(via="project")
 
 
 class Plan(models.Model):
@@ -119,20 +107,9 @@ class Plan(models.Model):
         return self.name
 
 
-class ProjectQuerySet(ProjectProgressMixin, models.QuerySet):
-    def visible_to(self, user) -> "ProjectQuerySet":
-        """What a user may see: their region and below; a filer only the unit's own projects."""
-        if user.is_superuser:
-            return self
-        unit = user.unit if user.is_authenticated else None
-        if unit is None or not user.role or not user.is_active:
-            return self.none()
-        if user.role == Role.FILER:
-            cooperating = Project.cooperating_units.through.objects.filter(
-                project=models.OuterRef("pk"), unit=unit
-            )
-            return self.filter(Q(lead_unit=unit) | Q(models.Exists(cooperating)))
-        return self.filter(plan__region__path__startswith=unit.region.path)
+class ProjectQuerySet(ProjectProgressMixin, RestrictedQuerySet):
+    # Staff, leaders, auditors: their region and below; a filer: the projects the unit leads or cooperates on.
+    reach = Reach(region="plan__region__path", units=("lead_unit", "cooperating_units"))
 
 
 class Project(models.Model):
@@ -308,12 +285,12 @@ class TargetQuerySet(TargetProgressMixin, ProjectPartQuerySet):
     pass
 
 
-class ReportPartQuerySet(ProjectPartQuerySet):
-    project_path = "report__project"
+class ReportPartQuerySet(RestrictedQuerySet):
+    reach = Reach(via="report__project")
 
 
-class ContributionPartQuerySet(ProjectPartQuerySet):
-    project_path = "contribution__report__project"
+class ContributionPartQuerySet(RestrictedQuerySet):
+    reach = Reach(via="contribution__report__project")
 
 
 class Target(models.Model):

@@ -9,10 +9,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
+from minsheng.errors import DomainError, InvalidTransition
 from notifications.services import notify
-from org.choices import Role
-from org.models import User
+from org import access
 
 from .choices import COUNTED_REPORT_STATUSES, AdjustmentKind, ProjectStatus, ReportStatus
 from .models import (
@@ -94,21 +93,16 @@ def decrease_error(decreases: list[Decrease]) -> DomainError:
 
 def _require_editor(actor, project: Project) -> None:
     """Staff of the project's region, or a filer of its lead unit, may write its reports."""
-    if not Project.objects.visible_to(actor).filter(pk=project.pk).exists():
-        raise PermissionDenied("您无权操作该项目。")
-    if actor.is_superuser or actor.role == Role.STAFF:
-        return
-    if actor.role == Role.FILER and actor.unit_id == project.lead_unit_id:
-        return
-    raise PermissionDenied("只有牵头单位填报员或民生办工作人员可以填报和报送进展。")
+    access.require("see", actor, project, message="您无权操作该项目。")
+    access.require(
+        "write_report", actor, project, message="只有牵头单位填报员或民生办工作人员可以填报和报送进展。"
+    )
 
 
 def _require_contributor(actor, project: Project) -> None:
     """A filer of one of the project's cooperating units may write that unit's part of its reports."""
-    if not Project.objects.visible_to(actor).filter(pk=project.pk).exists():
-        raise PermissionDenied("您无权操作该项目。")
-    if actor.role != Role.FILER or not project.cooperating_units.filter(pk=actor.unit_id).exists():
-        raise PermissionDenied("只有配合单位的填报员可以填报配合单位的内容。")
+    access.require("see", actor, project, message="您无权操作该项目。")
+    access.require("cooperate", actor, project, message="只有配合单位的填报员可以填报配合单位的内容。")
 
 
 def _require_past_or_current(project: Project, month: int) -> None:
@@ -126,12 +120,12 @@ def _require_past_or_current(project: Project, month: int) -> None:
 
 def unit_filers(unit_ids) -> list:
     """The active filers of these units: whom reminders and review outcomes are sent to."""
-    return list(User.objects.filter(unit_id__in=list(unit_ids), role=Role.FILER, is_active=True))
+    return list(access.unit_filers(unit_ids))
 
 
 def region_staff(region_id) -> list:
     """The active 民生办 staff of a region: whom submitted reports are announced to."""
-    return list(User.objects.filter(unit__region_id=region_id, role=Role.STAFF, is_active=True))
+    return list(access.region_staff([region_id]))
 
 
 def report_url(report: ProgressReport) -> str:
@@ -140,10 +134,8 @@ def report_url(report: ProgressReport) -> str:
 
 
 def _require_staff(actor, project: Project) -> None:
-    if not (actor.is_superuser or actor.role == Role.STAFF):
-        raise PermissionDenied("只有民生办工作人员可以审核进展报告。")
-    if not Project.objects.visible_to(actor).filter(pk=project.pk).exists():
-        raise PermissionDenied("您无权操作该项目。")
+    access.require("edit", actor, message="只有民生办工作人员可以审核进展报告。")
+    access.require("see", actor, project, message="您无权操作该项目。")
 
 
 def _parse_values(project: Project, values: Mapping) -> dict[int, Decimal]:
@@ -428,7 +420,7 @@ def add_attachment(
     project: Project, month: int, *, actor, kind: str, file, caption: str = ""
 ) -> ReportAttachment:
     """A photo or document for the month's report, checked (type, size, content) before it is stored."""
-    if not (actor.role == Role.FILER and project.cooperating_units.filter(pk=actor.unit_id).exists()):
+    if not access.cooperates(actor, project):
         _require_editor(actor, project)
     _require_past_or_current(project, month)
     check_upload(file, kind)
@@ -443,7 +435,7 @@ def remove_attachment(attachment: ReportAttachment, *, actor) -> None:
     """Remove an attachment while its report can still be edited: the uploader or the lead unit may."""
     report = _lock(attachment.report)
     own = actor.pk == attachment.uploaded_by_id
-    if not (own and Project.objects.visible_to(actor).filter(pk=report.project_id).exists()):
+    if not (own and Project.objects.restrict(actor).filter(pk=report.project_id).exists()):
         _require_editor(actor, report.project)
     if not report.can_edit():
         raise InvalidTransition(f"该报告{report.get_status_display()}，不能删除附件。", code="report_locked")

@@ -14,7 +14,8 @@ from unfold.decorators import action, display
 
 from minsheng.errors import DomainError
 from minsheng.formatting import money
-from org.admin_base import HistoryAdmin, ScopedInlineMixin, can_view
+from org import access
+from org.admin_base import HistoryAdmin, ScopedInlineMixin
 from org.models import Unit
 from projects.admin import ReadOnlyInlineMixin
 from projects.admin_filters import RegionTreeFilter
@@ -85,7 +86,7 @@ class ConfirmedActionsMixin:
     confirm_template = "admin/proposals/confirm.html"
 
     def has_handle_permission(self, request, obj=None):
-        return can_view(request.user) and request.user.can_edit
+        return access.may_edit(request.user)
 
     def _confirm_page(
         self, request, objects, form, *, title, submit_label, cancel_url, action=None, intro=""
@@ -346,7 +347,7 @@ class ProposalAdmin(ConfirmedActionsMixin, HistoryAdmin):
                 request, f"已将{len(objs)}条建议列入备选项目“{candidate.title}”。", messages.SUCCESS
             )
 
-        candidates = Candidate.objects.visible_to(request.user).filter(status=CandidateStatus.CANDIDATE)
+        candidates = Candidate.objects.restrict(request.user).filter(status=CandidateStatus.CANDIDATE)
         return self._list_action(
             request,
             queryset,
@@ -386,7 +387,7 @@ class ProposalAdmin(ConfirmedActionsMixin, HistoryAdmin):
     @action(description="列入备选", url_path="shortlist", permissions=["handle"])
     def shortlist_detail(self, request, object_id):
         data, _ = _bound(request)
-        candidates = Candidate.objects.visible_to(request.user).filter(status=CandidateStatus.CANDIDATE)
+        candidates = Candidate.objects.restrict(request.user).filter(status=CandidateStatus.CANDIDATE)
 
         def run(obj, d):
             candidate = services.shortlist_proposals(
@@ -501,7 +502,7 @@ class CandidateAdmin(ConfirmedActionsMixin, HistoryAdmin):
         return obj.get_status_display()
 
     def _units(self, request):
-        return Unit.objects.visible_to(request.user).filter(is_active=True)
+        return Unit.objects.restrict(request.user).filter(is_active=True)
 
     @action(description="登记决策环节", url_path="record-step", permissions=["handle"])
     def record_step_detail(self, request, object_id):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from minsheng.phones import hash_phone, mask_phone
-from org.choices import Role
+from org.access import Reach, RestrictedQuerySet
 from projects.choices import AttachmentKind, Category, ChangeType
 from projects.models import ATTACHMENT_EXTENSIONS, MONEY
 
@@ -40,27 +40,10 @@ def new_tracking_code() -> str:
     return "JY" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
 
 
-def _reader_region(user):
-    """The region whose subtree a staff, leader or auditor sees; None when they see nothing."""
-    if not user.is_authenticated or not user.is_active or not user.role or user.unit_id is None:
-        return None
-    if user.role == Role.FILER:
-        return None
-    return user.unit.region
-
-
-class RegionScopedQuerySet(models.QuerySet):
+class RegionScopedQuerySet(RestrictedQuerySet):
     """Records of a region: staff, leaders and auditors see their region and below; filers see none."""
 
-    region_path = "region__path"
-
-    def visible_to(self, user):
-        if user.is_superuser:
-            return self
-        region = _reader_region(user)
-        if region is None:
-            return self.none()
-        return self.filter(**{f"{self.region_path}__startswith": region.path})
+    reach = Reach(region="region__path")
 
 
 class CollectionRound(models.Model):
@@ -109,14 +92,9 @@ class CollectionRound(models.Model):
         return self.opens_on <= on <= self.closes_on
 
 
-class ProposalQuerySet(RegionScopedQuerySet):
-    region_path = "round__region__path"
-
-    def visible_to(self, user):
-        """Staff, leaders, auditors: their region and below; a filer: the proposals their unit submitted."""
-        if not user.is_superuser and user.is_authenticated and user.role == Role.FILER and user.unit_id:
-            return self.filter(proposer_unit_id=user.unit_id)
-        return super().visible_to(user)
+class ProposalQuerySet(RestrictedQuerySet):
+    # Staff, leaders, auditors: their region and below; a filer: the proposals their unit submitted.
+    reach = Reach(region="round__region__path", units=("proposer_unit",))
 
 
 class Proposal(models.Model):
@@ -256,13 +234,10 @@ class Proposal(models.Model):
         return current
 
 
-class ProposalPartQuerySet(models.QuerySet):
+class ProposalPartQuerySet(RestrictedQuerySet):
     """Records that belong to a proposal are visible exactly when their proposal is."""
 
-    def visible_to(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(proposal__in=Proposal.objects.visible_to(user))
+    reach = Reach(via="proposal")
 
 
 class ProposalAction(models.Model):
@@ -434,8 +409,8 @@ class Candidate(models.Model):
         return f"{self.year}年 {self.title}"
 
 
-class DecisionStepQuerySet(RegionScopedQuerySet):
-    region_path = "candidate__region__path"
+class DecisionStepQuerySet(RestrictedQuerySet):
+    reach = Reach(region="candidate__region__path")
 
 
 def decision_document_path(instance: "DecisionStep", filename: str) -> str:
@@ -526,8 +501,8 @@ class DecisionStep(models.Model):
         return f"{self.get_stage_display()}：{self.get_outcome_display()}"
 
 
-class ProjectPartQuerySet(RegionScopedQuerySet):
-    region_path = "project__plan__region__path"
+class CarryOverQuerySet(RestrictedQuerySet):
+    reach = Reach(region="project__plan__region__path")
 
 
 class CarryOver(models.Model):
@@ -563,7 +538,7 @@ class CarryOver(models.Model):
     )
     decided_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    objects = ProjectPartQuerySet.as_manager()
+    objects = CarryOverQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -582,8 +557,8 @@ class CarryOver(models.Model):
         return f"{self.project}：{self.get_decision_display()}"
 
 
-class LineageQuerySet(RegionScopedQuerySet):
-    region_path = "successor__plan__region__path"
+class LineageQuerySet(RestrictedQuerySet):
+    reach = Reach(region="successor__plan__region__path")
 
 
 class ProjectLineage(models.Model):

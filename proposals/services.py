@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
-from org.choices import Role
+from minsheng.errors import DomainError, InvalidTransition
+from org import access
 from projects.choices import AttachmentKind, ChangeType, ProjectLevel
 from projects.models import ATTACHMENT_EXTENSIONS, Plan, Project
 from projects.services import record_adjustment
@@ -49,15 +49,14 @@ from .models import (
 
 
 def _require_staff(actor, region) -> None:
-    """民生办 staff of the region or a region above it (or a superuser) may handle its records."""
-    if actor is None or not actor.is_authenticated or not actor.is_active:
-        raise PermissionDenied("请先登录。")
-    if actor.is_superuser:
-        return
-    if actor.role != Role.STAFF or actor.unit_id is None:
-        raise PermissionDenied("只有民生办工作人员可以办理此事项。")
-    if not region.is_within(actor.unit.region):
-        raise PermissionDenied("您无权办理其他区划的事项。")
+    """民生办 staff of the region or a region above it (or an administrator) may handle its records."""
+    access.require(
+        "manage",
+        actor,
+        region,
+        message="只有民生办工作人员可以办理此事项。",
+        outside="您无权办理其他区划的事项。",
+    )
 
 
 def _first_message(exc: ValidationError) -> tuple[str, str | None]:

@@ -50,7 +50,7 @@ class PrepareForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.visible_to(user).select_related("region")
+        self.fields["plan"].queryset = Plan.objects.restrict(user).select_related("region")
 
 
 class PreparePhotosForm(forms.Form):
@@ -60,7 +60,7 @@ class PreparePhotosForm(forms.Form):
         super().__init__(*args, **kwargs)
         with_photos = ReportAttachment.objects.filter(kind=AttachmentKind.PHOTO).values("report__project")
         self.fields["project"].queryset = (
-            Project.objects.visible_to(user).filter(pk__in=with_photos).select_related("plan")
+            Project.objects.restrict(user).filter(pk__in=with_photos).select_related("plan")
         )
 
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from org.access import Reach
 from projects.choices import AttachmentKind
 from projects.models import Project, ProjectPartQuerySet
 
@@ -60,7 +61,7 @@ class ProjectPublication(models.Model):
 
 
 class PhotoQuerySet(ProjectPartQuerySet):
-    project_path = "attachment__report__project"
+    reach = Reach(via="attachment__report__project")
 
     def public(self):
         """Published photos of published projects."""
@@ -169,7 +170,7 @@ class Survey(models.Model):
 
 
 class ResponseQuerySet(ProjectPartQuerySet):
-    project_path = "survey__project"
+    reach = Reach(via="survey__project")
 
 
 class SurveyResponse(models.Model):

@@ -4,7 +4,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from minsheng.errors import DomainError, PermissionDenied
+from minsheng.errors import DomainError
+from org import access
 from projects.choices import AttachmentKind
 
 from .choices import Awareness, Satisfaction, Support
@@ -12,10 +13,7 @@ from .models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
 
 
 def _require_staff(actor, project) -> None:
-    from projects.models import Project
-
-    if not actor.can_edit or not Project.objects.visible_to(actor).filter(pk=project.pk).exists():
-        raise PermissionDenied("只有本区划的民生办工作人员可以发布项目信息。")
+    access.require("manage_project", actor, project, message="只有本区划的民生办工作人员可以发布项目信息。")
 
 
 @transaction.atomic
@@ -52,8 +50,7 @@ def prepare_publications(plan, *, actor) -> int:
     """Give every project of a plan an (unpublished) publication record to fill in; returns how many."""
     from projects.models import Plan
 
-    if not actor.can_edit or not Plan.objects.visible_to(actor).filter(pk=plan.pk).exists():
-        raise PermissionDenied("只有本区划的民生办工作人员可以建立公开记录。")
+    access.require("manage_project", actor, plan, message="只有本区划的民生办工作人员可以建立公开记录。")
     Plan.objects.select_for_update().get(pk=plan.pk)  # two concurrent runs: the second waits, then adds none
     missing = plan.projects.filter(publication__isnull=True).order_by("sequence", "code")
     created = bulk_create_with_history(

@@ -56,7 +56,7 @@ def build_board(user, on: datetime.date | None = None) -> Board:
     """The board for `user`, judged on `on` (today by default)."""
     now = timezone.now()
     on = on or timezone.localdate(now)
-    visible = Project.objects.visible_to(user).order_by().values("pk")
+    visible = Project.objects.restrict(user).order_by().values("pk")
     projects = causes.scanned_projects(on).filter(pk__in=visible)
     board = Board(on=on)
     lagging = causes.lagging(projects, on).select_related("plan", "lead_unit").order_by("lag", "pk")
@@ -73,15 +73,15 @@ def build_board(user, on: datetime.date | None = None) -> Board:
     board.milestones_count = milestones.count()
     board.missing_reports, board.missing_reports_count = _rows(*causes.missing_report_sql(projects, on))
     board.funds, board.funds_count = _rows(*causes.funds_sql(projects, on))
-    alerts = Alert.objects.visible_to(user)
+    alerts = Alert.objects.restrict(user)
     # Reports filed after the scan had found them overdue: late (迟报), this year.
     board.late_reports_count = alerts.filter(
         kind=AlertKind.MISSING_REPORT, status=AlertStatus.CLOSED, project__plan__year=on.year
     ).count()
     board.open_alerts = alerts.open().count()
     board.last_scan = Alert.objects.order_by("-raised_at").values_list("raised_at", flat=True).first()
-    orders = SupervisionOrder.objects.visible_to(user).open()
+    orders = SupervisionOrder.objects.restrict(user).open()
     board.open_orders = orders.count()
     board.overdue_orders = orders.overdue().count()
-    board.open_problems = Problem.objects.visible_to(user).open().count()
+    board.open_problems = Problem.objects.restrict(user).open().count()
     return board

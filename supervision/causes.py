@@ -22,6 +22,7 @@ import datetime
 from django.db.models import BigIntegerField, CharField, F, IntegerField, Q, Value
 from django.db.models.functions import Cast, Concat
 
+from org.access import SYSTEM
 from projects.choices import COUNTED_REPORT_STATUSES, INACTIVE_STATUSES, Light, ProjectStatus
 from projects.models import Milestone, Project
 from projects.progress import overdue_milestone_q
@@ -158,20 +159,12 @@ def missing_report_sql(projects, on) -> tuple[str, list]:
     return sql, [AlertKind.MISSING_REPORT, *params, *COUNTED_REPORT_STATUSES]
 
 
-class _Everyone:
-    """The scan looks at every region; funding's checks take a user, and this one sees everything."""
-
-    is_superuser = True
-    is_authenticated = True
-    is_active = True
-
-
 def funds_sql(projects, on) -> tuple[str, list]:
     """Funds 滞留 by funding.checks.retained_funds (arrived more than MINSHENG_FUNDING_RETENTION_DAYS ago and
     not passed on), one cause per project. That check is one query; its rows come back here as constants."""
     from funding.checks import retained_funds
 
-    found = retained_funds(_Everyone(), as_of=on)
+    found = retained_funds(SYSTEM, as_of=on)  # the scan looks at every region
     if not found:
         return "", []
     rows = " UNION ALL ".join(["SELECT CAST(%s AS BIGINT) AS pid, %s AS detail"] * len(found))

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from org.choices import Role
+from org.access import Reach, RestrictedQuerySet
 from org.models import Unit
 from projects.choices import AttachmentKind
 from projects.models import ATTACHMENT_EXTENSIONS, Project
@@ -35,24 +35,8 @@ STAGE_FIELDS = {
 }
 
 
-def scoped(qs, user, *, unit_field: str | None, region_path: str | None):
-    """The visibility rule of supervision records.
-
-    Staff, leaders and auditors see records of their region and below (through `region_path`); a filer
-    sees the records addressed to their own unit (through `unit_field`), or none when there is no such field.
-    """
-    if user.is_superuser:
-        return qs
-    if not user.is_authenticated or not user.is_active or not user.role or user.unit_id is None:
-        return qs.none()
-    if user.role == Role.FILER:
-        return qs.filter(**{unit_field: user.unit_id}) if unit_field else qs.none()
-    return qs.filter(**{f"{region_path}__startswith": user.unit.region.path})
-
-
-class AlertQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return scoped(self, user, unit_field="unit_id", region_path="project__plan__region__path")
+class AlertQuerySet(RestrictedQuerySet):
+    reach = Reach(region="project__plan__region__path", units=("unit",))
 
     def open(self):
         return self.filter(status=AlertStatus.OPEN)
@@ -114,9 +98,8 @@ class Alert(models.Model):
         return f"{self.get_kind_display()}：{self.detail}"
 
 
-class OrderQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return scoped(self, user, unit_field="unit_id", region_path="unit__region__path")
+class OrderQuerySet(RestrictedQuerySet):
+    reach = Reach(region="unit__region__path", units=("unit",))
 
     def open(self):
         return self.exclude(status=OrderStatus.CLOSED)
@@ -278,9 +261,8 @@ class Escalation(models.Model):
         return f"{self.order.number} {self.get_stage_display()}超期"
 
 
-class ProblemQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return scoped(self, user, unit_field="unit_id", region_path="unit__region__path")
+class ProblemQuerySet(RestrictedQuerySet):
+    reach = Reach(region="unit__region__path", units=("unit",))
 
     def open(self):
         return self.filter(status__in=OPEN_PROBLEM_STATUSES)
@@ -354,9 +336,8 @@ class Problem(models.Model):
         return f"[{self.get_severity_display()}] {text}"
 
 
-class RectificationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return scoped(self, user, unit_field="problem__unit_id", region_path="problem__unit__region__path")
+class RectificationQuerySet(RestrictedQuerySet):
+    reach = Reach(region="problem__unit__region__path", units=("problem__unit",))
 
 
 class Rectification(models.Model):
@@ -456,10 +437,9 @@ class Evidence(models.Model):
             self.size = _check_upload(self.file, AttachmentKind.DOCUMENT)
 
 
-class InspectionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        # Inspections (暗访 above all) are the office's own records: units see only the problems found.
-        return scoped(self, user, unit_field=None, region_path="region__path")
+class InspectionQuerySet(RestrictedQuerySet):
+    # Inspections (暗访 above all) are the office's own records: units see only the problems found.
+    reach = Reach(region="region__path")
 
 
 class Inspection(models.Model):

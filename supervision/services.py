@@ -10,7 +10,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
-from org.choices import Role
+from org import access
 from org.models import Region, Unit, User
 from projects.models import Project
 
@@ -53,27 +53,21 @@ def notify(users, *, event: str, title: str, body: str = "", url: str = "", chan
 
 def unit_users(unit_ids) -> list[User]:
     """The active filers of the given units: the people who answer for a unit."""
-    return list(User.objects.filter(unit_id__in=list(unit_ids), role=Role.FILER, is_active=True))
-
-
-def is_staff(user) -> bool:
-    return user.is_active and (user.is_superuser or user.role == Role.STAFF)
+    return list(access.unit_filers(unit_ids))
 
 
 def require_staff(actor) -> None:
-    if not is_staff(actor):
-        raise PermissionDenied("只有民生办工作人员可以执行此操作。")
+    access.require("edit", actor, message="只有民生办工作人员可以执行此操作。")
 
 
 def require_visible(model, actor, obj) -> None:
     if obj is None:
         return
-    if not model.objects.visible_to(actor).filter(pk=obj.pk).exists():
-        raise PermissionDenied(f"{model._meta.verbose_name}“{obj}”不在您的管理范围内。")
+    access.require("see", actor, obj, message=f"{model._meta.verbose_name}“{obj}”不在您的管理范围内。")
 
 
 def require_unit_user(actor, unit_id: int, what: str) -> None:
-    if not (actor.is_active and actor.role == Role.FILER and actor.unit_id == unit_id):
+    if not (access.is_filer(actor) and access.in_unit(actor, unit_id)):
         raise PermissionDenied(f"只有承办单位的工作人员可以{what}。")
 
 
@@ -430,7 +424,7 @@ def _locked_problem(problem) -> Problem:
 
 def _require_rectifier(actor, problem: Problem) -> None:
     """The problem's unit writes its rectification; staff may write it on the unit's behalf."""
-    if is_staff(actor):
+    if access.may_edit(actor):
         require_visible(Problem, actor, problem)
         return
     require_unit_user(actor, problem.unit_id, "填写整改情况")
@@ -582,7 +576,7 @@ def record_inspection(
     require_staff(actor)
     projects = list(projects)
     visible = set(
-        Project.objects.visible_to(actor).filter(pk__in=[p.pk for p in projects]).values_list("pk", flat=True)
+        Project.objects.restrict(actor).filter(pk__in=[p.pk for p in projects]).values_list("pk", flat=True)
     )
     if len(visible) != len({p.pk for p in projects}):
         raise PermissionDenied("所选项目不在您的管理范围内。")

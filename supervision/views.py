@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from bulletins.wording import period_label
 from filing.periods import chosen_period, picker_years
 from minsheng.errors import DomainError
-from org.admin_base import can_view
+from org import access
 
 from . import services
 from .board import build_board
@@ -38,7 +38,7 @@ def _page(request, qs):
 def board(request):
     """The board of a period (year and month picker; the current filing period by default), judged on the
     last day of the month after it (when that month's report falls due) or today, whichever is earlier."""
-    if not can_view(request.user):
+    if not access.may_use_board(request.user):
         raise DjangoPermissionDenied("督查看板仅供民生办、领导和审计人员查看。")
     today = timezone.localdate()
     year, month = chosen_period(request.GET, today)
@@ -57,7 +57,7 @@ def board(request):
 
 @login_required(login_url=LOGIN_URL)
 def alerts(request):
-    qs = Alert.objects.visible_to(request.user).select_related("unit", "project")
+    qs = Alert.objects.restrict(request.user).select_related("unit", "project")
     filterset = AlertFilterSet(request.GET or {"status": "open"}, queryset=qs)
     rows = filterset.qs if filterset.is_valid() else qs.none()
     return render(
@@ -69,7 +69,7 @@ def alerts(request):
 
 @login_required(login_url=LOGIN_URL)
 def orders(request):
-    qs = SupervisionOrder.objects.visible_to(request.user).select_related("unit", "project")
+    qs = SupervisionOrder.objects.restrict(request.user).select_related("unit", "project")
     filterset = OrderFilterSet(request.GET, queryset=qs)
     rows = filterset.qs if filterset.is_valid() else qs.none()
     return render(
@@ -96,7 +96,7 @@ def _run(request, step, obj, done, **kwargs) -> bool:
 @login_required(login_url=LOGIN_URL)
 @require_http_methods(["GET", "POST"])
 def order_detail(request, pk):
-    qs = SupervisionOrder.objects.visible_to(request.user).select_related("unit", "project", "issued_by")
+    qs = SupervisionOrder.objects.restrict(request.user).select_related("unit", "project", "issued_by")
     order = get_object_or_404(
         qs.prefetch_related(
             Prefetch("responses", queryset=OrderResponse.objects.select_related("author")), "escalations"
@@ -107,8 +107,8 @@ def order_detail(request, pk):
     can_respond = (
         stage is not None
         and order.status != "closed"
-        and request.user.role == "filer"
-        and request.user.unit_id == order.unit_id
+        and access.is_filer(request.user)
+        and access.in_unit(request.user, order.unit_id)
     )
     form = RespondForm(request.POST or None)
     answered = (
@@ -142,7 +142,7 @@ def order_detail(request, pk):
 
 @login_required(login_url=LOGIN_URL)
 def problems(request):
-    qs = Problem.objects.visible_to(request.user).select_related("unit", "project", "rectification")
+    qs = Problem.objects.restrict(request.user).select_related("unit", "project", "rectification")
     filterset = ProblemFilterSet(request.GET, queryset=qs)
     rows = filterset.qs if filterset.is_valid() else qs.none()
     return render(
@@ -170,10 +170,10 @@ class ResultForm(forms.Form):
 @login_required(login_url=LOGIN_URL)
 @require_http_methods(["GET", "POST"])
 def problem_detail(request, pk):
-    qs = Problem.objects.visible_to(request.user).select_related("unit", "project", "rectification")
+    qs = Problem.objects.restrict(request.user).select_related("unit", "project", "rectification")
     problem = get_object_or_404(qs.prefetch_related("rectification__evidence"), pk=pk)
     rectification = getattr(problem, "rectification", None)
-    own_unit = request.user.role == "filer" and request.user.unit_id == problem.unit_id
+    own_unit = access.is_filer(request.user) and access.in_unit(request.user, problem.unit_id)
     initial = (
         {
             "measures": rectification.measures,

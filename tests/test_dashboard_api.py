@@ -35,7 +35,7 @@ def rate(value) -> Decimal:
 
 def test_overview_counts_lights_and_averages_like_with_progress(org, dashboard_data):
     overview = results(org.staff, "overview", year=2016)
-    projects = Project.objects.visible_to(org.staff).filter(plan__year=2016).with_progress()
+    projects = Project.objects.restrict(org.staff).filter(plan__year=2016).with_progress()
     lights = [p.light for p in projects]
     assert overview["projects"] == 5  # the city's four and 兰山区's; not 济南市's
     assert (overview["green"], overview["yellow"], overview["red"]) == (
@@ -64,7 +64,7 @@ def test_trend_month_by_month_agrees_with_with_progress_at_each_month(org, dashb
     trend = results(org.staff, "trend", year=2016)
     assert trend["as_of_month"] == 12  # 兰山区's plan has no 统计截至月份: a past year counts to December
     assert [row["month"] for row in trend["months"]] == list(range(1, 13))
-    scope = Project.objects.visible_to(org.staff).filter(plan__year=2016)
+    scope = Project.objects.restrict(org.staff).filter(plan__year=2016)
     counted = ProgressReport.objects.filter(project__in=scope, status__in=COUNTED_REPORT_STATUSES)
     first = min(counted.values_list("month", flat=True))
     for row in trend["months"]:

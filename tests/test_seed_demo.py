@@ -277,7 +277,7 @@ class TestDemoData:
         filer = User.objects.get(username="tianbao")
 
         # 市人社局 leads item 1 and cooperates on item 3 (基本医疗保险).
-        assert set(Project.objects.visible_to(filer).values_list("title", flat=True)) == {
+        assert set(Project.objects.restrict(filer).values_list("title", flat=True)) == {
             "加强和改进就业创业服务",
             "提高群众医疗服务质量",
         }

@@ -137,7 +137,7 @@ class TestLivingYear:
     def test_lanshan_sees_its_regions_projects_reports_and_alerts(self, seeded, client):
         year, last, _ = seeded
         lanshan = User.objects.get(username="lanshan")
-        visible = Project.objects.visible_to(lanshan).filter(plan__year=year)
+        visible = Project.objects.restrict(lanshan).filter(plan__year=year)
 
         assert visible.count() >= 3
         assert all(p.plan.region.name == "兰山区" for p in visible)

@@ -260,12 +260,12 @@ def test_visibility_of_project_parts_follows_projects(org, project, make_project
     other = make_project("JN", region=org.other_city, lead_unit=org.jinan_office, targets={"a": 1})
     file_report(project, 3, {"新增城镇就业": 1})
     file_report(other, 3, {"a": 1})
-    assert {r.project_id for r in ProgressReport.objects.visible_to(org.staff)} == {project.pk}
-    assert ProgressValue.objects.visible_to(org.jinan_staff).get().target.project == other
-    assert ProgressReport.objects.visible_to(org.admin).count() == 2
+    assert {r.project_id for r in ProgressReport.objects.restrict(org.staff)} == {project.pk}
+    assert ProgressValue.objects.restrict(org.jinan_staff).get().target.project == other
+    assert ProgressReport.objects.restrict(org.admin).count() == 2
     inactive = org.staff
     inactive.is_active = False
-    assert not Project.objects.visible_to(inactive).exists()
+    assert not Project.objects.restrict(inactive).exists()
 
 
 def test_project_rules_across_fields(org, make_project):

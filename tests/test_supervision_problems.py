@@ -122,8 +122,8 @@ def test_an_inspection_records_its_findings_as_problems(org, make_project):
     assert list(inspection.projects.all()) == [project]
     assert inspection.region == org.city
     # Units never see the inspection itself (暗访), only the problems addressed to them.
-    assert not Inspection.objects.visible_to(org.filer).exists()
-    assert list(Problem.objects.visible_to(org.filer)) == [problems[0]]
+    assert not Inspection.objects.restrict(org.filer).exists()
+    assert list(Problem.objects.restrict(org.filer)) == [problems[0]]
     with pytest.raises(PermissionDenied):
         services.record_inspection(
             actor=org.leader, kind="open", date=datetime.date(2026, 10, 9), title="x", inspectors="y"

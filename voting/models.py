@@ -14,7 +14,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from org.choices import Role
+from org.access import Reach, RestrictedQuerySet
 
 # No 0/O, 1/I/L: the voter reads the receipt off a phone screen and may type it back.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -26,26 +26,9 @@ def new_receipt() -> str:
     return "TP" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
 
 
-def _reader_region_path(user):
-    """The region path whose subtree staff, leaders and auditors see; None for filers and the public."""
-    if not user.is_authenticated or not user.is_active or not user.role or user.unit_id is None:
-        return None
-    if user.role == Role.FILER:
-        return None
-    return user.unit.region.path
-
-
-class VoteQuerySet(models.QuerySet):
-    region_path = "region__path"
-
-    def visible_to(self, user):
-        """In the admin: votes of the user's region and below (filers see none)."""
-        if user.is_superuser:
-            return self
-        path = _reader_region_path(user)
-        if path is None:
-            return self.none()
-        return self.filter(**{f"{self.region_path}__startswith": path})
+class VoteQuerySet(RestrictedQuerySet):
+    # In the admin: votes of the user's region and below (filers see none).
+    reach = Reach(region="region__path")
 
     def published(self):
         """Votes the public may see: those with options (a vote being prepared stays hidden)."""
@@ -152,7 +135,7 @@ class VoteOption(models.Model):
 
 
 class BallotQuerySet(VoteQuerySet):
-    region_path = "vote__region__path"
+    reach = Reach(region="vote__region__path")
 
 
 class Ballot(models.Model):
@@ -190,7 +173,7 @@ class Ballot(models.Model):
 
 
 class ChoiceQuerySet(VoteQuerySet):
-    region_path = "ballot__vote__region__path"
+    reach = Reach(region="ballot__vote__region__path")
 
     def tallies(self):
         """{option id: number of ballots choosing it}."""

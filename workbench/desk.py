@@ -48,12 +48,12 @@ def due_reports(user, year: int, month: int):
 
 def overdue_orders(user):
     """Open 督办单 with a missed stage (escalated), as the supervision board counts them."""
-    return SupervisionOrder.objects.visible_to(user).overdue()
+    return SupervisionOrder.objects.restrict(user).overdue()
 
 
 def waiting_reports(user):
     """Submitted reports waiting for the office's review, as the review list shows them."""
-    return ProgressReport.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED)
+    return ProgressReport.objects.restrict(user).filter(status=ReportStatus.SUBMITTED)
 
 
 def build_desk(user, on: datetime.date | None = None) -> Desk:
@@ -66,7 +66,7 @@ def build_desk(user, on: datetime.date | None = None) -> Desk:
     desk.due = period_rows(user, year, month, due[:ROWS])
     desk.due_count = due.count()
 
-    alerts = Alert.objects.visible_to(user).open()
+    alerts = Alert.objects.restrict(user).open()
     desk.alerts = list(alerts.select_related("project", "unit")[:ROWS])
     desk.alerts_count = alerts.count()
 

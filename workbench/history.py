@@ -1,7 +1,7 @@
 """最近修改: the recent changes recorded by django-simple-history across the models, limited to what the
 user may see in the admin, each linked to its record's history page there (who, when, old and new values).
 
-The records a user may see are the admin's own scope (RoleScopedAdmin.scope, the models' visible_to), so
+The records a user may see are the admin's own scope (RoleScopedAdmin.scope, the models' restrict(user)), so
 the page shows nothing the admin would hide. The parts of a monthly report (values, contributions,
 attachments) have no admin of their own: their changes are listed under the report. Changes of records that
 were deleted since are not listed (their scope can no longer be decided); the admin keeps them.

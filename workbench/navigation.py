@@ -7,52 +7,30 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from dashboard.api.views import can_read_dashboard
-from org.admin_base import can_view as can_use_admin
-from org.choices import Role
+from org import access
 
+is_office = access.may_use_workbench  # 民生办 staff and administrators: the workbench, the review of reports
+is_filer = access.is_filer
+can_use_admin = access.may_use_admin
+can_use_board = access.may_use_board  # the supervision board: the office, leaders and auditors
+can_read_dashboard = access.may_read_dashboard
+can_read_history = access.may_see_history  # staff and auditors of a unit, and administrators
+signed_in = access.is_signed_in
 
-def _active(user) -> bool:
-    return user.is_authenticated and user.is_active
-
-
-def is_office(user) -> bool:
-    """民生办 staff and system administrators: the workbench and the review of monthly reports."""
-    return _active(user) and (user.is_superuser or user.role == Role.STAFF)
-
-
-def is_filer(user) -> bool:
-    return _active(user) and not user.is_superuser and user.role == Role.FILER
-
-
-def can_use_board(user) -> bool:
-    """The supervision board is for the office, leaders and auditors (supervision.views.board)."""
-    return _active(user) and can_use_admin(user)
-
-
-def can_read_history(user) -> bool:
-    """The change history: staff and auditors of a unit, and system administrators."""
-    return _active(user) and user.can_see_history and (user.is_superuser or user.unit_id is not None)
-
-
-def signed_in(user) -> bool:
-    return _active(user)
+HOMES = {
+    "office": "workbench:index",
+    "leader": "dashboard:index",
+    "auditor": "workbench:history",
+    "filer": "filing:home",
+    "anonymous": "login",
+    "none": "workbench:home",  # no role yet: the home view says so
+}
 
 
 def home_url(user) -> str:
     """The first page of a signed-in user: staff and administrators the workbench, leaders the dashboard,
     auditors the change history, filers their filing page."""
-    if is_office(user):
-        return reverse("workbench:index")
-    if not _active(user):
-        return reverse("login")
-    if user.role == Role.LEADER:
-        return reverse("dashboard:index")
-    if user.role == Role.AUDITOR:
-        return reverse("workbench:history")
-    if user.role == Role.FILER:
-        return reverse("filing:home")
-    return reverse("workbench:home")  # no role yet: the home view says so
+    return reverse(HOMES[access.home_role(user)])
 
 
 @dataclass(frozen=True)
@@ -88,7 +66,7 @@ class NavItem:
 
 def nav_items(user, path: str = "") -> list[NavItem]:
     """The links `user` may follow, the one whose address is the longest prefix of `path` marked current."""
-    if not _active(user):
+    if not signed_in(user):
         return []
     links = [(link, reverse(link.url_name)) for link in LINKS if link.allowed(user)]
     matches = [url for _, url in links if path.startswith(url)]

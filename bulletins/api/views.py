@@ -10,7 +10,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from minsheng.api import RestrictedViewSetMixin
 from minsheng.errors import PermissionDenied
+from org import access
 from org.api.serializers import ErrorSerializer
 from org.api.views import ReadOnlyViewSet
 from org.models import Region
@@ -45,16 +47,16 @@ DOCX = OpenApiResponse(OpenApiTypes.BINARY, description="Word文件（.docx，�
     ),
 )
 @extend_schema(tags=["工作简报"])
-class BulletinViewSet(ReadOnlyViewSet):
-    queryset = Bulletin.objects.none()
+class BulletinViewSet(RestrictedViewSetMixin, ReadOnlyViewSet):
+    queryset = Bulletin.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     filter_backends = [DjangoFilterBackend]
     filterset_fields = ["year", "month", "status", "is_public"]
 
     def get_serializer_class(self):
         return BulletinDetailSerializer if self.action == "retrieve" else BulletinSerializer
 
-    def get_queryset(self):
-        qs = Bulletin.objects.visible_to(self.request.user).select_related("region")
+    def refine(self, queryset):
+        qs = queryset.select_related("region")
         if self.action == "retrieve":
             qs = qs.prefetch_related("sections")
         return qs.order_by("-year", "-month", "region__path", "-pk")
@@ -81,8 +83,8 @@ class BuildBulletinView(APIView):
     def post(self, request):
         data = BuildRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        region = Region.objects.visible_to(request.user).filter(code=data.validated_data["region"]).first()
-        if region is None or not request.user.can_edit:
+        region = Region.objects.restrict(request.user).filter(code=data.validated_data["region"]).first()
+        if region is None or not access.may_edit(request.user):
             raise PermissionDenied("只有本级及上级民生办工作人员可以生成简报。")
         result = build_bulletin_task.delay(
             region.pk,

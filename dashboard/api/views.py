@@ -1,5 +1,5 @@
 """The leader dashboard's JSON endpoints under /api/v1/dashboard/: read-only, for staff, leaders and
-auditors, scoped by `visible_to` and the filters year, region, category, unit and level.
+auditors, scoped by `restrict` and the filters year, region, category, unit and level.
 
 Each endpoint is one statement over the projects in scope (see dashboard/queries.py) plus the session and
 user lookups; rates are fractions (1 = 100%) and money is yuan, as strings with fixed decimals.
@@ -13,11 +13,10 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from org.choices import Role
+from org import access
 
 from .. import queries
 
-READER_ROLES = {Role.STAFF, Role.LEADER, Role.AUDITOR}
 RATE_PLACES = Decimal("0.0001")
 MONEY_PLACES = Decimal("0.01")
 
@@ -29,8 +28,7 @@ FILTERS = [
 ]
 
 
-def can_read_dashboard(user) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role in READER_ROLES)
+can_read_dashboard = access.may_read_dashboard
 
 
 class IsDashboardReader(BasePermission):

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from minsheng.api import ApiPagination
+from minsheng.api import ApiPagination, RestrictedViewSetMixin
 from minsheng.errors import DomainError
 from org.api.serializers import ErrorSerializer
 from projects import services
@@ -83,17 +83,20 @@ def _write(user, project, month, data):
 )
 @extend_schema(tags=["月度填报"])
 class ReportViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
-    queryset = ProgressReport.objects.none()
+    queryset = ProgressReport.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = ReportSerializer
     filterset_fields = ["project", "month", "status"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def get_queryset(self):
+    def refine(self, queryset):
         return (
-            ProgressReport.objects.visible_to(self.request.user)
-            .select_related("project")
+            queryset.select_related("project")
             .prefetch_related(
                 Prefetch(
                     "values",
@@ -110,7 +113,7 @@ class ReportViewSet(
         )
 
     def _visible_project(self, pk):
-        return get_object_or_404(Project.objects.visible_to(self.request.user).select_related("plan"), pk=pk)
+        return get_object_or_404(Project.objects.restrict(self.request.user).select_related("plan"), pk=pk)
 
     def _respond(self, report, code=status.HTTP_200_OK):
         return Response(ReportSerializer(self.get_queryset().get(pk=report.pk)).data, status=code)

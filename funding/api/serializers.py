@@ -79,8 +79,8 @@ class EntryCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["project"].queryset = Project.objects.visible_to(request.user)
-            self.fields["recipient_unit"].queryset = Unit.objects.visible_to(request.user)
+            self.fields["project"].queryset = Project.objects.restrict(request.user)
+            self.fields["recipient_unit"].queryset = Unit.objects.restrict(request.user)
 
 
 class CancelSerializer(serializers.Serializer):

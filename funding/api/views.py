@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from minsheng.api import RestrictedViewSetMixin
 from minsheng.errors import DomainError
 from org.api.serializers import ErrorSerializer
 from org.models import Region, Unit
@@ -51,19 +52,15 @@ NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description="不存在或不�
     ),
 )
 @extend_schema(tags=["资金保障"])
-class EntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Entry.objects.none()
+class EntryViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Entry.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = EntrySerializer
     filterset_class = EntryFilterSet
     search_fields = ["project__code", "project__title", "document_number", "voucher", "purpose"]
     ordering_fields = ["date", "amount", "recorded_at"]
 
-    def get_queryset(self):
-        return (
-            Entry.objects.visible_to(self.request.user)
-            .select_related("project", "recipient_unit")
-            .order_by("-date", "-pk")
-        )
+    def refine(self, queryset):
+        return queryset.select_related("project", "recipient_unit").order_by("-date", "-pk")
 
     def get_serializer_class(self):
         return EntryCreateSerializer if self.action == "create" else EntrySerializer
@@ -97,12 +94,12 @@ def summary_filters(request, serializer_class) -> dict:
     params.is_valid(raise_exception=True)
     data = dict(params.validated_data)
     if "region" in data:
-        region = Region.objects.visible_to(request.user).filter(code=data["region"]).first()
+        region = Region.objects.restrict(request.user).filter(code=data["region"]).first()
         if region is None:
             raise DomainError("区划不存在或不在您的可见范围内。", code="unknown_region", field="region")
         data["region"] = region
     if "unit" in data:
-        unit = Unit.objects.visible_to(request.user).filter(pk=data["unit"]).first()
+        unit = Unit.objects.restrict(request.user).filter(pk=data["unit"]).first()
         if unit is None:
             raise DomainError("单位不存在或不在您的可见范围内。", code="unknown_unit", field="unit")
         data["unit"] = unit

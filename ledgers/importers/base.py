@@ -15,6 +15,7 @@ from defusedxml import DefusedXmlException
 from django.db import DatabaseError, IntegrityError, transaction
 
 from minsheng.errors import DomainError
+from org import access
 from org.models import Region, Unit
 from projects.models import Plan
 
@@ -389,11 +390,14 @@ class LedgerImporter:
             raise DomainError("请指定台账所属区划（--region 区划代码）。", code="region_required")
         if self.year is None:
             raise DomainError("无法确定台账年度：请指定年度（--year），或在表头上方的标题中写明“20XX年”。")
-        if self.actor is not None and not self.actor.is_superuser:
-            if getattr(self.actor, "role", "") != "staff":
-                raise DomainError("只有民生办工作人员可以导入台账。", code="permission_denied")
-            if not self.region.is_within(self.actor.unit.region):
-                raise DomainError(f"您无权导入{self.region.name}的台账。", code="permission_denied")
+        if self.actor is not None:
+            access.require(
+                "manage",
+                self.actor,
+                self.region,
+                message="只有民生办工作人员可以导入台账。",
+                outside=f"您无权导入{self.region.name}的台账。",
+            )
 
     def plan(self, *, create: bool) -> Plan | None:
         plan = Plan.objects.filter(region=self.region, year=self.year).first()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
+    "rules",  # {% load rules %}: templates ask the access policy's named rules (org/access.py)
     "org",
     "projects",
     "funding",

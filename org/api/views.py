@@ -4,6 +4,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from minsheng.api import RestrictedViewSetMixin
+
 from ..filtersets import RegionFilterSet, UnitFilterSet
 from ..models import Region, Unit
 from .serializers import ErrorSerializer, RegionSerializer, UnitSerializer
@@ -36,18 +38,16 @@ ReadOnlyViewSet = viewsets.ReadOnlyModelViewSet
     ),
 )
 @extend_schema(tags=["区划与单位"])
-class RegionViewSet(ReadOnlyViewSet):
-    queryset = Region.objects.none()  # the model, for the schema; get_queryset decides what is visible
+class RegionViewSet(RestrictedViewSetMixin, ReadOnlyViewSet):
+    queryset = Region.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = RegionSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = RegionFilterSet
     lookup_field = "code"
     lookup_value_regex = r"\d{6}"
 
-    def get_queryset(self):
-        user = self.request.user
-        regions = Region.objects.visible_to(user)
-        return regions.select_related("parent")
+    def refine(self, queryset):
+        return queryset.select_related("parent")
 
 
 # Units the user may see.
@@ -64,13 +64,11 @@ class RegionViewSet(ReadOnlyViewSet):
     ),
 )
 @extend_schema(tags=["区划与单位"])
-class UnitViewSet(ReadOnlyViewSet):
-    queryset = Unit.objects.none()
+class UnitViewSet(RestrictedViewSetMixin, ReadOnlyViewSet):
+    queryset = Unit.objects.all()
     serializer_class = UnitSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = UnitFilterSet
 
-    def get_queryset(self):
-        user = self.request.user
-        units = Unit.objects.visible_to(user)
-        return units.select_related("region")
+    def refine(self, queryset):
+        return queryset.select_related("region")

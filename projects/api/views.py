@@ -4,6 +4,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
+from minsheng.api import RestrictedViewSetMixin
 from org.api.serializers import ErrorSerializer
 from org.api.views import ReadOnlyViewSet
 
@@ -42,13 +43,13 @@ ERROR_404 = OpenApiResponse(ErrorSerializer, description="项目不存在或不�
     ),
 )
 @extend_schema(tags=["民生实事项目"])
-class ProjectViewSet(ReadOnlyViewSet):
-    queryset = Project.objects.none()  # the model, for the schema; get_queryset decides what is visible
+class ProjectViewSet(RestrictedViewSetMixin, ReadOnlyViewSet):
+    queryset = Project.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = ProjectSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProjectFilterSet
 
-    def get_queryset(self):
+    def refine(self, queryset):
         # Projects and their targets are judged at the same month and on the same day, so that the
         # nested figures always agree with the project's.
         month = progress_month(self.request.query_params)
@@ -58,8 +59,7 @@ class ProjectViewSet(ReadOnlyViewSet):
             is_overdue=ExpressionWrapper(overdue_milestone_q(on), BooleanField())
         )
         return (
-            Project.objects.visible_to(self.request.user)
-            .with_progress(month=month, on=on)
+            queryset.with_progress(month=month, on=on)
             .select_related("plan__region", "lead_unit", "upkeep_unit")
             .prefetch_related(
                 Prefetch("targets", queryset=targets),

@@ -27,7 +27,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from filing.periods import current_period, due_date, window_for
-from org.choices import Role, UnitKind
+from org import access
+from org.choices import UnitKind
 from org.models import Unit
 from projects import services
 from projects.choices import ChangeType, ProjectLevel, ProjectStatus
@@ -279,7 +280,7 @@ def _value(annual: Decimal, share: Decimal) -> Decimal:
 
 def _reports(loader, current: Year) -> None:
     staff, lanshan = loader.users["minshengban"], loader.users["lanshan"]
-    filers = {u.unit_id: u for u in loader.users.values() if u.role == Role.FILER and u.unit_id}
+    filers = {u.unit_id: u for u in loader.users.values() if access.is_filer(u) and u.unit_id}
     rows = [
         (p, *CITY[seq], CITY_LATE.get(seq), filers.get(p.lead_unit_id, staff), staff)
         for seq, p in current.projects.items()

@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import identify_hasher, make_password
 from django.db import models, transaction
 from django.utils import timezone
 
-from org.choices import Role
+from org import access
 from org.models import Region, Unit, User
 from projects.choices import ProjectLevel, ProjectStatus, ReportStatus
 from projects.models import Milestone, Plan, ProgressReport, ProgressValue, Project, Target
@@ -244,7 +244,7 @@ class Loader:
                 unit = self.unit(region, unit_ref) if unit_ref else None
                 targets.append((self.target(project, t_seq, name, measure, annual, unit, note), value))
             filer = next(
-                (u for u in self.users.values() if u.unit_id == lead.pk and u.role == Role.FILER), None
+                (u for u in self.users.values() if u.unit_id == lead.pk and access.is_filer(u)), None
             )
             report = self.upsert(
                 ProgressReport,

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from minsheng.api import RestrictedViewSetMixin
 from minsheng.errors import DomainError
 from org.api.serializers import ErrorSerializer
 from org.api.views import ReadOnlyViewSet
@@ -54,7 +55,7 @@ ACTION_ERRORS = {
 
 
 def _visible_units(user):
-    return Unit.objects.visible_to(user)
+    return Unit.objects.restrict(user)
 
 
 def _resolve(queryset, ids, message):
@@ -73,15 +74,15 @@ def _resolve(queryset, ids, message):
     ),
 )
 @extend_schema(tags=["建议征集与决策"])
-class CollectionRoundViewSet(ReadOnlyViewSet):
-    queryset = CollectionRound.objects.none()
+class CollectionRoundViewSet(RestrictedViewSetMixin, ReadOnlyViewSet):
+    queryset = CollectionRound.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = CollectionRoundSerializer
     filterset_class = CollectionRoundFilterSet
     search_fields: list[str] = []
     ordering_fields: list[str] = []
 
-    def get_queryset(self):
-        return CollectionRound.objects.visible_to(self.request.user).select_related("region")
+    def refine(self, queryset):
+        return queryset.select_related("region")
 
 
 # Proposals the user may see, with their handling log; staff handle them through the POST actions.
@@ -94,24 +95,18 @@ class CollectionRoundViewSet(ReadOnlyViewSet):
     retrieve=extend_schema(summary="建议详情", responses={200: ProposalSerializer, **DETAIL_ERRORS}),
 )
 @extend_schema(tags=["建议征集与决策"])
-class ProposalViewSet(ReadOnlyViewSet):
-    queryset = Proposal.objects.none()
+class ProposalViewSet(RestrictedViewSetMixin, ReadOnlyViewSet):
+    queryset = Proposal.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilterSet
     search_fields: list[str] = []
     ordering_fields: list[str] = []
 
-    def get_queryset(self):
-        return (
-            Proposal.objects.visible_to(self.request.user)
-            .select_related("round__region", "proposer_unit", "merged_into")
-            .prefetch_related(
-                Prefetch(
-                    "actions", queryset=ProposalAction.objects.select_related("actor", "related_proposal")
-                ),
-                "attachments",
-                "candidates",
-            )
+    def refine(self, queryset):
+        return queryset.select_related("round__region", "proposer_unit", "merged_into").prefetch_related(
+            Prefetch("actions", queryset=ProposalAction.objects.select_related("actor", "related_proposal")),
+            "attachments",
+            "candidates",
         )
 
     def _respond(self, proposal, code=status.HTTP_200_OK):
@@ -126,7 +121,7 @@ class ProposalViewSet(ReadOnlyViewSet):
         body = ProposalCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        round = get_object_or_404(CollectionRound.objects.visible_to(request.user), pk=data.pop("round"))
+        round = get_object_or_404(CollectionRound.objects.restrict(request.user), pk=data.pop("round"))
         phone = data.pop("phone") or None
         proposal = services.submit_proposal(
             round, data, phone=phone, source=data.pop("source"), actor=request.user
@@ -190,11 +185,15 @@ class ProposalViewSet(ReadOnlyViewSet):
         proposals = _resolve(self.get_queryset(), data["proposals"], "所选建议不存在或不在可见范围内。")
         candidate = None
         if data.get("candidate"):
-            candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=data["candidate"])
+            candidate = get_object_or_404(Candidate.objects.restrict(request.user), pk=data["candidate"])
         candidate = services.shortlist_proposals(
             proposals, actor=request.user, candidate=candidate, title=data["title"], reason=data["reason"]
         )
-        return Response(CandidateSerializer(candidate_queryset(request.user).get(pk=candidate.pk)).data)
+        return Response(
+            CandidateSerializer(
+                with_candidate_details(Candidate.objects.restrict(request.user)).get(pk=candidate.pk)
+            ).data
+        )
 
     @extend_schema(
         summary="建议去向",
@@ -206,16 +205,10 @@ class ProposalViewSet(ReadOnlyViewSet):
         return Response(TraceEventSerializer(services.trace(self.get_object()), many=True).data)
 
 
-def candidate_queryset(user):
-    return (
-        Candidate.objects.visible_to(user)
-        .select_related("region")
-        .prefetch_related(
-            "proposals",
-            Prefetch(
-                "steps", queryset=DecisionStep.objects.select_related("responsible_unit", "recorded_by")
-            ),
-        )
+def with_candidate_details(queryset):
+    return queryset.select_related("region").prefetch_related(
+        "proposals",
+        Prefetch("steps", queryset=DecisionStep.objects.select_related("responsible_unit", "recorded_by")),
     )
 
 
@@ -225,15 +218,15 @@ def candidate_queryset(user):
     retrieve=extend_schema(summary="备选项目详情", responses={200: CandidateSerializer, **DETAIL_ERRORS}),
 )
 @extend_schema(tags=["建议征集与决策"])
-class CandidateViewSet(ReadOnlyViewSet):
-    queryset = Candidate.objects.none()
+class CandidateViewSet(RestrictedViewSetMixin, ReadOnlyViewSet):
+    queryset = Candidate.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = CandidateSerializer
     filterset_class = CandidateFilterSet
     search_fields: list[str] = []
     ordering_fields: list[str] = []
 
-    def get_queryset(self):
-        return candidate_queryset(self.request.user)
+    def refine(self, queryset):
+        return with_candidate_details(queryset)
 
     @extend_schema(
         summary="登记决策环节",
@@ -290,14 +283,12 @@ def _require_units_visible(user, data) -> None:
     ),
 )
 @extend_schema(tags=["建议征集与决策"])
-class DecisionStepViewSet(ReadOnlyViewSet):
-    queryset = DecisionStep.objects.none()
+class DecisionStepViewSet(RestrictedViewSetMixin, ReadOnlyViewSet):
+    queryset = DecisionStep.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = DecisionStepSerializer
     filterset_class = DecisionStepFilterSet
     search_fields: list[str] = []
     ordering_fields: list[str] = []
 
-    def get_queryset(self):
-        return DecisionStep.objects.visible_to(self.request.user).select_related(
-            "responsible_unit", "recorded_by"
-        )
+    def refine(self, queryset):
+        return queryset.select_related("responsible_unit", "recorded_by")

@@ -1,5 +1,5 @@
 """Supervision under /api/v1/supervision/: alerts, 督办单, problems and rectification, inspections, the
-task and responsibility lists, the accountability record and the board. Lists follow `visible_to`; every
+task and responsibility lists, the accountability record and the board. Lists follow `restrict`; every
 write is a service call, which checks the role (staff issue and verify, units answer)."""
 
 import datetime
@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from minsheng.api import RestrictedViewSetMixin
 from minsheng.errors import DomainError, PermissionDenied
 from org.admin_base import can_view
 from org.models import Unit
@@ -43,32 +44,28 @@ def _valid(serializer_class, request):
 
 # Alerts raised by the daily scan (read-only).
 @extend_schema(tags=TAG)
-class AlertViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Alert.objects.none()
+class AlertViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Alert.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = s.AlertSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = AlertFilterSet
 
-    def get_queryset(self):
-        return Alert.objects.visible_to(self.request.user).select_related("project__plan", "unit")
+    def refine(self, queryset):
+        return queryset.select_related("project__plan", "unit")
 
 
 # 督办单: staff issue and close; the unit's filers answer each stage in turn.
 @extend_schema(tags=TAG)
-class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = SupervisionOrder.objects.none()
+class OrderViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = SupervisionOrder.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = s.OrderSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = OrderFilterSet
 
-    def get_queryset(self):
-        return (
-            SupervisionOrder.objects.visible_to(self.request.user)
-            .select_related("unit", "region", "project__plan", "issued_by")
-            .prefetch_related(
-                Prefetch("responses", queryset=s.OrderResponse.objects.select_related("author")),
-                "escalations",
-            )
+    def refine(self, queryset):
+        return queryset.select_related("unit", "region", "project__plan", "issued_by").prefetch_related(
+            Prefetch("responses", queryset=s.OrderResponse.objects.select_related("author")),
+            "escalations",
         )
 
     def _detail(self, order, code=status.HTTP_200_OK):
@@ -98,19 +95,17 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 # 问题清单 with each problem's rectification (整改清单).
 @extend_schema(tags=TAG)
-class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Problem.objects.none()
+class ProblemViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Problem.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = s.ProblemSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProblemFilterSet
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    def get_queryset(self):
-        return (
-            Problem.objects.visible_to(self.request.user)
-            .select_related("unit", "project__plan", "rectification__verified_by")
-            .prefetch_related("rectification__evidence")
-        )
+    def refine(self, queryset):
+        return queryset.select_related(
+            "unit", "project__plan", "rectification__verified_by"
+        ).prefetch_related("rectification__evidence")
 
     def _detail(self, problem, code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=problem.pk)).data, status=code)
@@ -174,19 +169,15 @@ class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 # 明查暗访 (office staff, leaders and auditors only; units see the problems found).
 @extend_schema(tags=TAG)
-class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Inspection.objects.none()
+class InspectionViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Inspection.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = s.InspectionSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = InspectionFilterSet
 
-    def get_queryset(self):
-        return (
-            Inspection.objects.visible_to(self.request.user)
-            .select_related("region")
-            .prefetch_related(
-                Prefetch("projects", queryset=Project.objects.select_related("plan")), "findings", "photos"
-            )
+    def refine(self, queryset):
+        return queryset.select_related("region").prefetch_related(
+            Prefetch("projects", queryset=Project.objects.select_related("plan")), "findings", "photos"
         )
 
     @extend_schema(
@@ -202,33 +193,27 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 # 任务清单: each visible project's task, targets and deadline.
 @extend_schema(tags=TAG)
-class TaskViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Project.objects.none()
+class TaskViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Project.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = s.TaskSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProjectListFilterSet
 
-    def get_queryset(self):
-        return (
-            Project.objects.visible_to(self.request.user)
-            .select_related("plan", "lead_unit")
-            .prefetch_related("targets")
-        )
+    def refine(self, queryset):
+        return queryset.select_related("plan", "lead_unit").prefetch_related("targets")
 
 
 # 责任清单: lead and cooperating units, responsible leader, contact and deadline of each project.
 @extend_schema(tags=TAG)
-class ResponsibilityViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Project.objects.none()
+class ResponsibilityViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Project.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = s.ResponsibilitySerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProjectListFilterSet
 
-    def get_queryset(self):
-        return (
-            Project.objects.visible_to(self.request.user)
-            .select_related("plan", "lead_unit", "upkeep_unit")
-            .prefetch_related("cooperating_units")
+    def refine(self, queryset):
+        return queryset.select_related("plan", "lead_unit", "upkeep_unit").prefetch_related(
+            "cooperating_units"
         )
 
 
@@ -246,12 +231,12 @@ def year_param(request) -> int:
 
 # 问责记录: per unit, missed 督办 stages, overdue and returned reports, problems; for the year-end evaluation.
 @extend_schema(tags=TAG, parameters=[YEAR])
-class AccountabilityViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Unit.objects.none()
+class AccountabilityViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Unit.objects.all()  # the model; RestrictedViewSetMixin scopes it to the user
     serializer_class = s.AccountabilitySerializer
 
-    def get_queryset(self):
-        units = Unit.objects.visible_to(self.request.user).select_related("region")
+    def refine(self, queryset):
+        units = queryset.select_related("region")
         return with_accountability(units, year_param(self.request))
 
 

@@ -46,7 +46,7 @@ def may_see_results(request, vote) -> bool:
     if vote.results_public():
         return True
     user = request.user
-    return user.is_authenticated and Vote.objects.visible_to(user).filter(pk=vote.pk).exists()
+    return user.is_authenticated and Vote.objects.restrict(user).filter(pk=vote.pk).exists()
 
 
 # Votes on candidate lists (comments, not docstrings, on views: see org/api/views.py).

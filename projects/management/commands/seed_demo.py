@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from org import access
 from org.choices import Role
 from projects.demo import users as user_data
 from projects.demo.loader import load_demo, seeded_models
@@ -47,6 +48,6 @@ class Command(BaseCommand):
 
         self.stdout.write(f"\n演示账号（密码均为 {user_data.PASSWORD}）：")
         for user in result.users:
-            role = "超级用户" if user.is_superuser else Role(user.role).label
+            role = "超级用户" if access.is_administrator_account(user) else Role(user.role).label
             where = f" · {user.unit.name}" if user.unit_id else ""
             self.stdout.write(f"  {user.username:<12} {user.first_name} · {role}{where}")

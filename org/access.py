@@ -1,0 +1,394 @@
+"""The one access policy of minsheng: which rows a user may see or change, and who may do what.
+
+Rows. Every model's queryset declares, as a `Reach`, how its rows reach a region and a unit;
+`restrict(queryset, user, action)` (and `RestrictedQuerySet.restrict`) is the only place that turns that
+into a filter, in the spirit of NetBox's `RestrictedQuerySet.restrict(user, action)`:
+
+- 民生办 staff, leaders and auditors see the rows of their region and the regions below it;
+- a unit's filer sees the rows addressed to their unit (`Reach.units`), or none when a model has no unit;
+- rows that hang off another row (`Reach.via`: a target, a report, an attachment) follow that row;
+- to change rows ("change"), one must be allowed to edit at all: staff (their region and below), a filer
+  (their unit's rows); leaders and auditors change nothing;
+- system administrators and the system itself (the scheduler, management commands: `SYSTEM`) see all.
+
+Acts. "May do X" checks are named predicates of the `rules` package, registered below as `minsheng.<name>`
+rules, so services (`require`), the admin, the API, the pages and the templates (`{% load rules %}
+{% test_rule "minsheng.edit" user as can_edit %}`) ask the same question. Nothing else in the code base
+compares roles or reads `is_superuser`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import rules
+from django.db import models
+from django.db.models import Q
+
+from minsheng.errors import PermissionDenied
+
+from .choices import Role
+
+# ---------------------------------------------------------------------------------------------------------
+# The system actor
+
+
+class SystemActor:
+    """The office's own machinery acting (the scheduler, management commands): sees and may do everything,
+    records no user as the author of what it does."""
+
+    pk = id = None
+    unit = unit_id = None
+    role = ""
+    username = "system"
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+
+    def __str__(self) -> str:
+        return "系统"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def get_full_name(self) -> str:
+        return "系统"
+
+
+SYSTEM = SystemActor()
+
+
+def as_user(actor):
+    """The user to record as the author of an act: None for the system."""
+    return None if actor is None or isinstance(actor, SystemActor) else actor
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Predicates: who a user is
+
+
+@rules.predicate
+def is_system(user) -> bool:
+    return isinstance(user, SystemActor)
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    """A system administrator (superuser) or the system itself: every region, every act."""
+    return is_system(user) or bool(is_signed_in(user) and user.is_superuser)
+
+
+def _role(*roles: str):
+    wanted = frozenset(roles)
+
+    def check(user) -> bool:
+        return bool(is_signed_in(user) and not is_administrator(user) and user.role in wanted)
+
+    check.__name__ = "role_" + "_".join(sorted(wanted))
+    return rules.predicate(check)
+
+
+is_office_staff = _role(Role.STAFF)
+is_filer = _role(Role.FILER)
+is_leader = _role(Role.LEADER)
+is_auditor = _role(Role.AUDITOR)
+
+# Roles that work in the admin; filers use the unit-facing forms and the API.
+ADMIN_ROLES = frozenset({Role.STAFF, Role.LEADER, Role.AUDITOR})
+# Roles that may read the change history of records.
+HISTORY_ROLES = frozenset({Role.STAFF, Role.AUDITOR})
+
+# Accounts (not acts): an administrator's account needs no unit, and a role decides admin access.
+ADMINISTRATOR_FIELD = "is_superuser"
+ADMINISTRATOR_ACCOUNT = Q(**{ADMINISTRATOR_FIELD: True})
+
+
+def is_administrator_account(user) -> bool:
+    return bool(getattr(user, ADMINISTRATOR_FIELD))
+
+
+def is_admin_role(role: str) -> bool:
+    return role in ADMIN_ROLES
+
+
+may_edit = is_administrator | is_office_staff
+may_use_admin = is_administrator | _role(*ADMIN_ROLES)
+may_read_dashboard = may_use_admin
+may_use_board = may_use_admin
+may_use_workbench = may_edit
+may_see_history = is_administrator | (
+    _role(*HISTORY_ROLES) & rules.predicate(lambda u: u.unit_id is not None)
+)
+# A signed-in user with a unit and a role: the only kind that sees any region's rows.
+has_reach = rules.predicate(
+    lambda u: is_administrator(u) or bool(is_signed_in(u) and u.role and u.unit_id is not None)
+)
+
+
+def user_region(user):
+    """The region whose subtree the user works in; None for administrators (everything) and the unplaced."""
+    if is_administrator(user) or not has_reach(user):
+        return None
+    return user.unit.region
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Predicates on an object
+
+
+def _region_of(obj):
+    """The region an object belongs to: a Region itself, or its `.region`, its plan's or its project's."""
+    from .models import Region
+
+    if isinstance(obj, Region):
+        return obj
+    for path in ("region", "plan.region", "project.plan.region", "round.region", "unit.region"):
+        current = obj
+        for name in path.split("."):
+            current = getattr(current, name, None)
+            if current is None:
+                break
+        if isinstance(current, Region):
+            return current
+    raise TypeError(f"{obj!r} does not reach a region")
+
+
+@rules.predicate
+def covers(user, obj) -> bool:
+    """The object (a region, or a row of a region) lies within the user's region."""
+    if is_administrator(user):
+        return True
+    region = user_region(user)
+    return region is not None and _region_of(obj).path.startswith(region.path)
+
+
+@rules.predicate
+def sees(user, obj) -> bool:
+    """The row is among those the user may see (its model's `restrict(user)`)."""
+    if is_administrator(user):
+        return True
+    return type(obj)._default_manager.all().restrict(user).filter(pk=obj.pk).exists()
+
+
+@rules.predicate
+def in_unit(user, unit) -> bool:
+    """The user belongs to the unit (a Unit or its id)."""
+    unit_id = getattr(unit, "pk", unit)
+    return bool(is_signed_in(user) and unit_id is not None and user.unit_id == unit_id)
+
+
+@rules.predicate
+def leads(user, project) -> bool:
+    """A filer of the project's lead unit."""
+    return bool(is_filer(user) and user.unit_id == project.lead_unit_id)
+
+
+@rules.predicate
+def cooperates(user, project) -> bool:
+    """A filer of one of the project's cooperating units."""
+    return bool(is_filer(user) and project.cooperating_units.filter(pk=user.unit_id).exists())
+
+
+may_manage = may_edit & covers  # 民生办 staff of the object's region or a region above it
+may_manage_project = may_edit & sees
+
+RULES = {
+    "edit": may_edit,
+    "use_admin": may_use_admin,
+    "read_dashboard": may_read_dashboard,
+    "use_board": may_use_board,
+    "use_workbench": may_use_workbench,
+    "see_history": may_see_history,
+    "file": is_filer,
+    "is_leader": is_leader,
+    "is_auditor": is_auditor,
+    "administer": is_administrator,
+    "manage": may_manage,
+    "manage_project": may_manage_project,
+    "lead": leads,
+    "write_report": may_edit | leads,  # a project's monthly report: staff, or a filer of its lead unit
+    "cooperate": cooperates,
+    "member": in_unit,
+    "see": sees,
+}
+for _name, _predicate in RULES.items():
+    rules.add_rule(f"minsheng.{_name}", _predicate)
+
+
+def test(name: str, user, obj=None) -> bool:
+    """Whether the named rule (a key of RULES) holds."""
+    return rules.test_rule(f"minsheng.{name}", user, obj)
+
+
+def require(name: str, user, obj=None, *, message: str, outside: str | None = None) -> None:
+    """Raise PermissionDenied (a Chinese message, 403 on the API) unless the named rule holds.
+
+    For the `manage*` rules, `outside` is the message when the user may edit but the object lies outside
+    their region (so they learn which of the two it was).
+    """
+    if user is None or not is_signed_in(user):
+        raise PermissionDenied("请先登录。")
+    if test(name, user, obj):
+        return
+    if outside and name.startswith("manage") and may_edit(user):
+        raise PermissionDenied(outside)
+    raise PermissionDenied(message)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rows
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How a model's rows reach a region and a unit (declared on its queryset as `reach`).
+
+    region: lookup from a row to the materialised path of its region ("plan__region__path"), or "path"
+        for Region itself.
+    units: lookups from a row to the units it is addressed to; a filer sees the rows of their unit.
+    via: lookup to the row this one belongs to (a target's "project"): its rows follow that row's reach.
+    owner: lookup to the one user a row belongs to (a notification): only they see it.
+    filers_read_region: filers read the region's rows too (regions, bulletins, ledger imports).
+    drafts: rows only those who may edit see (a bulletin not yet issued).
+    private: rows only administrators see (administrators' own accounts).
+    """
+
+    region: str | None = None
+    units: tuple[str, ...] = ()
+    via: str | None = None
+    owner: str | None = None
+    filers_read_region: bool = False
+    drafts: Q | None = None
+    private: Q | None = None
+
+
+VIEW = "view"
+CHANGE = "change"
+
+
+def _is_multivalued(model, lookup: str) -> bool:
+    """Whether a lookup crosses a to-many relation (a filter on it would repeat rows)."""
+    for name in lookup.split("__"):
+        try:
+            f = model._meta.get_field(name)
+        except Exception:  # a transform such as `path`'s lookups: stop walking
+            return False
+        if f.many_to_many or f.one_to_many:
+            return True
+        if not f.is_relation:
+            return False
+        model = f.related_model
+    return False
+
+
+def _related_model(model, lookup: str):
+    for name in lookup.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def _unit_q(model, lookups: Iterable[str], unit_id: int) -> Q:
+    q = Q()
+    for lookup in lookups:
+        if _is_multivalued(model, lookup):
+            q |= Q(pk__in=model._default_manager.filter(**{lookup: unit_id}).values("pk"))
+        else:
+            q |= Q(**{lookup: unit_id})
+    return q
+
+
+def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.QuerySet:
+    """The rows of `queryset` that `user` may see ("view") or change ("change")."""
+    reach: Reach | None = getattr(queryset, "reach", None)
+    if reach is None:
+        raise TypeError(f"{queryset.model.__name__} declares no Reach: add one to its queryset")
+    if is_administrator(user):
+        return queryset
+    if not is_signed_in(user):
+        return queryset.none()
+    if action == CHANGE and not (may_edit(user) or is_filer(user)):
+        return queryset.none()
+    if reach.private is not None:
+        queryset = queryset.exclude(reach.private)
+    if reach.owner:
+        return queryset.filter(**{reach.owner: user.pk})
+    if reach.via:
+        parent = _related_model(queryset.model, reach.via)
+        return queryset.filter(**{f"{reach.via}__in": restrict(parent._default_manager.all(), user, action)})
+    if not has_reach(user):
+        return queryset.none()
+    if reach.drafts is not None and not may_edit(user):
+        queryset = queryset.exclude(reach.drafts)
+    if is_filer(user):
+        if reach.filers_read_region and action == VIEW:
+            return queryset.filter(**{f"{reach.region}__startswith": user.unit.region.path})
+        if not reach.units:
+            return queryset.none()
+        return queryset.filter(_unit_q(queryset.model, reach.units, user.unit_id))
+    if action == CHANGE and not may_edit(user):
+        return queryset.none()
+    return queryset.filter(**{f"{reach.region}__startswith": user.unit.region.path})
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that knows its model's Reach: `Model.objects.restrict(user)` is what `user` may see."""
+
+    reach: Reach | None = None
+
+    def restrict(self, user, action: str = VIEW):
+        return restrict(self, user, action)
+
+
+def is_restricted(model) -> bool:
+    """Whether a model's rows are scoped by the policy (its default manager's queryset has a Reach)."""
+    return getattr(model._default_manager.none(), "reach", None) is not None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Who receives what (the recipients of notifications are chosen by role, here)
+
+
+def unit_filers(unit_ids):
+    """The active filers of the given units: the people who answer for a unit."""
+    from .models import User
+
+    return User.objects.filter(unit_id__in=list(unit_ids), role=Role.FILER, is_active=True)
+
+
+def region_staff(region_ids):
+    """The active 民生办 staff of the given regions."""
+    from .models import User
+
+    return User.objects.filter(unit__region_id__in=list(region_ids), role=Role.STAFF, is_active=True)
+
+
+def home_role(user) -> str:
+    """Which home a user lands on: office, leader, auditor, filer, or none (no role yet) / anonymous."""
+    if not is_signed_in(user):
+        return "anonymous"
+    if may_edit(user):
+        return "office"
+    if is_leader(user):
+        return "leader"
+    if is_auditor(user):
+        return "auditor"
+    if is_filer(user):
+        return "filer"
+    return "none"
+
+
+def project_role(user, project) -> str:
+    """A user's part in a project they may see: lead / part (cooperating unit) / staff / viewer."""
+    if is_filer(user):
+        return "lead" if user.unit_id == project.lead_unit_id else "part"
+    if may_edit(user):
+        return "staff"
+    return "viewer"
