@@ -9,7 +9,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import DomainError
+from .errors import CommonErrorCode, DomainError
 
 
 class ApiPagination(PageNumberPagination):
@@ -19,7 +19,10 @@ class ApiPagination(PageNumberPagination):
     max_page_size = 500
 
 
-CONFLICT = {"code": "conflict", "detail": "数据与已有记录冲突（违反唯一性或完整性约束），未作任何修改。"}
+CONFLICT = {
+    "code": CommonErrorCode.CONFLICT,
+    "detail": "数据与已有记录冲突（违反唯一性或完整性约束），未作任何修改。",
+}
 
 
 def domain_error_body(exc: DomainError) -> dict:
@@ -47,7 +50,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"code": "invalid", "detail": "提交的数据有误。", "fields": response.data}
+        response.data = {
+            "code": CommonErrorCode.INVALID,
+            "detail": "提交的数据有误。",
+            "fields": response.data,
+        }
     elif isinstance(exc, exceptions.APIException):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         response.data = {
