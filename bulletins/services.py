@@ -13,6 +13,7 @@ from org.models import Region
 
 from . import generator, render, word
 from .choices import BulletinStatus
+from .errors import BulletinsErrorCode
 from .models import Bulletin, BulletinSection, BulletinSettings
 
 
@@ -62,7 +63,8 @@ def generate_bulletin(
     settings = BulletinSettings.objects.select_for_update().get(pk=settings.pk)
     if Bulletin.objects.filter(region=region, year=year, month=month, status=BulletinStatus.ISSUED).exists():
         raise InvalidTransition(
-            f"{region.name}{year}年1-{month}月份的简报已印发，不能再生成。", code="already_issued"
+            f"{region.name}{year}年1-{month}月份的简报已印发，不能再生成。",
+            code=BulletinsErrorCode.ALREADY_ISSUED,
         )
     bulletin = Bulletin.objects.filter(
         region=region, year=year, month=month, status=BulletinStatus.DRAFT
@@ -87,7 +89,7 @@ def generate_bulletin(
 def _locked_draft(bulletin: Bulletin) -> Bulletin:
     locked = Bulletin.objects.select_for_update().select_related("region").get(pk=bulletin.pk)
     if not locked.can_edit():
-        raise InvalidTransition("简报已印发，内容不能再修改。", code="bulletin_issued")
+        raise InvalidTransition("简报已印发，内容不能再修改。", code=BulletinsErrorCode.BULLETIN_ISSUED)
     return locked
 
 
@@ -148,7 +150,7 @@ def set_bulletin_public(bulletin: Bulletin, public: bool, *, actor=access.SYSTEM
     _require_staff(actor, bulletin.region)
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if public and not bulletin.is_issued:
-        raise InvalidTransition("只有已印发的简报才能公开。", code="bulletin_not_issued")
+        raise InvalidTransition("只有已印发的简报才能公开。", code=BulletinsErrorCode.BULLETIN_NOT_ISSUED)
     bulletin.is_public = public
     bulletin.save(update_fields=["is_public"])
     return bulletin

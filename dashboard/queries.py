@@ -17,13 +17,15 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from funding import summaries as funding_summaries
-from minsheng.errors import DomainError
+from minsheng.errors import CommonErrorCode, DomainError
 from org.filtersets import IntegerFilter, RegionCodeFilter
 from projects.choices import COUNTED_REPORT_STATUSES, Category, ScheduleBasis
 from projects.models import Plan, Project
 from projects.progress import default_as_of_month, today
 from supervision.choices import Severity, Stage
 from supervision.models import STAGE_FIELDS, Problem, SupervisionOrder
+
+from .errors import DashboardErrorCode
 
 # Rows listed by the lagging panel when the client does not say, and by the supervision panel.
 LAGGING_LIMIT = 20
@@ -76,13 +78,15 @@ def scope(user, params) -> Scope:
         year = YEAR_FIELD.clean(params.get("year"))
     except forms.ValidationError as error:
         raise DomainError(
-            "年度参数（year）应为2000到2100之间的整数。", code="invalid_year", field="year"
+            "年度参数（year）应为2000到2100之间的整数。", code=CommonErrorCode.INVALID_YEAR, field="year"
         ) from error
     year = year or default_year(user)
     filterset = DashboardFilterSet(params, queryset=Project.objects.restrict(user).filter(plan__year=year))
     if not filterset.is_valid():
         field, errors = next(iter(filterset.errors.items()))
-        raise DomainError(f"筛选条件有误（{field}）：{errors[0]}", code="invalid_filter", field=field)
+        raise DomainError(
+            f"筛选条件有误（{field}）：{errors[0]}", code=DashboardErrorCode.INVALID_FILTER, field=field
+        )
     return Scope(year=year, projects=filterset.qs.order_by(), on=today(), user=user)
 
 

@@ -15,12 +15,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from minsheng.errors import DomainError, PermissionDenied
+from minsheng.errors import CommonErrorCode, DomainError, PermissionDenied
 from org import access
 from org.models import Unit
 from projects.models import Project
 
 from .choices import TOTAL_FIELD, EntryKind, SourceLevel
+from .errors import FundingErrorCode
 from .models import Entry, FundingSource, PlanAdjustment
 
 MAX_AMOUNT = Decimal("1e16")  # 18 digits with 2 decimal places
@@ -29,6 +30,10 @@ CENT = Decimal("0.01")
 # For each kind: the kind whose total it must not exceed (credit) and the kind that must not exceed it.
 CREDIT_OF = {EntryKind.DISBURSEMENT: EntryKind.ARRIVAL, EntryKind.SPENDING: EntryKind.DISBURSEMENT}
 DEBIT_OF = {credit: debit for debit, credit in CREDIT_OF.items()}
+EXCEEDS_CODE = {
+    EntryKind.DISBURSEMENT: FundingErrorCode.DISBURSEMENT_EXCEEDS_ARRIVAL,
+    EntryKind.SPENDING: FundingErrorCode.SPENDING_EXCEEDS_DISBURSEMENT,
+}
 
 
 def yuan(amount: Decimal) -> str:
@@ -41,24 +46,30 @@ def parse_amount(raw, *, field: str = "amount", allow_zero: bool = False) -> Dec
     decimal places are refused with a Chinese message."""
     if isinstance(raw, float):
         raise DomainError(
-            "金额须为精确的十进制数（字符串或Decimal），不能使用浮点数。", code="float_amount", field=field
+            "金额须为精确的十进制数（字符串或Decimal），不能使用浮点数。",
+            code=FundingErrorCode.FLOAT_AMOUNT,
+            field=field,
         )
     if isinstance(raw, bool) or raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise DomainError("请填写金额。", code="amount_required", field=field)
+        raise DomainError("请填写金额。", code=FundingErrorCode.AMOUNT_REQUIRED, field=field)
     try:
         amount = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", ""))
     except InvalidOperation:
-        raise DomainError(f"“{raw}”不是有效的金额。", code="not_a_number", field=field) from None
+        raise DomainError(
+            f"“{raw}”不是有效的金额。", code=CommonErrorCode.NOT_A_NUMBER, field=field
+        ) from None
     if not amount.is_finite():
-        raise DomainError(f"“{raw}”不是有效的金额。", code="not_a_number", field=field)
+        raise DomainError(f"“{raw}”不是有效的金额。", code=CommonErrorCode.NOT_A_NUMBER, field=field)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise DomainError(
-            "金额必须大于零。" if not allow_zero else "金额不能为负数。", code="negative_amount", field=field
+            "金额必须大于零。" if not allow_zero else "金额不能为负数。",
+            code=FundingErrorCode.NEGATIVE_AMOUNT,
+            field=field,
         )
     if amount != amount.quantize(CENT):
-        raise DomainError("金额最多保留两位小数（到分）。", code="too_precise", field=field)
+        raise DomainError("金额最多保留两位小数（到分）。", code=FundingErrorCode.TOO_PRECISE, field=field)
     if amount >= MAX_AMOUNT:
-        raise DomainError("金额超出范围。", code="amount_too_large", field=field)
+        raise DomainError("金额超出范围。", code=FundingErrorCode.AMOUNT_TOO_LARGE, field=field)
     return amount.quantize(CENT)
 
 
@@ -67,17 +78,19 @@ def parse_level(raw) -> SourceLevel:
     for level in SourceLevel:
         if raw == level.value or raw == level.label:
             return level
-    raise DomainError(f"未知的资金来源层级“{raw}”。", code="unknown_level", field="level")
+    raise DomainError(f"未知的资金来源层级“{raw}”。", code=FundingErrorCode.UNKNOWN_LEVEL, field="level")
 
 
 def _check_date(project: Project, date) -> datetime.date:
     if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
-        raise DomainError("请填写有效的日期。", code="invalid_date", field="date")
+        raise DomainError("请填写有效的日期。", code=CommonErrorCode.INVALID_DATE, field="date")
     year = project.plan.year
     if date.year != year:
-        raise DomainError(f"日期须在项目计划年度（{year}年）内。", code="date_outside_year", field="date")
+        raise DomainError(
+            f"日期须在项目计划年度（{year}年）内。", code=FundingErrorCode.DATE_OUTSIDE_YEAR, field="date"
+        )
     if date > timezone.localdate():
-        raise DomainError("日期不能晚于今天。", code="date_in_future", field="date")
+        raise DomainError("日期不能晚于今天。", code=FundingErrorCode.DATE_IN_FUTURE, field="date")
     return date
 
 
@@ -141,7 +154,7 @@ def _require_room(source: FundingSource, project: Project, debit: str, amount: D
             f"本次{verb}{yuan(amount)}超过{level}资金{room_word}的余额{yuan(max(room, Decimal('0')))}"
             f"（累计{credit_word}{yuan(total_credit)}，累计{verb}{yuan(total_debit)}；"
             f"按日期计算，{date:%Y-%m-%d}及以后不能超过当日{room_word}的金额）。未作任何修改。",
-            code=f"{debit}_exceeds_{credit}",
+            code=EXCEEDS_CODE[debit],
             field="amount",
         )
 
@@ -162,7 +175,7 @@ def record_entry(project: Project, *, kind, level, amount, date, actor, **detail
     disbursed (per source level, and on every day from the entry's date on).
     """
     if kind not in EntryKind.values:
-        raise DomainError(f"未知的资金流水类型“{kind}”。", code="unknown_kind", field="kind")
+        raise DomainError(f"未知的资金流水类型“{kind}”。", code=FundingErrorCode.UNKNOWN_KIND, field="kind")
     kind = EntryKind(kind)
     level = parse_level(level)
     amount = parse_amount(amount)
@@ -173,14 +186,18 @@ def record_entry(project: Project, *, kind, level, amount, date, actor, **detail
     if kind == EntryKind.DISBURSEMENT:
         if recipient is None:
             raise DomainError(
-                "拨付必须写明拨付至哪个实施单位。", code="recipient_required", field="recipient_unit"
+                "拨付必须写明拨付至哪个实施单位。",
+                code=FundingErrorCode.RECIPIENT_REQUIRED,
+                field="recipient_unit",
             )
         if not Unit.objects.restrict(actor).filter(pk=recipient.pk).exists():
             raise PermissionDenied("拨付对象单位不在您的管辖范围内。")
     elif recipient is not None:
-        raise DomainError("只有拨付需要填写拨付单位。", code="recipient_not_allowed", field="recipient_unit")
+        raise DomainError(
+            "只有拨付需要填写拨付单位。", code=FundingErrorCode.RECIPIENT_NOT_ALLOWED, field="recipient_unit"
+        )
     if kind == EntryKind.SPENDING and not (details.get("purpose") or "").strip():
-        raise DomainError("支出必须写明用途。", code="purpose_required", field="purpose")
+        raise DomainError("支出必须写明用途。", code=FundingErrorCode.PURPOSE_REQUIRED, field="purpose")
     source = _lock_sources(project, [level])[level]
     if kind in CREDIT_OF:
         _require_room(source, project, kind, amount, date)
@@ -232,13 +249,13 @@ def cancel_entry(entry: Entry, *, actor, reason: str) -> Entry:
     arrival or disbursement would leave more passed on than came in."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("作废必须说明原因。", code="reason_required", field="cancel_reason")
+        raise DomainError("作废必须说明原因。", code=CommonErrorCode.REASON_REQUIRED, field="cancel_reason")
     entry = Entry.objects.select_related("project__plan").get(pk=entry.pk)
     _require_staff(actor, entry.project)
     source = _lock_sources(entry.project, [entry.level])[entry.level]
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     if entry.is_cancelled:
-        raise DomainError("该笔流水已作废。", code="already_cancelled")
+        raise DomainError("该笔流水已作废。", code=FundingErrorCode.ALREADY_CANCELLED)
     if entry.kind in DEBIT_OF:
         debit = DEBIT_OF[entry.kind]
         # Removing a credit of X is a debit of X on the same day.
@@ -251,7 +268,7 @@ def cancel_entry(entry: Entry, *, actor, reason: str) -> Entry:
             raise DomainError(
                 f"作废后该{source.get_level_display()}资金的累计{verb}将超过累计{entry.get_kind_display()}，"
                 f"请先作废相应的{verb}记录。未作任何修改。",
-                code="cancel_breaks_balance",
+                code=FundingErrorCode.CANCEL_BREAKS_BALANCE,
             )
     entry.cancelled_at = timezone.now()
     entry.cancelled_by = actor
@@ -264,7 +281,9 @@ def cancel_entry(entry: Entry, *, actor, reason: str) -> Entry:
 
 def _parse_split(amounts: Mapping) -> dict[str, Decimal]:
     if not amounts:
-        raise DomainError("请填写各来源层级的计划金额。", code="amounts_required", field="amounts")
+        raise DomainError(
+            "请填写各来源层级的计划金额。", code=FundingErrorCode.AMOUNTS_REQUIRED, field="amounts"
+        )
     return {
         parse_level(level).value: parse_amount(value, allow_zero=True) for level, value in amounts.items()
     }
@@ -281,7 +300,9 @@ def plan_funding(project: Project, amounts: Mapping, *, actor, approval_document
     split = _parse_split(amounts)
     rows = _lock_sources(project, split)
     if any(row.planned for row in rows.values()):
-        raise DomainError("该项目已有资金计划，修改须通过资金计划调整并说明理由。", code="plan_exists")
+        raise DomainError(
+            "该项目已有资金计划，修改须通过资金计划调整并说明理由。", code=FundingErrorCode.PLAN_EXISTS
+        )
     return _change_plan(
         project, rows, split, actor=actor, reason=FIRST_PLAN_REASON, approval_document=approval_document
     )
@@ -334,12 +355,12 @@ def adjust_plan(
     reports it."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("调整资金计划必须说明理由。", code="reason_required", field="reason")
+        raise DomainError("调整资金计划必须说明理由。", code=CommonErrorCode.REASON_REQUIRED, field="reason")
     _require_staff(actor, project)
     split = _parse_split(amounts)
     rows = _lock_sources(project, split)
     if all(rows[level].planned == amount for level, amount in split.items()):
-        raise DomainError("调整后的金额与原计划相同。", code="no_change")
+        raise DomainError("调整后的金额与原计划相同。", code=FundingErrorCode.NO_CHANGE)
     return _change_plan(
         project,
         rows,

@@ -24,6 +24,7 @@ from org.models import Region, Unit
 from projects.choices import Category
 
 from .choices import EntryKind, SourceLevel
+from .errors import FundingErrorCode
 from .models import Entry, FundingSource
 
 FIGURES = ("planned", "arrived", "disbursed", "spent")
@@ -69,7 +70,7 @@ def _region(value) -> Region | None:
         return value
     region = Region.objects.filter(code=str(value)).first()
     if region is None:
-        raise DomainError(f"未知的行政区划“{value}”。", code="unknown_region", field="region")
+        raise DomainError(f"未知的行政区划“{value}”。", code=FundingErrorCode.UNKNOWN_REGION, field="region")
     return region
 
 
@@ -81,7 +82,9 @@ def _filter(queryset, *, year=None, region=None, level=None, category=None, unit
         queryset = queryset.filter(project__plan__region__path__startswith=region.path)
     if level:
         if level not in SourceLevel.values:
-            raise DomainError(f"未知的资金来源层级“{level}”。", code="unknown_level", field="level")
+            raise DomainError(
+                f"未知的资金来源层级“{level}”。", code=FundingErrorCode.UNKNOWN_LEVEL, field="level"
+            )
         queryset = queryset.filter(level=level)
     if category:
         queryset = queryset.filter(project__category=category)
@@ -113,7 +116,7 @@ def _group_key(by: str, parent: Region | None):
             default=Substr(path, 1, len(parent.path) + PATH_STEP),
             output_field=CharField(),
         )
-    raise DomainError(f"不支持的汇总维度“{by}”。", code="unknown_dimension", field="by")
+    raise DomainError(f"不支持的汇总维度“{by}”。", code=FundingErrorCode.UNKNOWN_DIMENSION, field="by")
 
 
 def _labels(by: str, keys, parent: Region | None) -> dict:
@@ -162,7 +165,7 @@ def summarize(
     """
     if by == "month":
         if year is None:
-            raise DomainError("按月汇总须指定年度。", code="year_required", field="year")
+            raise DomainError("按月汇总须指定年度。", code=FundingErrorCode.YEAR_REQUIRED, field="year")
         return monthly(user, year=year, region=region, level=level, category=category, unit=unit)
     if month is not None:
         if year is None or not 1 <= int(month) <= 12:

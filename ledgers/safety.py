@@ -15,6 +15,8 @@ from django.conf import settings
 
 from minsheng.errors import DomainError
 
+from .errors import LedgersErrorCode
+
 REQUIRED_PARTS = {"[Content_Types].xml"}
 
 
@@ -40,7 +42,8 @@ def check_workbook(fileobj, *, size: int | None = None) -> None:
     """Refuse a file that is too large, not an .xlsx, or that would unpack into too much data."""
     if not openpyxl.xml.DEFUSEDXML:  # the hardening is a dependency; never parse without it
         raise DomainError(
-            "服务器未启用安全的XML解析（缺少defusedxml），拒绝解析上传的文件。", code="unsafe_xml"
+            "服务器未启用安全的XML解析（缺少defusedxml），拒绝解析上传的文件。",
+            code=LedgersErrorCode.UNSAFE_XML,
         )
     lim = limits()
     if size is None:
@@ -50,7 +53,7 @@ def check_workbook(fileobj, *, size: int | None = None) -> None:
     if size > lim.max_file_bytes:
         raise DomainError(
             f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {lim.max_file_bytes // 1024 // 1024} MB。",
-            code="file_too_large",
+            code=LedgersErrorCode.FILE_TOO_LARGE,
         )
     try:
         with zipfile.ZipFile(fileobj) as archive:
@@ -58,21 +61,23 @@ def check_workbook(fileobj, *, size: int | None = None) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise DomainError(
             "无法读取该文件：请上传Excel 2007及以上格式（.xlsx）的台账。.xls 请先另存为 .xlsx。",
-            code="not_xlsx",
+            code=LedgersErrorCode.NOT_XLSX,
         ) from None
     finally:
         fileobj.seek(0)
     if len(entries) > lim.max_entries:
-        raise DomainError(f"文件结构异常（包含{len(entries)}个部件），拒绝解析。", code="zip_bomb")
+        raise DomainError(
+            f"文件结构异常（包含{len(entries)}个部件），拒绝解析。", code=LedgersErrorCode.ZIP_BOMB
+        )
     if not {entry.filename for entry in entries} >= REQUIRED_PARTS:
-        raise DomainError("该文件不是有效的Excel（.xlsx）工作簿。", code="not_xlsx")
+        raise DomainError("该文件不是有效的Excel（.xlsx）工作簿。", code=LedgersErrorCode.NOT_XLSX)
     total = sum(entry.file_size for entry in entries)
     compressed = sum(entry.compress_size for entry in entries)
     if total > lim.max_uncompressed_bytes:
         raise DomainError(
             f"文件解压后过大（{total / 1024 / 1024:.0f} MB），上限为 "
             f"{lim.max_uncompressed_bytes // 1024 // 1024} MB，拒绝解析。",
-            code="zip_bomb",
+            code=LedgersErrorCode.ZIP_BOMB,
         )
     for entry in entries:
         # Real sheets compress 5-20x; hundreds of times means padding crafted to expand.
@@ -81,7 +86,7 @@ def check_workbook(fileobj, *, size: int | None = None) -> None:
                 f"文件中“{entry.filename}”的压缩比异常"
                 f"（{entry.file_size // max(entry.compress_size, 1)}倍），"
                 "疑似压缩炸弹，拒绝解析。",
-                code="zip_bomb",
+                code=LedgersErrorCode.ZIP_BOMB,
             )
     if total > lim.max_ratio * max(compressed, 1) and total > 1024 * 1024:
-        raise DomainError("文件压缩比异常，疑似压缩炸弹，拒绝解析。", code="zip_bomb")
+        raise DomainError("文件压缩比异常，疑似压缩炸弹，拒绝解析。", code=LedgersErrorCode.ZIP_BOMB)

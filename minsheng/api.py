@@ -11,7 +11,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from org import access
 
-from .errors import DomainError
+from .errors import CommonErrorCode, DomainError
 
 
 class ApiPagination(PageNumberPagination):
@@ -36,7 +36,10 @@ class RestrictedViewSetMixin:
         return queryset
 
 
-CONFLICT = {"code": "conflict", "detail": "数据与已有记录冲突（违反唯一性或完整性约束），未作任何修改。"}
+CONFLICT = {
+    "code": CommonErrorCode.CONFLICT,
+    "detail": "数据与已有记录冲突（违反唯一性或完整性约束），未作任何修改。",
+}
 
 
 def domain_error_body(exc: DomainError) -> dict:
@@ -64,7 +67,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"code": "invalid", "detail": "提交的数据有误。", "fields": response.data}
+        response.data = {
+            "code": CommonErrorCode.INVALID,
+            "detail": "提交的数据有误。",
+            "fields": response.data,
+        }
     elif isinstance(exc, exceptions.APIException):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         response.data = {
@@ -72,3 +79,27 @@ def exception_handler(exc, context):
             "detail": str(detail),
         }
     return response
+
+
+# What each error status means when a view says no more (views with their own wording keep it).
+ERROR_RESPONSES = {
+    "400": "参数或数据有误，或被业务规则拒绝（code 说明原因）。",
+    "403": "未登录或无权执行此操作。",
+    "409": "当前状态不允许此操作，或与已有记录冲突。",
+}
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation answers 400 and 403 (and 409 when it changes
+    something) with the Error component, whose `code` enum lists every error code (minsheng/errors.py)."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status_code, description in ERROR_RESPONSES.items():
+                if status_code == "409" and method not in UNSAFE_METHODS:
+                    continue
+                operation["responses"].setdefault(status_code, {"content": error, "description": description})
+    return result

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from minsheng.errors import DomainError, InvalidTransition
+from minsheng.errors import CommonErrorCode, DomainError, InvalidTransition
 from notifications.services import notify
 from org import access
 
 from .choices import COUNTED_REPORT_STATUSES, AdjustmentKind, ProjectStatus, ReportStatus
+from .errors import ProjectsErrorCode
 from .models import (
     Adjustment,
     ContributionValue,
@@ -86,7 +87,7 @@ def find_decreases(project: Project, month: int, values: Mapping[int, Decimal]) 
 def decrease_error(decreases: list[Decrease]) -> DomainError:
     return DomainError(
         "；".join(d.message for d in decreases) + "。累计数回落须在“更正说明”中写明原因。",
-        code="cumulative_decreased",
+        code=ProjectsErrorCode.CUMULATIVE_DECREASED,
         field="correction_reason",
     )
 
@@ -108,12 +109,12 @@ def _require_contributor(actor, project: Project) -> None:
 def _require_past_or_current(project: Project, month: int) -> None:
     """Figures are cumulative to the end of a month: a month that has not begun cannot be reported."""
     if not 1 <= int(month) <= 12:
-        raise DomainError("月份应在1到12之间。", code="invalid_month", field="month")
+        raise DomainError("月份应在1到12之间。", code=CommonErrorCode.INVALID_MONTH, field="month")
     today = timezone.localdate()
     if (project.plan.year, int(month)) > (today.year, today.month):
         raise DomainError(
             f"{project.plan.year}年{int(month)}月尚未到来，不能填报未来月份的进展。",
-            code="future_month",
+            code=ProjectsErrorCode.FUTURE_MONTH,
             field="month",
         )
 
@@ -144,13 +145,13 @@ def _parse_values(project: Project, values: Mapping) -> dict[int, Decimal]:
     for key, raw in values.items():
         target_id = key.pk if isinstance(key, Target) else int(key)
         if target_id not in own:
-            raise DomainError("指标不属于该项目。", code="foreign_target")
+            raise DomainError("指标不属于该项目。", code=ProjectsErrorCode.FOREIGN_TARGET)
         try:
             value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", ""))
         except InvalidOperation:
-            raise DomainError(f"“{raw}”不是有效的数字。", code="not_a_number") from None
+            raise DomainError(f"“{raw}”不是有效的数字。", code=CommonErrorCode.NOT_A_NUMBER) from None
         if not value.is_finite() or value < 0:
-            raise DomainError("累计完成值须为非负数。", code="negative_value")
+            raise DomainError("累计完成值须为非负数。", code=ProjectsErrorCode.NEGATIVE_VALUE)
         parsed[target_id] = value
     return parsed
 
@@ -171,7 +172,9 @@ def save_report(
     """Create or update the month's report as a draft (or keep it returned) with its cumulative values."""
     _require_editor(actor, project)
     if investment_completed is not None and investment_completed < 0:
-        raise DomainError("累计完成投资不能为负数。", code="negative_value", field="investment_completed")
+        raise DomainError(
+            "累计完成投资不能为负数。", code=ProjectsErrorCode.NEGATIVE_VALUE, field="investment_completed"
+        )
     _require_past_or_current(project, month)
     report = _editable_report(project, month)
     parsed = _parse_values(project, values)
@@ -200,7 +203,9 @@ def _editable_report(project: Project, month: int) -> ProgressReport:
     """The month's report, locked, created as a draft when missing; refused once submitted or accepted."""
     report, _ = ProgressReport.objects.select_for_update().get_or_create(project=project, month=month)
     if not report.can_edit():
-        raise InvalidTransition(f"该报告{report.get_status_display()}，不能修改。", code="report_locked")
+        raise InvalidTransition(
+            f"该报告{report.get_status_display()}，不能修改。", code=ProjectsErrorCode.REPORT_LOCKED
+        )
     return report
 
 
@@ -223,11 +228,11 @@ def delete_report(report: ProgressReport, *, actor) -> None:
     report = _lock(report)
     _require_editor(actor, report.project)
     if report.is_locked:
-        raise InvalidTransition(LOCKED_REPORT_MESSAGE, code="report_locked")
+        raise InvalidTransition(LOCKED_REPORT_MESSAGE, code=ProjectsErrorCode.REPORT_LOCKED)
     if not report.can_edit():
         raise InvalidTransition(
             f"该报告{report.get_status_display()}，不能删除；如有错误，请民生办退回后修改。",
-            code="report_not_deletable",
+            code=ProjectsErrorCode.REPORT_NOT_DELETABLE,
         )
     files = [a.file for a in report.attachments.all()]
     report.delete()
@@ -287,7 +292,9 @@ def return_report(report: ProgressReport, *, actor, reason: str) -> ProgressRepo
     """退回: the unit must correct and resubmit; the reason is required."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("退回报告必须说明原因。", code="reason_required", field="return_reason")
+        raise DomainError(
+            "退回报告必须说明原因。", code=CommonErrorCode.REASON_REQUIRED, field="return_reason"
+        )
     report = _lock(report)
     _require_staff(actor, report.project)
     if not report.can_review():
@@ -321,7 +328,9 @@ def save_contribution(
     """配合单位报送: a cooperating unit's own figures and narrative, part of the lead unit's report."""
     _require_contributor(actor, project)
     if investment_completed is not None and investment_completed < 0:
-        raise DomainError("累计完成投资不能为负数。", code="negative_value", field="investment_completed")
+        raise DomainError(
+            "累计完成投资不能为负数。", code=ProjectsErrorCode.NEGATIVE_VALUE, field="investment_completed"
+        )
     _require_past_or_current(project, month)
     report = _editable_report(project, month)
     parsed = _parse_values(project, values)
@@ -375,13 +384,19 @@ def correct_report(
     the figures as they were, and the corrected report goes back to review (still counted meanwhile)."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("更正已审核的报告必须说明原因。", code="reason_required", field="reason")
+        raise DomainError(
+            "更正已审核的报告必须说明原因。", code=CommonErrorCode.REASON_REQUIRED, field="reason"
+        )
     report = _lock(report)
     _require_editor(actor, report.project)
     if report.status != ReportStatus.ACCEPTED:
-        raise InvalidTransition("只有已审核通过的报告需要更正；未审核的报告请直接修改。", code="not_accepted")
+        raise InvalidTransition(
+            "只有已审核通过的报告需要更正；未审核的报告请直接修改。", code=ProjectsErrorCode.NOT_ACCEPTED
+        )
     if investment_completed is not None and investment_completed < 0:
-        raise DomainError("累计完成投资不能为负数。", code="negative_value", field="investment_completed")
+        raise DomainError(
+            "累计完成投资不能为负数。", code=ProjectsErrorCode.NEGATIVE_VALUE, field="investment_completed"
+        )
     parsed = _parse_values(report.project, values)
     revision = ReportRevision.objects.create(
         report=report, number=report.revision + 1, reason=reason, previous=_snapshot(report), created_by=actor
@@ -438,7 +453,9 @@ def remove_attachment(attachment: ReportAttachment, *, actor) -> None:
     if not (own and Project.objects.restrict(actor).filter(pk=report.project_id).exists()):
         _require_editor(actor, report.project)
     if not report.can_edit():
-        raise InvalidTransition(f"该报告{report.get_status_display()}，不能删除附件。", code="report_locked")
+        raise InvalidTransition(
+            f"该报告{report.get_status_display()}，不能删除附件。", code=ProjectsErrorCode.REPORT_LOCKED
+        )
     attachment.delete()
     transaction.on_commit(lambda: attachment.file.delete(save=False))
 
@@ -458,9 +475,11 @@ def record_adjustment(
     """动态调整: recorded with its reason and approval; an approved withdrawal takes the project out."""
     _require_staff(actor, project)
     if not (reason or "").strip():
-        raise DomainError("动态调整必须说明理由。", code="reason_required", field="reason")
+        raise DomainError("动态调整必须说明理由。", code=CommonErrorCode.REASON_REQUIRED, field="reason")
     if not (approved_by or "").strip():
-        raise DomainError("动态调整必须写明批准机关或会议。", code="approval_required", field="approved_by")
+        raise DomainError(
+            "动态调整必须写明批准机关或会议。", code=ProjectsErrorCode.APPROVAL_REQUIRED, field="approved_by"
+        )
     project = Project.objects.select_for_update().get(pk=project.pk)
     adjustment = Adjustment.objects.create(
         project=project,

@@ -8,6 +8,7 @@ from django.conf import settings
 from minsheng.errors import DomainError
 
 from .choices import AttachmentKind
+from .errors import ProjectsErrorCode
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 DOCUMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".ofd", ".wps"}
@@ -70,4 +71,4 @@ def check_upload(file, kind: str) -> None:
     """Refuse (DomainError) an upload of the wrong type, size or content before it is stored."""
     error = upload_error(getattr(file, "name", ""), file.size, kind, read_head(file))
     if error:
-        raise DomainError(error, code="upload_refused", field="file")
+        raise DomainError(error, code=ProjectsErrorCode.UPLOAD_REFUSED, field="file")

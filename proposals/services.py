@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from minsheng.errors import DomainError, InvalidTransition
+from minsheng.errors import CommonErrorCode, DomainError, InvalidTransition
 from org import access
 from projects.choices import AttachmentKind, ChangeType, ProjectLevel
 from projects.models import ATTACHMENT_EXTENSIONS, Plan, Project
@@ -33,6 +33,7 @@ from .choices import (
     ProposalSource,
     ProposalStatus,
 )
+from .errors import ProposalsErrorCode
 from .models import (
     Candidate,
     CarryOver,
@@ -72,13 +73,13 @@ def _full_clean(obj, **kwargs) -> None:
         obj.full_clean(**kwargs)
     except ValidationError as exc:
         message, name = _first_message(exc)
-        raise DomainError(message, code="invalid", field=name) from None
+        raise DomainError(message, code=CommonErrorCode.INVALID, field=name) from None
 
 
 def _reason(reason: str | None, message: str, name: str = "reason") -> str:
     text = (reason or "").strip()
     if not text:
-        raise DomainError(message, code="reason_required", field=name)
+        raise DomainError(message, code=CommonErrorCode.REASON_REQUIRED, field=name)
     return text
 
 
@@ -91,7 +92,7 @@ def attachment_kind(filename: str) -> str:
     allowed = sorted(set().union(*ATTACHMENT_EXTENSIONS.values()))
     raise DomainError(
         f"不支持的文件类型“{suffix or '无扩展名'}”，允许：{'、'.join(allowed)}。",
-        code="invalid",
+        code=CommonErrorCode.INVALID,
         field="attachment",
     )
 
@@ -102,7 +103,7 @@ def add_attachment(proposal: Proposal, file, *, caption: str = "") -> ProposalAt
     try:
         size = check_attachment(kind, file)
     except ValidationError as exc:
-        raise DomainError(_first_message(exc)[0], code="invalid", field="attachment") from None
+        raise DomainError(_first_message(exc)[0], code=CommonErrorCode.INVALID, field="attachment") from None
     return ProposalAttachment.objects.create(
         proposal=proposal, kind=AttachmentKind(kind), file=file, caption=caption[:200], size=size
     )
@@ -139,16 +140,18 @@ def submit_proposal(
     `attachments` (a list of files). The phone is kept only as its keyed hash and masked digits.
     """
     if source not in ProposalSource.values:
-        raise DomainError("未知的建议来源。", code="invalid", field="source")
+        raise DomainError("未知的建议来源。", code=CommonErrorCode.INVALID, field="source")
     if source == ProposalSource.PORTAL:
         if not round.is_open(on):
             raise DomainError(
                 f"“{round.name}”的征集时间为{round.opens_on:%Y年%m月%d日}至{round.closes_on:%Y年%m月%d日}，"
                 "当前不在征集期内，不能提交建议。",
-                code="round_closed",
+                code=ProposalsErrorCode.ROUND_CLOSED,
             )
         if not phone:
-            raise DomainError("网上提交建议须先验证手机号。", code="phone_required", field="phone")
+            raise DomainError(
+                "网上提交建议须先验证手机号。", code=ProposalsErrorCode.PHONE_REQUIRED, field="phone"
+            )
     else:
         _require_staff(actor, round.region)
     proposal = Proposal(
@@ -162,7 +165,7 @@ def submit_proposal(
         try:
             proposal.set_phone(phone)
         except ValidationError as exc:
-            raise DomainError(exc.messages[0], code="invalid_phone", field="phone") from None
+            raise DomainError(exc.messages[0], code=CommonErrorCode.INVALID_PHONE, field="phone") from None
     _full_clean(proposal, exclude=["tracking_code"])
     proposal.save()
     files = list(cleaned_data.get("attachments") or [])
@@ -186,7 +189,7 @@ def _lock_proposals(proposals: Iterable[Proposal]) -> list[Proposal]:
         Proposal.objects.select_for_update().select_related("round__region").filter(pk__in=ids).order_by("pk")
     )
     if len(locked) != len(ids):
-        raise DomainError("所选建议不存在。", code="not_found")
+        raise DomainError("所选建议不存在。", code=CommonErrorCode.NOT_FOUND)
     return locked
 
 
@@ -239,14 +242,14 @@ def merge_proposals(proposals: Iterable[Proposal], *, into: Proposal, actor, rea
     keeps a link to it so that its proposer can follow it."""
     others = [p for p in proposals if p.pk != into.pk]
     if not others:
-        raise DomainError("请至少选择两条建议进行合并。", code="merge_needs_two")
+        raise DomainError("请至少选择两条建议进行合并。", code=ProposalsErrorCode.MERGE_NEEDS_TWO)
     locked = _lock_proposals([into, *others])
     into = next(p for p in locked if p.pk == into.pk)
     others = [p for p in locked if p.pk != into.pk]
     _require_staff(actor, into.round.region)
     for proposal in locked:
         if proposal.round_id != into.round_id:
-            raise DomainError("只能合并同一征集活动中的建议。", code="merge_across_rounds")
+            raise DomainError("只能合并同一征集活动中的建议。", code=ProposalsErrorCode.MERGE_ACROSS_ROUNDS)
         if not proposal.can_merge():
             raise _refuse(proposal, "合并")
     reason = (reason or "").strip()
@@ -280,13 +283,16 @@ def shortlist_proposals(
     (titled after the first proposal unless a title is given)."""
     locked = _lock_proposals(proposals)
     if not locked:
-        raise DomainError("请选择要列入备选的建议。", code="nothing_selected")
+        raise DomainError("请选择要列入备选的建议。", code=ProposalsErrorCode.NOTHING_SELECTED)
     first = locked[0]
     region, year = first.round.region, first.round.year
     _require_staff(actor, region)
     for proposal in locked:
         if proposal.round_id != first.round_id:
-            raise DomainError("只能把同一征集活动中的建议列入同一备选项目。", code="shortlist_across_rounds")
+            raise DomainError(
+                "只能把同一征集活动中的建议列入同一备选项目。",
+                code=ProposalsErrorCode.SHORTLIST_ACROSS_ROUNDS,
+            )
         if not proposal.can_shortlist():
             raise _refuse(proposal, "列入备选（须先受理）")
     if candidate is None:
@@ -305,7 +311,9 @@ def shortlist_proposals(
     else:
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if candidate.region_id != region.pk or candidate.year != year:
-            raise DomainError("备选项目与建议不属于同一区划和年度。", code="shortlist_wrong_candidate")
+            raise DomainError(
+                "备选项目与建议不属于同一区划和年度。", code=ProposalsErrorCode.SHORTLIST_WRONG_CANDIDATE
+            )
         if candidate.status != CandidateStatus.CANDIDATE:
             raise InvalidTransition(
                 f"备选项目“{candidate.title}”{candidate.get_status_display()}，不能再加入建议。"
@@ -354,7 +362,9 @@ def _create_project(candidate: Candidate, details: Mapping[str, Any]) -> Project
     """The project an approved candidate becomes, in its region's plan of its year (created if missing)."""
     if not details or not details.get("code") or not details.get("lead_unit"):
         raise DomainError(
-            "集体讨论决定通过时须填写项目编号和牵头单位。", code="project_details_required", field="code"
+            "集体讨论决定通过时须填写项目编号和牵头单位。",
+            code=ProposalsErrorCode.PROJECT_DETAILS_REQUIRED,
+            field="code",
         )
     plan, _ = Plan.objects.get_or_create(
         region=candidate.region,
@@ -364,7 +374,7 @@ def _create_project(candidate: Candidate, details: Mapping[str, Any]) -> Project
     if Project.objects.filter(plan=plan, code=details["code"]).exists():
         raise DomainError(
             f"{plan.year}年计划中已有编号为“{details['code']}”的项目。",
-            code="project_code_taken",
+            code=ProposalsErrorCode.PROJECT_CODE_TAKEN,
             field="code",
         )
     project = Project(
@@ -413,11 +423,11 @@ def record_decision_step(
     candidate = Candidate.objects.select_for_update().select_related("region").get(pk=candidate.pk)
     _require_staff(actor, candidate.region)
     if stage == DecisionStage.ADJUSTMENT:
-        raise DomainError("动态调整请通过“登记动态调整”办理。", code="use_adjustment")
+        raise DomainError("动态调整请通过“登记动态调整”办理。", code=ProposalsErrorCode.USE_ADJUSTMENT)
     if stage not in DecisionStage.values:
-        raise DomainError("未知的决策环节。", code="invalid", field="stage")
+        raise DomainError("未知的决策环节。", code=CommonErrorCode.INVALID, field="stage")
     if outcome not in DecisionOutcome.values:
-        raise DomainError("请选择结论。", code="invalid", field="outcome")
+        raise DomainError("请选择结论。", code=CommonErrorCode.INVALID, field="outcome")
     if candidate.status != CandidateStatus.CANDIDATE:
         raise InvalidTransition(
             f"备选项目“{candidate.title}”{candidate.get_status_display()}，决策程序已结束。"
@@ -427,7 +437,7 @@ def record_decision_step(
         raise InvalidTransition(
             f"决策程序须依次进行：下一环节应为“{DecisionStage(expected).label}”，"
             f"不能登记“{DecisionStage(stage).label}”。",
-            code="decision_out_of_order",
+            code=ProposalsErrorCode.DECISION_OUT_OF_ORDER,
         )
     step = DecisionStep(
         candidate=candidate,
@@ -445,13 +455,13 @@ def record_decision_step(
         if not (social_risk and environmental_risk and fiscal_risk):
             raise DomainError(
                 "风险评估须分别评定社会稳定风险、环境风险和财政风险。",
-                code="risk_unrated",
+                code=ProposalsErrorCode.RISK_UNRATED,
                 field="social_risk",
             )
         if not document and not step.document_number:
             raise DomainError(
                 "风险评估须附书面评估报告（上传报告或填写报告文号）。",
-                code="risk_report_required",
+                code=ProposalsErrorCode.RISK_REPORT_REQUIRED,
                 field="document",
             )
         step.social_risk, step.environmental_risk, step.fiscal_risk = (
@@ -472,7 +482,9 @@ def record_decision_step(
         try:
             check_attachment(AttachmentKind.DOCUMENT, document)
         except ValidationError as exc:
-            raise DomainError(_first_message(exc)[0], code="invalid", field="document") from None
+            raise DomainError(
+                _first_message(exc)[0], code=CommonErrorCode.INVALID, field="document"
+            ) from None
     _full_clean(step, exclude=["candidate", "adjustment", "recorded_by"])
     step.save()
     if outcome == DecisionOutcome.FAILED:
@@ -654,10 +666,12 @@ def set_carry_over(
     """Record what happens to a project at the year's end; changing it is refused once carried over."""
     _require_staff(actor, project.plan.region)
     if decision not in CarryOverDecision.values:
-        raise DomainError("请选择结转安排。", code="invalid", field="decision")
+        raise DomainError("请选择结转安排。", code=CommonErrorCode.INVALID, field="decision")
     if decision == CarryOverDecision.MERGE and not (merge_code.strip() and merge_title.strip()):
         raise DomainError(
-            "整合归并须写明归并后项目的编号和名称。", code="merge_target_required", field="merge_code"
+            "整合归并须写明归并后项目的编号和名称。",
+            code=ProposalsErrorCode.MERGE_TARGET_REQUIRED,
+            field="merge_code",
         )
     carry = CarryOver.objects.select_for_update().filter(project=project).first()
     if carry and carry.done_at:
@@ -735,7 +749,7 @@ def rollover(region, year: int, *, actor=None) -> RolloverResult:
         _require_staff(actor, region)
     plan = Plan.objects.filter(region=region, year=year).first()
     if plan is None:
-        raise DomainError(f"{region.name}没有{year}年的年度计划。", code="plan_missing")
+        raise DomainError(f"{region.name}没有{year}年的年度计划。", code=ProposalsErrorCode.PLAN_MISSING)
     pending = list(
         CarryOver.objects.select_for_update(of=("self",))
         .filter(project__plan=plan, done_at__isnull=True)
@@ -757,7 +771,7 @@ def rollover(region, year: int, *, actor=None) -> RolloverResult:
         if successor.code in existing:
             raise DomainError(
                 f"{next_plan.year}年计划中已有编号为“{successor.code}”的项目，无法结转“{source.title}”。",
-                code="project_code_taken",
+                code=ProposalsErrorCode.PROJECT_CODE_TAKEN,
             )
         existing[successor.code] = successor
         new.append(successor)

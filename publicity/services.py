@@ -9,6 +9,7 @@ from org import access
 from projects.choices import AttachmentKind
 
 from .choices import Awareness, Satisfaction, Support
+from .errors import PublicityErrorCode
 from .models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
 
 
@@ -22,7 +23,9 @@ def set_project_published(publication: ProjectPublication, published: bool, *, a
     publication = ProjectPublication.objects.select_for_update().get(pk=publication.pk)
     _require_staff(actor, publication.project)
     if published and not publication.public_summary.strip():
-        raise DomainError(f"“{publication.project.title}”尚未填写公开简介，不能公开。", code="no_summary")
+        raise DomainError(
+            f"“{publication.project.title}”尚未填写公开简介，不能公开。", code=PublicityErrorCode.NO_SUMMARY
+        )
     if publication.is_published == published:
         return publication
     publication.is_published = published
@@ -79,7 +82,9 @@ def prepare_photos(project, *, actor) -> int:
 
 def _choice(choices, value, label: str) -> str:
     if value not in choices.values:
-        raise DomainError(f"请选择{label}。", code="invalid_answer", field=choices.__name__.lower())
+        raise DomainError(
+            f"请选择{label}。", code=PublicityErrorCode.INVALID_ANSWER, field=choices.__name__.lower()
+        )
     return value
 
 
@@ -92,7 +97,7 @@ def answer_survey(
     survey = Survey.objects.select_for_update().select_related("project").get(pk=survey.pk)
     published = ProjectPublication.objects.filter(project=survey.project, is_published=True).exists()
     if not published or not survey.is_open():
-        raise DomainError("本项调查未在进行中。", code="survey_closed")
+        raise DomainError("本项调查未在进行中。", code=PublicityErrorCode.SURVEY_CLOSED)
     values = {
         "awareness": _choice(Awareness, awareness, "知晓度"),
         "satisfaction": _choice(Satisfaction, satisfaction, "满意度"),
@@ -100,9 +105,13 @@ def answer_survey(
     }
     comment = (comment or "").strip()
     if len(comment) > 500:
-        raise DomainError("意见建议不能超过500字。", code="comment_too_long", field="comment")
+        raise DomainError(
+            "意见建议不能超过500字。", code=PublicityErrorCode.COMMENT_TOO_LONG, field="comment"
+        )
     if SurveyResponse.objects.filter(survey=survey, phone_hash=phone_hash).exists():
-        raise DomainError("该手机号已参加过本项调查，每个手机号只能提交一次。", code="already_answered")
+        raise DomainError(
+            "该手机号已参加过本项调查，每个手机号只能提交一次。", code=PublicityErrorCode.ALREADY_ANSWERED
+        )
     try:
         with transaction.atomic():
             return SurveyResponse.objects.create(
@@ -110,5 +119,5 @@ def answer_survey(
             )
     except IntegrityError as exc:  # a concurrent answer from the same phone won the race
         raise DomainError(
-            "该手机号已参加过本项调查，每个手机号只能提交一次。", code="already_answered"
+            "该手机号已参加过本项调查，每个手机号只能提交一次。", code=PublicityErrorCode.ALREADY_ANSWERED
         ) from exc

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
-from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
+from minsheng.errors import CommonErrorCode, DomainError, InvalidTransition, PermissionDenied
 from org import access
 from org.models import Region, Unit, User
 from projects.models import Project
@@ -24,6 +24,7 @@ from .choices import (
     Severity,
     Stage,
 )
+from .errors import SupervisionErrorCode
 from .models import (
     STAGE_FIELDS,
     Alert,
@@ -74,7 +75,7 @@ def require_unit_user(actor, unit_id: int, what: str) -> None:
 def require_text(value: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise DomainError(f"请填写{label}。", code="required", field=label)
+        raise DomainError(f"请填写{label}。", code=CommonErrorCode.REQUIRED, field=label)
     return value
 
 
@@ -186,12 +187,14 @@ def stage_dues(issued_at: datetime.datetime, days: dict | None = None) -> dict[s
     merged = conf.stage_days()
     for stage, value in (days or {}).items():
         if str(stage) not in merged:
-            raise DomainError(f"未知的督办阶段“{stage}”。", code="invalid_stage")
+            raise DomainError(f"未知的督办阶段“{stage}”。", code=SupervisionErrorCode.INVALID_STAGE)
         merged[str(stage)] = int(value)
     previous = 0
     for stage in Stage:
         if merged[stage] < previous or merged[stage] < 0:
-            raise DomainError("各阶段时限（天数）须依次不小于前一阶段。", code="invalid_stage_days")
+            raise DomainError(
+                "各阶段时限（天数）须依次不小于前一阶段。", code=SupervisionErrorCode.INVALID_STAGE_DAYS
+            )
         previous = merged[stage]
     return {STAGE_FIELDS[stage][0]: issued_at + datetime.timedelta(days=merged[stage]) for stage in Stage}
 
@@ -261,7 +264,9 @@ def respond_to_order(order: SupervisionOrder, *, actor, stage: str, text: str) -
     try:
         stage = Stage(stage)
     except ValueError:
-        raise DomainError(f"未知的督办阶段“{stage}”。", code="invalid_stage", field="stage") from None
+        raise DomainError(
+            f"未知的督办阶段“{stage}”。", code=SupervisionErrorCode.INVALID_STAGE, field="stage"
+        ) from None
     expected = order.next_stage()
     if stage != expected:
         raise InvalidTransition(
@@ -364,11 +369,11 @@ def _problem_fields(source, unit, description, severity, project, found_on):
         source = ProblemSource(source)
         severity = Severity(severity)
     except ValueError:
-        raise DomainError("问题来源或严重程度无效。", code="invalid_choice") from None
+        raise DomainError("问题来源或严重程度无效。", code=SupervisionErrorCode.INVALID_CHOICE) from None
     if project is not None and unit is None:
         unit = project.lead_unit
     if unit is None:
-        raise DomainError("请指定问题的责任单位。", code="required", field="unit")
+        raise DomainError("请指定问题的责任单位。", code=CommonErrorCode.REQUIRED, field="unit")
     return {
         "source": source,
         "unit": unit,
@@ -399,7 +404,9 @@ def record_problem(
     fields = _problem_fields(source, unit, description, severity, project, found_on)
     require_visible(Unit, actor, fields["unit"])
     if fields["source"] == ProblemSource.INSPECTION and inspection is None:
-        raise DomainError("明查暗访发现的问题请在督查活动中登记。", code="inspection_required")
+        raise DomainError(
+            "明查暗访发现的问题请在督查活动中登记。", code=SupervisionErrorCode.INSPECTION_REQUIRED
+        )
     problem = Problem.objects.create(
         **fields, alert=alert, reporter_name=reporter_name, inspection=inspection, recorded_by=actor
     )
@@ -440,9 +447,11 @@ def plan_rectification(
     if problem.status not in (ProblemStatus.OPEN, ProblemStatus.RECTIFYING):
         raise InvalidTransition("整改已报送核验或已销号，不能再修改整改措施。")
     if deadline is None:
-        raise DomainError("请填写整改时限。", code="required", field="deadline")
+        raise DomainError("请填写整改时限。", code=CommonErrorCode.REQUIRED, field="deadline")
     if deadline < problem.found_on:
-        raise DomainError("整改时限不能早于问题发现日期。", code="invalid_deadline", field="deadline")
+        raise DomainError(
+            "整改时限不能早于问题发现日期。", code=SupervisionErrorCode.INVALID_DEADLINE, field="deadline"
+        )
     rectification, _ = Rectification.objects.update_or_create(
         problem=problem,
         defaults={
@@ -471,7 +480,9 @@ def add_evidence(problem: Problem, *, actor, file, caption: str = "") -> Evidenc
     try:
         evidence.full_clean(exclude=["rectification", "uploaded_by"])
     except ValidationError as exc:
-        raise DomainError("；".join(exc.messages), code="invalid_file", field="file") from None
+        raise DomainError(
+            "；".join(exc.messages), code=SupervisionErrorCode.INVALID_FILE, field="file"
+        ) from None
     evidence.save()
     return evidence
 
@@ -582,7 +593,7 @@ def record_inspection(
         raise PermissionDenied("所选项目不在您的管理范围内。")
     region = actor.unit.region if actor.unit_id else (projects[0].plan.region if projects else None)
     if region is None:
-        raise DomainError("无法确定督查所属区划。", code="region_required")
+        raise DomainError("无法确定督查所属区划。", code=CommonErrorCode.REGION_REQUIRED)
     inspection = Inspection.objects.create(
         kind=kind,
         region=region,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from minsheng.errors import DomainError
 
+from .errors import VotingErrorCode
 from .models import Ballot, BallotChoice, Vote, VoteOption, new_receipt
 from .verification import VerificationError, VerifiedPhone
 
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 class BallotError(DomainError):
     """A ballot was refused; nothing was recorded."""
 
-    code = "ballot_refused"
+    code = VotingErrorCode.BALLOT_REFUSED
 
 
 def check_choices(vote: Vote, option_ids, titles: dict[int, str] | None = None) -> dict[int, str]:
@@ -28,21 +29,23 @@ def check_choices(vote: Vote, option_ids, titles: dict[int, str] | None = None) 
     try:
         chosen = [int(pk) for pk in option_ids]
     except (TypeError, ValueError):
-        raise BallotError("所选项目无效。", code="unknown_option", field="options") from None
+        raise BallotError("所选项目无效。", code=VotingErrorCode.UNKNOWN_OPTION, field="options") from None
     if not chosen:
-        raise BallotError("请至少选择1个项目。", code="no_choice", field="options")
+        raise BallotError("请至少选择1个项目。", code=VotingErrorCode.NO_CHOICE, field="options")
     if len(set(chosen)) != len(chosen):
-        raise BallotError("同一项目只能选择一次。", code="repeated_choice", field="options")
+        raise BallotError("同一项目只能选择一次。", code=VotingErrorCode.REPEATED_CHOICE, field="options")
     if len(chosen) > vote.max_choices:
         raise BallotError(
             f"每张选票最多可选{vote.max_choices}个项目，您选择了{len(chosen)}个。",
-            code="too_many_choices",
+            code=VotingErrorCode.TOO_MANY_CHOICES,
             field="options",
         )
     if titles is None:
         titles = dict(vote.options.filter(pk__in=chosen).values_list("pk", "candidate__title"))
     if any(pk not in titles for pk in chosen):
-        raise BallotError("所选项目不在本次投票的备选清单中。", code="unknown_option", field="options")
+        raise BallotError(
+            "所选项目不在本次投票的备选清单中。", code=VotingErrorCode.UNKNOWN_OPTION, field="options"
+        )
     return {pk: titles[pk] for pk in chosen}
 
 
@@ -90,18 +93,20 @@ def check_open(vote: Vote, now=None) -> None:
     phase = vote.phase(now)
     if phase == "upcoming":
         raise BallotError(
-            f"投票尚未开始（{timezone.localtime(vote.opens_at):%Y-%m-%d %H:%M}开始）。", code="vote_not_open"
+            f"投票尚未开始（{timezone.localtime(vote.opens_at):%Y-%m-%d %H:%M}开始）。",
+            code=VotingErrorCode.VOTE_NOT_OPEN,
         )
     if phase == "closed":
         raise BallotError(
-            f"投票已于{timezone.localtime(vote.closes_at):%Y-%m-%d %H:%M}截止。", code="vote_closed"
+            f"投票已于{timezone.localtime(vote.closes_at):%Y-%m-%d %H:%M}截止。",
+            code=VotingErrorCode.VOTE_CLOSED,
         )
 
 
 class PaperChanged(BallotError):
     """The vote changed while a ballot was cast (window or options); nothing was recorded."""
 
-    code = "vote_changed"
+    code = VotingErrorCode.VOTE_CHANGED
 
     def __init__(self):
         super().__init__("投票信息刚刚有变动，请刷新页面后重新投票。")
@@ -110,7 +115,7 @@ class PaperChanged(BallotError):
 class AlreadyVoted(BallotError):
     """The phone has a ballot in this vote already."""
 
-    code = "already_voted"
+    code = VotingErrorCode.ALREADY_VOTED
     status = 409
 
     def __init__(self):
@@ -174,7 +179,7 @@ def cast_ballot(
         # The vote closed or its options changed since `vote` was read: say what is wrong now.
         fresh, titles = ballot_paper(vote.pk, fresh=True)
         if fresh is None:
-            raise BallotError("本次投票已撤销。", code="vote_withdrawn") from None
+            raise BallotError("本次投票已撤销。", code=VotingErrorCode.VOTE_WITHDRAWN) from None
         check_open(fresh, now)
         check_choices(fresh, option_ids, titles)
         raise
@@ -189,7 +194,7 @@ def _verify_first(verify: Callable[[], object], vote: Vote, phone: VerifiedPhone
     try:
         verify()
     except VerificationError as error:
-        if error.code == "code_expired" and has_voted(vote, phone):
+        if error.code == VotingErrorCode.CODE_EXPIRED and has_voted(vote, phone):
             raise AlreadyVoted() from None
         raise
 

@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from minsheng.errors import DomainError
+from minsheng.errors import CommonErrorCode, DomainError
 from minsheng.phones import hash_phone, mask_phone, normalize_phone
 from minsheng.sms import send_sms
 
 from .codestore import get_store
+from .errors import VotingErrorCode
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +50,13 @@ _PURPOSE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 class VerificationError(DomainError):
     """A code could not be sent or confirmed; `code` says why (stable), the message is for citizens."""
 
-    code = "verification_failed"
+    code = VotingErrorCode.VERIFICATION_FAILED
 
 
 class TooFrequent(VerificationError):
     """A rate limit was hit (HTTP 429 on the API)."""
 
-    code = "too_frequent"
+    code = VotingErrorCode.TOO_FREQUENT
     status = 429
 
 
@@ -82,7 +83,9 @@ def _phone(raw: str) -> str:
     try:
         return normalize_phone(raw)
     except ValidationError as error:
-        raise VerificationError(error.messages[0], code="invalid_phone", field="phone") from None
+        raise VerificationError(
+            error.messages[0], code=CommonErrorCode.INVALID_PHONE, field="phone"
+        ) from None
 
 
 def claimed_phone(raw: str) -> VerifiedPhone:
@@ -177,9 +180,13 @@ def check_code(phone: str, code: str, *, purpose: str) -> VerifiedPhone:
     if outcome == "too_many":
         raise _too_many()
     if outcome == "expired":
-        raise VerificationError("验证码已过期或已使用，请重新获取。", code="code_expired", field="code")
+        raise VerificationError(
+            "验证码已过期或已使用，请重新获取。", code=VotingErrorCode.CODE_EXPIRED, field="code"
+        )
     if outcome == "wrong":
-        raise VerificationError(f"验证码错误，还可尝试{most - tries}次。", code="code_wrong", field="code")
+        raise VerificationError(
+            f"验证码错误，还可尝试{most - tries}次。", code=VotingErrorCode.CODE_WRONG, field="code"
+        )
     return VerifiedPhone(phone_hash, mask_phone(digits))
 
 
@@ -191,7 +198,7 @@ def give_back(phone: str, code: str, *, purpose: str) -> None:
 
 def _too_many() -> VerificationError:
     return VerificationError(
-        "验证码错误次数过多，已失效，请重新获取。", code="too_many_attempts", field="code"
+        "验证码错误次数过多，已失效，请重新获取。", code=VotingErrorCode.TOO_MANY_ATTEMPTS, field="code"
     )
 
 

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from . import verification
+from .errors import VotingErrorCode
 from .forms import CodeForm, PhoneForm
 from .verification import VerificationError
 
@@ -81,7 +82,10 @@ def verify_phone(request, purpose):
                     verification.confirm_code(request, data["phone"], data["code"], purpose=purpose)
                     return redirect(context["verify_next"])
                 except VerificationError as error:
-                    form.add_error(error.field if error.code != "too_many_attempts" else None, error.message)
+                    form.add_error(
+                        error.field if error.code != VotingErrorCode.TOO_MANY_ATTEMPTS else None,
+                        error.message,
+                    )
             context.update(verify_form=form, verify_step="code")
         else:
             form = PhoneForm(request.POST)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from minsheng.api import ApiPagination, RestrictedViewSetMixin
-from minsheng.errors import DomainError
+from minsheng.errors import CommonErrorCode, DomainError
 from org.api.serializers import ErrorSerializer
 from projects import services
 from projects.models import ProgressReport, Project, ReportContribution
@@ -159,7 +159,7 @@ class ReportViewSet(
     def return_(self, request, pk=None):
         data = ReturnSerializer(data=request.data)
         if not data.is_valid():
-            raise DomainError("退回报告必须说明原因。", code="reason_required", field="reason")
+            raise DomainError("退回报告必须说明原因。", code=CommonErrorCode.REASON_REQUIRED, field="reason")
         return self._respond(
             services.return_report(
                 self.get_object(), actor=request.user, reason=data.validated_data["reason"]

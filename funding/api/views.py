@@ -13,6 +13,7 @@ from org.api.serializers import ErrorSerializer
 from org.models import Region, Unit
 
 from .. import services, summaries
+from ..errors import FundingErrorCode
 from ..filtersets import EntryFilterSet
 from ..models import Entry
 from .serializers import (
@@ -96,12 +97,16 @@ def summary_filters(request, serializer_class) -> dict:
     if "region" in data:
         region = Region.objects.restrict(request.user).filter(code=data["region"]).first()
         if region is None:
-            raise DomainError("区划不存在或不在您的可见范围内。", code="unknown_region", field="region")
+            raise DomainError(
+                "区划不存在或不在您的可见范围内。", code=FundingErrorCode.UNKNOWN_REGION, field="region"
+            )
         data["region"] = region
     if "unit" in data:
         unit = Unit.objects.restrict(request.user).filter(pk=data["unit"]).first()
         if unit is None:
-            raise DomainError("单位不存在或不在您的可见范围内。", code="unknown_unit", field="unit")
+            raise DomainError(
+                "单位不存在或不在您的可见范围内。", code=FundingErrorCode.UNKNOWN_UNIT, field="unit"
+            )
         data["unit"] = unit
     return data
 

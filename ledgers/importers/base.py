@@ -14,12 +14,13 @@ from xml.parsers import expat
 from defusedxml import DefusedXmlException
 from django.db import DatabaseError, IntegrityError, transaction
 
-from minsheng.errors import DomainError
+from minsheng.errors import CommonErrorCode, DomainError
 from org import access
 from org.models import Region, Unit
 from projects.models import Plan
 
 from .. import cells, reader, safety, xlsx
+from ..errors import LedgersErrorCode
 from ..reader import Column, Mapped, Table
 
 DETAIL_LIMIT = 2000
@@ -247,10 +248,10 @@ class LedgerImporter:
         try:
             workbook = reader.open_workbook(fileobj)
         except (DefusedXmlException, xlsx.UnsafeXml):
-            raise DomainError(UNSAFE_XML, code="unsafe_xml") from None
+            raise DomainError(UNSAFE_XML, code=LedgersErrorCode.UNSAFE_XML) from None
         except Exception as error:  # openpyxl raises many types for corrupt files; all mean "cannot read"
             if isinstance(error.__context__, DefusedXmlException):
-                raise DomainError(UNSAFE_XML, code="unsafe_xml") from None
+                raise DomainError(UNSAFE_XML, code=LedgersErrorCode.UNSAFE_XML) from None
             raise DomainError(f"无法读取该Excel文件：{type(error).__name__}") from None
         rows: list[Row] = []
         self._table_of: dict[str, Table] = {}
@@ -260,7 +261,7 @@ class LedgerImporter:
         except DomainError:
             raise
         except (DefusedXmlException, xlsx.UnsafeXml):
-            raise DomainError(UNSAFE_XML, code="unsafe_xml") from None
+            raise DomainError(UNSAFE_XML, code=LedgersErrorCode.UNSAFE_XML) from None
         except (
             ValueError,
             KeyError,
@@ -278,7 +279,7 @@ class LedgerImporter:
             raise DomainError(
                 f"没有找到{self.label}的表头：前{reader.HEADER_SCAN_ROWS}行中应有“{names}”等列。"
                 f"请使用{self.label}模板，或检查所选的台账类型。",
-                code="no_header",
+                code=LedgersErrorCode.NO_HEADER,
             )
         return rows
 
@@ -387,7 +388,9 @@ class LedgerImporter:
         if self.region is None and self.actor is not None and getattr(self.actor, "unit_id", None):
             self.region = self.actor.unit.region
         if self.region is None:
-            raise DomainError("请指定台账所属区划（--region 区划代码）。", code="region_required")
+            raise DomainError(
+                "请指定台账所属区划（--region 区划代码）。", code=CommonErrorCode.REGION_REQUIRED
+            )
         if self.year is None:
             raise DomainError("无法确定台账年度：请指定年度（--year），或在表头上方的标题中写明“20XX年”。")
         if self.actor is not None:

@@ -258,7 +258,13 @@ SPECTACULAR_SETTINGS = {
         "FundingEntryKindEnum": "funding.choices.EntryKind",
         "FundingSourceLevelEnum": "funding.choices.SourceLevel",
         "BulletinStatusEnum": "bulletins.choices.BulletinStatus",
+        "ErrorCodeEnum": "minsheng.errors.error_code_choices",
     },
+    # The error body {code, detail} as the 400/403/409 answers of every operation (minsheng/api.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "minsheng.api.add_error_responses",
+    ],
 }
 
 # Lights (红黄绿灯): lag = completion − 序时进度. Per-plan fields override these defaults.

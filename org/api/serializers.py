@@ -8,6 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from minsheng.errors import error_code_choices
+
 from ..choices import RegionLevel, UnitKind
 from ..models import Region, Unit
 
@@ -26,7 +28,10 @@ class LabelField(serializers.ReadOnlyField):
 
 # The body of every API error (see minsheng/api.py).
 class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="稳定的错误代码，如 invalid、not_found、permission_denied。")
+    code = serializers.ChoiceField(
+        choices=error_code_choices(),
+        help_text="稳定的错误代码（各应用 errors.py 中的枚举），如 invalid、not_found、permission_denied。",
+    )
     detail = serializers.CharField(help_text="错误说明（中文）。")
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),

@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from minsheng.api import RestrictedViewSetMixin
-from minsheng.errors import DomainError
+from minsheng.errors import CommonErrorCode, DomainError
 from org.api.serializers import ErrorSerializer
 from org.api.views import ReadOnlyViewSet
 from org.models import Unit
@@ -62,7 +62,7 @@ def _resolve(queryset, ids, message):
     """The objects with these ids among the visible ones, or a 404-like DomainError."""
     found = list(queryset.filter(pk__in=set(ids)))
     if len(found) != len(set(ids)):
-        raise DomainError(message, code="not_found")
+        raise DomainError(message, code=CommonErrorCode.NOT_FOUND)
     return found
 
 
@@ -166,7 +166,7 @@ class ProposalViewSet(RestrictedViewSetMixin, ReadOnlyViewSet):
         proposals = _resolve(self.get_queryset(), data["proposals"], "所选建议不存在或不在可见范围内。")
         into = next((p for p in proposals if p.pk == data["into"]), None)
         if into is None:
-            raise DomainError("保留的建议须是所选建议之一。", code="invalid", field="into")
+            raise DomainError("保留的建议须是所选建议之一。", code=CommonErrorCode.INVALID, field="into")
         return self._respond(
             services.merge_proposals(proposals, into=into, actor=request.user, reason=data["reason"])
         )
@@ -272,7 +272,9 @@ def _require_units_visible(user, data) -> None:
     units = [data.get("responsible_unit"), project.get("lead_unit"), *project.get("cooperating_units", [])]
     ids = {u.pk for u in units if u is not None}
     if ids and _visible_units(user).filter(pk__in=ids).count() != len(ids):
-        raise DomainError("所选单位不在您的可见范围内。", code="invalid", field="responsible_unit")
+        raise DomainError(
+            "所选单位不在您的可见范围内。", code=CommonErrorCode.INVALID, field="responsible_unit"
+        )
 
 
 # Every recorded decision step the user may see.

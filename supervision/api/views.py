@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from minsheng.api import RestrictedViewSetMixin
-from minsheng.errors import DomainError, PermissionDenied
+from minsheng.errors import CommonErrorCode, DomainError, PermissionDenied
 from org.admin_base import can_view
 from org.models import Unit
 from projects.models import Project
@@ -226,7 +226,9 @@ def year_param(request) -> int:
         return timezone.localdate().year
     if raw.isdigit() and 2000 <= int(raw) <= 2100:
         return int(raw)
-    raise DomainError("年度参数（year）应为2000到2100之间的整数。", code="invalid_year", field="year")
+    raise DomainError(
+        "年度参数（year）应为2000到2100之间的整数。", code=CommonErrorCode.INVALID_YEAR, field="year"
+    )
 
 
 # 问责记录: per unit, missed 督办 stages, overdue and returned reports, problems; for the year-end evaluation.
@@ -270,4 +272,6 @@ def _on(request) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(raw)
     except ValueError:
-        raise DomainError("日期参数（on）格式应为YYYY-MM-DD。", code="invalid_date", field="on") from None
+        raise DomainError(
+            "日期参数（on）格式应为YYYY-MM-DD。", code=CommonErrorCode.INVALID_DATE, field="on"
+        ) from None

@@ -35,7 +35,7 @@ from django.http.request import split_domain_port, validate_host
 from rest_framework.fields import DateTimeField
 
 from minsheng.api import CONFLICT, domain_error_body
-from minsheng.errors import DomainError
+from minsheng.errors import CommonErrorCode, DomainError
 
 from .. import verification
 from ..services import BallotError, ballot_paper, cast_ballot, check_choices, check_open
@@ -148,7 +148,10 @@ class BallotFastPath:
             answer = cast(int(match[1]), ballot, environ.get("REMOTE_ADDR") or "unknown")
         except Exception:
             logger.exception("ballot failed: %s", environ.get("PATH_INFO"))
-            answer = 500, {"code": "server_error", "detail": "服务器内部错误，选票未计入，请稍后重试。"}
+            answer = (
+                500,
+                {"code": CommonErrorCode.SERVER_ERROR, "detail": "服务器内部错误，选票未计入，请稍后重试。"},
+            )
         finally:
             signals.request_finished.send(sender=self.__class__)
         if answer is None:

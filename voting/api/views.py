@@ -15,6 +15,7 @@ from minsheng.errors import DomainError
 from org.api.serializers import ErrorSerializer
 
 from .. import verification
+from ..errors import VotingErrorCode
 from ..models import Ballot, Vote, VoteOption
 from ..results import vote_result
 from ..services import cast_ballot
@@ -37,7 +38,7 @@ def error(description):
 
 
 class ResultsNotPublic(DomainError):
-    code = "results_not_public"
+    code = VotingErrorCode.RESULTS_NOT_PUBLIC
     status = 403
 
 
