@@ -213,13 +213,6 @@ def verified_phone(request, purpose: str) -> VerifiedPhone | None:
     return VerifiedPhone(entry["hash"], entry["masked"])
 
 
-def forget_phone(request, purpose: str) -> None:
-    """Drop the session's verification for `purpose` (after a one-time use such as a ballot)."""
-    phones = dict(request.session.get(SESSION_KEY, {}))
-    if phones.pop(purpose, None) is not None:
-        request.session[SESSION_KEY] = phones
-
-
 def client_ip(request) -> str:
     """The client address used for rate limits (REMOTE_ADDR; a proxy in front must set it)."""
     return request.META.get("REMOTE_ADDR") or "unknown"
