@@ -31,6 +31,13 @@ def dry_run(call) -> DomainError | None:
         return exc
 
 
+def validate_with(form: forms.BaseForm, call) -> None:
+    """For a form's clean(): dry-run the service `call` would run; its refusal becomes the form's error."""
+    refusal = dry_run(call)
+    if refusal is not None:
+        show_refusal(form, refusal)
+
+
 class ConfirmServiceMixin:
     """A step as a page: GET shows what it concerns (details, the objects, an intro) and the fields it needs;
     the POST runs the service. A refusal (DomainError) is shown on the page again, with nothing changed (the
@@ -69,10 +76,10 @@ class ConfirmServiceMixin:
         }
         return TemplateResponse(request, self.confirm_template, context)
 
-    def run_confirmed(self, request, form: forms.BaseForm, run) -> bool:
+    def run_confirmed(self, request, form: forms.BaseForm | None, run) -> bool:
         """On a bound, valid form, `run(cleaned_data)`; its return value, when there is one, is the success
         message. False when the form is unbound or invalid, or the service refused (shown on the form)."""
-        if not (form.is_bound and form.is_valid()):
+        if form is None or not (form.is_bound and form.is_valid()):
             return False
         try:
             done = run(form.cleaned_data)

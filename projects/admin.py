@@ -9,7 +9,7 @@ from django.urls import reverse
 from unfold.admin import StackedInline, TabularInline
 from unfold.decorators import action, display
 
-from minsheng.admin_confirm import ConfirmServiceMixin, dry_run, show_refusal
+from minsheng.admin_confirm import ConfirmServiceMixin, dry_run, validate_with
 from minsheng.errors import DomainError
 from minsheng.formatting import money, percent
 from minsheng.numbers import HumanNumbersAdminMixin
@@ -521,9 +521,7 @@ class ProgressReportForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if self.instance.pk is None and not self.errors:
-            refusal = dry_run(self.create)
-            if refusal is not None:
-                show_refusal(self, refusal)
+            validate_with(self, self.create)
         return data
 
 
