@@ -3,14 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from unfold.admin import StackedInline
 from unfold.decorators import action, display
 
+from minsheng.admin_confirm import ConfirmServiceMixin
 from minsheng.errors import DomainError
 from org import access
 from org.admin_base import HistoryAdmin, ScopedInlineMixin
@@ -91,7 +90,7 @@ class IssueForm(forms.Form):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(HistoryAdmin):
+class BulletinAdmin(ConfirmServiceMixin, HistoryAdmin):
     list_display = [
         "__str__",
         "region",
@@ -229,16 +228,8 @@ class BulletinAdmin(HistoryAdmin):
     def unpublish_selected(self, request, queryset):
         self._set_public(request, queryset, False)
 
-    def _step_page(self, request, title, form, cancel_url, obj=None):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "bulletin": obj,
-            "opts": self.model._meta,
-            "cancel_url": cancel_url,
-        }
-        return TemplateResponse(request, "admin/bulletins/bulletin/step.html", context)
+    def _details(self, bulletin):
+        return [("简报", bulletin), ("标题", bulletin.title), ("当前状态", bulletin.get_status_display())]
 
     @action(description="生成简报", url_path="build", permissions=["build"])
     def build_list(self, request):
@@ -247,17 +238,20 @@ class BulletinAdmin(HistoryAdmin):
         if request.user.unit_id:
             initial["region"] = request.user.unit.region_id
         form = BuildForm(request.POST or None, initial=initial, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
+
+        def run(data):
             build_bulletin_task.delay(
                 data["region"].pk, data["year"], data["month"], request.user.pk, data["regenerate"]
             )
-            self._done(
-                request,
-                f"已开始生成{data['region']}{data['year']}年1-{data['month']}月份简报，稍后刷新列表。",
-            )
-            return redirect(reverse("admin:bulletins_bulletin_changelist"))
-        return self._step_page(request, "生成简报", form, reverse("admin:bulletins_bulletin_changelist"))
+            return f"已开始生成{data['region']}{data['year']}年1-{data['month']}月份简报，稍后刷新列表。"
+
+        return self.confirm_step(
+            request,
+            form=form,
+            run=run,
+            cancel_url=reverse("admin:bulletins_bulletin_changelist"),
+            title="生成简报",
+        )
 
     def has_build_permission(self, request, object_id=None):
         return super().has_add_permission(request)
@@ -291,37 +285,37 @@ class BulletinAdmin(HistoryAdmin):
     @action(description="按最新数据重新生成", url_path="regenerate", permissions=["edit_draft"])
     def regenerate_detail(self, request, object_id):
         bulletin = self._get(request, object_id)
-        change_url = reverse("admin:bulletins_bulletin_change", args=[object_id])
-        form = forms.Form(request.POST or None)
-        if request.method == "POST":
-            try:
-                services.generate_bulletin(
-                    bulletin.region, bulletin.year, bulletin.month, actor=request.user, regenerate=True
-                )
-            except DomainError as exc:
-                self._done(request, exc.message, messages.ERROR)
-            else:
-                self._done(request, "已按最新数据重新生成，原有文字修改已被覆盖。")
-            return redirect(change_url)
-        return self._step_page(
-            request, f"重新生成：{bulletin}（将覆盖已修改的文字）", form, change_url, bulletin
+
+        def run(_):
+            services.generate_bulletin(
+                bulletin.region, bulletin.year, bulletin.month, actor=request.user, regenerate=True
+            )
+            return "已按最新数据重新生成，原有文字修改已被覆盖。"
+
+        return self.confirm_step(
+            request,
+            form=forms.Form(request.POST if request.method == "POST" else None),
+            run=run,
+            cancel_url=reverse("admin:bulletins_bulletin_change", args=[object_id]),
+            title=f"重新生成：{bulletin}（将覆盖已修改的文字）",
+            details=self._details(bulletin),
         )
 
     @action(description="印发", url_path="issue", permissions=["edit_draft"])
     def issue_detail(self, request, object_id):
         bulletin = self._get(request, object_id)
-        change_url = reverse("admin:bulletins_bulletin_change", args=[object_id])
-        form = IssueForm(
-            request.POST or None, initial={"issued_on": bulletin.issued_on or timezone.localdate()}
+
+        def run(data):
+            issued = services.issue_bulletin(bulletin, actor=request.user, issued_on=data["issued_on"])
+            return f"已印发：{issued}，共{issued.page_count}页。"
+
+        return self.confirm_step(
+            request,
+            form=IssueForm(
+                request.POST or None, initial={"issued_on": bulletin.issued_on or timezone.localdate()}
+            ),
+            run=run,
+            cancel_url=reverse("admin:bulletins_bulletin_change", args=[object_id]),
+            title=f"印发：{bulletin}（印发后不能再修改）",
+            details=self._details(bulletin),
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                issued = services.issue_bulletin(
-                    bulletin, actor=request.user, issued_on=form.cleaned_data["issued_on"]
-                )
-            except DomainError as exc:
-                self._done(request, exc.message, messages.ERROR)
-            else:
-                self._done(request, f"已印发：{issued}，共{issued.page_count}页。")
-            return redirect(change_url)
-        return self._step_page(request, f"印发：{bulletin}（印发后不能再修改）", form, change_url, bulletin)

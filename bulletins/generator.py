@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 
+from funding.summaries import bulletin_figures
 from projects.choices import COUNTED_REPORT_STATUSES, Light, ProjectStatus
 from projects.models import Plan, ProgressReport, Project, Target
 
-from . import sources
 from .choices import SectionKind
 from .models import BulletinSettings, region_scope
 from .wording import (
@@ -232,7 +232,7 @@ def generate(region, year: int, month: int, settings: BulletinSettings | None = 
     plan = Plan.objects.filter(region=region, year=year).select_related("region").first()
     projects = load_projects(plan, month) if plan else []
     targets = load_targets(plan, month) if plan else {}
-    funding = sources.funding_figures(region, year, month, {p.pk: p.expected for p in projects})
+    funding = bulletin_figures(region, year, month, {p.pk: p.expected for p in projects})
     scope = region_scope(region)
     label = items_label(settings, plan)
     book = FigureBook()

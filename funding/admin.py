@@ -8,14 +8,13 @@ auditors see the history of every change.
 from pathlib import Path
 
 from django import forms
-from django.contrib import admin, messages
-from django.db import transaction
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
+from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminTextInputWidget
 
+from minsheng.admin_confirm import ConfirmServiceMixin, validate_with
 from minsheng.errors import DomainError
 from minsheng.formatting import money, percent
 from minsheng.numbers import HumanDecimalField, HumanNumbersAdminMixin
@@ -28,22 +27,6 @@ from . import services
 from .choices import SourceLevel
 from .models import Entry, FundingSource, MatchingObligation, PlanAdjustment
 from .summaries import rate
-
-
-class _Rollback(Exception):
-    pass
-
-
-def dry_run(form: forms.Form, call) -> None:
-    """Run a service in a savepoint and roll it back, turning its refusal into form errors."""
-    try:
-        with transaction.atomic():
-            call()
-            raise _Rollback
-    except _Rollback:
-        pass
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 class ServiceFormMixin:
@@ -156,7 +139,7 @@ class PlanAdjustmentForm(ServiceFormMixin, forms.ModelForm):
         data = super().clean()
         if self.errors or not data.get("project"):
             return data
-        dry_run(self, lambda: self.apply())
+        validate_with(self, self.apply)
         return data
 
     def apply(self) -> PlanAdjustment:
@@ -252,7 +235,7 @@ class EntryForm(ServiceFormMixin, forms.ModelForm):
         if self.errors:
             return data
         # The attachment is left out of the dry run: a file written to storage is not rolled back.
-        dry_run(self, lambda: self.apply(with_attachment=False))
+        validate_with(self, lambda: self.apply(with_attachment=False))
         return data
 
     def apply(self, *, with_attachment: bool = True) -> Entry:
@@ -289,7 +272,7 @@ class CancelledFilter(admin.SimpleListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(HumanNumbersAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
+class EntryAdmin(ConfirmServiceMixin, HumanNumbersAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     """Arrivals, disbursements and spending; recorded through the service, cancelled with a reason."""
 
     form = EntryForm
@@ -347,25 +330,34 @@ class EntryAdmin(HumanNumbersAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     @action(description="作废", url_path="cancel", permissions=["view"])
     def cancel_detail(self, request, object_id):
         entry = self.get_queryset(request).select_related("project").get(pk=object_id)
-        back = reverse("admin:funding_entry_change", args=[object_id])
-        form = CancelForm(request.POST if request.method == "POST" else None)
-        if form.is_bound and form.is_valid():
-            try:
-                services.cancel_entry(entry, actor=request.user, reason=form.cleaned_data["reason"])
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                self.message_user(request, f"{entry}：已作废", messages.SUCCESS)
-                return redirect(back)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"作废：{entry}",
-            "form": form,
-            "entry": entry,
-            "opts": self.model._meta,
-            "cancel_url": back,
-        }
-        return TemplateResponse(request, "admin/funding/entry/cancel.html", context)
+
+        def run(data):
+            services.cancel_entry(entry, actor=request.user, reason=data["reason"])
+            return f"{entry}：已作废"
+
+        cancelled = entry.is_cancelled
+        return self.confirm_step(
+            request,
+            form=None if cancelled else CancelForm(request.POST if request.method == "POST" else None),
+            run=run,
+            cancel_url=reverse("admin:funding_entry_change", args=[object_id]),
+            title=f"作废：{entry}",
+            details=[
+                ("项目", entry.project),
+                (
+                    "流水",
+                    f"{entry.date:%Y-%m-%d} {entry.get_level_display()}资金{entry.get_kind_display()} "
+                    f"{entry.amount}元",
+                ),
+            ],
+            intro=(
+                f"该笔流水已于{timezone.localtime(entry.cancelled_at):%Y-%m-%d %H:%M}作废："
+                f"{entry.cancel_reason}"
+                if cancelled
+                else ""
+            ),
+            submit_label="作废",
+        )
 
 
 # -- matching funds ---------------------------------------------------------------------------------------

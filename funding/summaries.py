@@ -12,6 +12,7 @@ arrived (DOMAIN.md). A rate with a zero denominator is None ("—").
 
 import calendar
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -289,7 +290,7 @@ def monthly(user, *, year: int, **filters) -> list[dict]:
 
 @dataclass(frozen=True)
 class Shortfall:
-    """A project whose money arrived falls short of its plan (资金缺口), as a bulletin names it."""
+    """A project whose money arrived lags behind its 序时进度 (资金到位滞后), as a bulletin names it."""
 
     project_id: int
     planned: Decimal
@@ -298,6 +299,15 @@ class Shortfall:
     @property
     def gap(self) -> Decimal:
         return self.planned - self.arrived
+
+    @property
+    def arrival_rate(self) -> Decimal | None:
+        return rate(self.arrived, self.planned)
+
+
+def falls_short(planned: Decimal, arrived: Decimal, expected: Decimal) -> bool:
+    """The funding-gap rule: money arrived below the plan times the share of the year due (序时进度)."""
+    return bool(planned) and arrived < planned * expected
 
 
 @dataclass(frozen=True)
@@ -309,11 +319,13 @@ class PeriodFigures:
     gaps: list[Shortfall]
 
 
-def bulletin_figures(region, year: int, month: int, project_ids: list[int]) -> PeriodFigures | None:
-    """For bulletins (bulletins/sources.py): spending of the given projects up to the end of `month`, its
-    growth against the same period of last year (the region's projects of last year, with sub-regions),
-    and the projects whose arrivals fall short of plan, largest gap first. None when the projects have no
-    funding records. Three queries; not scoped to a user (a bulletin is the office's own document)."""
+def bulletin_figures(region, year: int, month: int, expected: Mapping[int, Decimal]) -> PeriodFigures | None:
+    """For bulletins: spending of the projects in `expected` ({project id: 序时进度 as a fraction}) up to the
+    end of `month`, its growth against the same period of last year (the region's projects of last year,
+    with sub-regions), and the projects whose arrivals fall short of their plan times their 序时进度
+    (`falls_short`), largest gap first. None when the projects have no funding records. Three queries; not
+    scoped to a user (a bulletin is the office's own document)."""
+    project_ids = list(expected)
     as_of = month_end(year, month)
     sources = FundingSource.objects.filter(project_id__in=project_ids)
     planned = dict(
@@ -340,10 +352,11 @@ def bulletin_figures(region, year: int, month: int, project_ids: list[int]) -> P
         .aggregate(total=Sum("amount"))["total"]
     )
     spent = sum((r["spent"] for r in flows.values()), ZERO)
+    arrived = {pid: flows.get(pid, {}).get("arrived", ZERO) for pid in planned}
     gaps = [
-        Shortfall(pid, total, flows.get(pid, {}).get("arrived", ZERO))
+        Shortfall(pid, total, arrived[pid])
         for pid, total in planned.items()
-        if flows.get(pid, {}).get("arrived", ZERO) < total
+        if falls_short(total, arrived[pid], expected[pid])
     ]
     gaps.sort(key=lambda g: (-g.gap, g.project_id))
     return PeriodFigures(spent=spent, spent_growth=_growth(spent, before), gaps=gaps)

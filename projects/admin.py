@@ -5,12 +5,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.forms.models import BaseInlineFormSet
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from unfold.admin import StackedInline, TabularInline
 from unfold.decorators import action, display
 
+from minsheng.admin_confirm import ConfirmServiceMixin, dry_run, validate_with
 from minsheng.errors import DomainError
 from minsheng.formatting import money, percent
 from minsheng.numbers import HumanNumbersAdminMixin
@@ -355,27 +354,69 @@ class AdjustmentAdmin(HistoryAdmin):
         obj.pk = created.pk
 
 
+REPORT_FIELDS = ("investment_completed", "narrative", "problems", "next_steps", "correction_reason")
+
+
 class ProgressValueFormSet(BaseInlineFormSet):
-    """Checks the month's cumulative values against earlier and later months, as the service does."""
+    """The month's cumulative values, written with the report's fields through `services.save_report`;
+    the service's refusal (a value below an earlier month's without a reason, …) is the formset's error."""
+
+    actor = None
+
+    def changes(self) -> tuple[dict, set]:
+        """{target id: value} to write, and the target ids whose value is taken out (a row deleted, or moved
+        to another target)."""
+        values, removed = {}, set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            before = form.instance.target_id if form.instance.pk else None
+            if data.get("DELETE") or data.get("target") is None or data.get("value") is None:
+                if before is not None:
+                    removed.add(before)
+                continue
+            values[data["target"].pk] = data["value"]
+            if before is not None and before != data["target"].pk:
+                removed.add(before)
+        return values, removed - set(values)
+
+    def save_through_service(self) -> ProgressReport:
+        report = self.instance
+        values, removed = self.changes()
+        saved = services.save_report(
+            report.project,
+            report.month,
+            actor=self.actor,
+            values=values,
+            removed=removed,
+            **{name: getattr(report, name) for name in REPORT_FIELDS},
+        )
+        # What the admin's change message and history list, as formset.save() would have set them.
+        rows = {row.target_id: row for row in saved.values.all()}
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        for form in self.forms:
+            target = (getattr(form, "cleaned_data", None) or {}).get("target")
+            row = rows.get(target.pk) if target is not None else None
+            if form.instance.pk and (row is None or row.pk != form.instance.pk):
+                self.deleted_objects.append(form.instance)
+            elif row is not None and not form.instance.pk:
+                self.new_objects.append(row)
+            elif row is not None and form.has_changed():
+                self.changed_objects.append((row, form.changed_data))
+        return saved
 
     def clean(self):
         super().clean()
         report = self.instance
-        if not report.project_id or not report.month:
+        if not report.project_id or not report.month or any(self.errors):
             return
-        values = {}
         for form in self.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if data.get("DELETE") or data.get("target") is None or data.get("value") is None:
-                continue
-            if data["target"].project_id != report.project_id:
+            target = (getattr(form, "cleaned_data", None) or {}).get("target")
+            if target is not None and target.project_id != report.project_id:
                 form.add_error("target", "指标不属于该报告的项目。")
-                continue
-            values[data["target"].pk] = data["value"]
-        reason = (self.data.get("correction_reason") or "").strip()
-        decreases = services.find_decreases(report.project, report.month, values)
-        if decreases and not reason:
-            raise forms.ValidationError(services.decrease_error(decreases).message)
+        if not any(self.errors):
+            refusal = dry_run(self.save_through_service)
+            if refusal is not None:
+                raise forms.ValidationError(refusal.message)
 
 
 class ProgressValueInline(HumanNumbersAdminMixin, ScopedInlineMixin, TabularInline):
@@ -388,6 +429,7 @@ class ProgressValueInline(HumanNumbersAdminMixin, ScopedInlineMixin, TabularInli
     def get_formset(self, request, obj=None, **kwargs):
         self._report = obj
         formset = super().get_formset(request, obj, **kwargs)
+        formset.actor = request.user
         if obj is not None:
             # One blank row per target not yet filled (ProgressReportAdmin.get_formset_kwargs fills them in).
             formset.extra = len(unfilled_targets(obj))
@@ -458,12 +500,39 @@ class RevisionInline(ReadOnlyInlineMixin, TabularInline):
     verbose_name_plural = "更正记录（已审核报告的每次更正及更正前内容）"
 
 
+class ProgressReportForm(forms.ModelForm):
+    """A new report is created through `services.save_report`; its refusal is shown on the form."""
+
+    actor = None
+
+    class Meta:
+        model = ProgressReport
+        fields = ["project", "month", *REPORT_FIELDS]
+
+    def create(self) -> ProgressReport:
+        data = self.cleaned_data
+        return services.save_report(
+            data["project"],
+            data["month"],
+            actor=self.actor,
+            values={},
+            **{name: data.get(name) for name in REPORT_FIELDS},
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and not self.errors:
+            validate_with(self, self.create)
+        return data
+
+
 class ReturnForm(forms.Form):
     reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(HumanNumbersAdminMixin, HistoryAdmin):
+class ProgressReportAdmin(ConfirmServiceMixin, HumanNumbersAdminMixin, HistoryAdmin):
+    form = ProgressReportForm
     list_display = [
         "project",
         "period",
@@ -582,6 +651,34 @@ class ProgressReportAdmin(HumanNumbersAdminMixin, HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("project__plan")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # Written through the service: a new report here, its fields with the values in save_related.
+        if not change:
+            created = form.create()
+            obj.pk, obj._state.adding = created.pk, False
+
+    def save_related(self, request, form, formsets, change):
+        values = [f for f in formsets if isinstance(f, ProgressValueFormSet)]
+        if change:
+            if values:
+                values[0].save_through_service()
+            else:
+                services.save_report(
+                    form.instance.project,
+                    form.instance.month,
+                    actor=request.user,
+                    values={},
+                    **{name: getattr(form.instance, name) for name in REPORT_FIELDS},
+                )
+        for formset in formsets:
+            if not isinstance(formset, ProgressValueFormSet):
+                self.save_formset(request, form, formset, change=change)
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for instance in instances:
@@ -615,19 +712,24 @@ class ProgressReportAdmin(HumanNumbersAdminMixin, HistoryAdmin):
     def _detail_step(self, request, object_id, step, done, title, form_class=forms.Form):
         """GET shows a confirmation (with a reason field where needed); POST runs the service."""
         report = self.get_queryset(request).get(pk=object_id)
-        form = form_class(request.POST if request.method == "POST" else None)
-        if form.is_bound and form.is_valid() and self._run(request, step, report, done, **form.cleaned_data):
-            return redirect(reverse("admin:projects_progressreport_change", args=[object_id]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{title}：{report}",
-            "form": form,
-            "report": report,
-            "submit_label": title,
-            "opts": self.model._meta,
-            "cancel_url": reverse("admin:projects_progressreport_change", args=[object_id]),
-        }
-        return TemplateResponse(request, "admin/projects/progressreport/step.html", context)
+
+        def run(data):
+            step(report, actor=request.user, **data)
+            return f"{report}：{done}"
+
+        return self.confirm_step(
+            request,
+            form=form_class(request.POST if request.method == "POST" else None),
+            run=run,
+            cancel_url=reverse("admin:projects_progressreport_change", args=[object_id]),
+            title=f"{title}：{report}",
+            details=[
+                ("项目", report.project),
+                ("期间", f"{report.project.plan.year}年{report.period_label}"),
+                ("当前状态", report.get_status_display()),
+            ],
+            submit_label=title,
+        )
 
     @action(description="报送", url_path="submit", permissions=["view"])
     def submit_detail(self, request, object_id):

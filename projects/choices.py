@@ -60,30 +60,6 @@ class AdjustmentKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class Measure(models.TextChoices):
-    """Common measures; a target may also use another measure as free text."""
-
-    PERSON = "人", "人"
-    PERSON_TIMES = "人次", "人次"
-    HOUSEHOLD = "户", "户"
-    INSTITUTION = "所", "所"
-    ITEM = "个", "个"
-    PLACE = "处", "处"
-    HOME = "家", "家"
-    SET = "套", "套"
-    VEHICLE = "台", "台"
-    BED = "张", "张"
-    SESSION = "场", "场"
-    WAN_SQM = "万平方米", "万平方米"
-    SQM = "平方米", "平方米"
-    KM = "公里", "公里"
-    MU = "亩", "亩"
-    PERCENT = "%", "%"
-    YUAN = "元", "元"
-    WAN_YUAN = "万元", "万元"
-    YI_YUAN = "亿元", "亿元"
-
-
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已报送"

@@ -1,7 +1,7 @@
 """Workflow steps on projects and monthly reports; views, admin, API and tasks all call these."""
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -163,13 +163,15 @@ def save_report(
     *,
     actor,
     values: Mapping,
+    removed: Iterable = (),
     investment_completed: Decimal | None = None,
     narrative: str | None = None,
     problems: str | None = None,
     next_steps: str | None = None,
     correction_reason: str | None = None,
 ) -> ProgressReport:
-    """Create or update the month's report as a draft (or keep it returned) with its cumulative values."""
+    """Create or update the month's report as a draft (or keep it returned) with its cumulative values;
+    `removed`: targets (or their ids) whose value is taken out of the report."""
     _require_editor(actor, project)
     if investment_completed is not None and investment_completed < 0:
         raise DomainError(
@@ -184,6 +186,9 @@ def save_report(
         raise decrease_error(decreases)
     for target_id, value in parsed.items():
         ProgressValue.objects.update_or_create(report=report, target_id=target_id, defaults={"value": value})
+    removed_ids = {key.pk if isinstance(key, Target) else int(key) for key in removed} - set(parsed)
+    if removed_ids:
+        report.values.filter(target_id__in=removed_ids).delete()
     changed = ["correction_reason", "updated_at"]
     report.correction_reason = reason
     for field, new in (

@@ -6,12 +6,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
+from minsheng.admin_confirm import ConfirmServiceMixin
 from minsheng.errors import DomainError
 from minsheng.formatting import money
 from org import access
@@ -79,30 +79,12 @@ def copy_into(target, source) -> None:
     target._state.adding = False
 
 
-class ConfirmedActionsMixin:
+class ConfirmedActionsMixin(ConfirmServiceMixin):
     """Handling steps through a confirmation page: GET (or the first POST of a list action) shows what will
     happen with the form the step needs; only the confirming POST calls the service."""
 
-    confirm_template = "admin/proposals/confirm.html"
-
     def has_handle_permission(self, request, obj=None):
         return access.may_edit(request.user)
-
-    def _confirm_page(
-        self, request, objects, form, *, title, submit_label, cancel_url, action=None, intro=""
-    ):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "objects": objects,
-            "form": form,
-            "action": action,
-            "submit_label": submit_label,
-            "cancel_url": cancel_url,
-            "intro": intro,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, self.confirm_template, context)
 
     def _run_each(self, request, objects, step, done, **kwargs) -> int:
         """Run a service on each object on its own; report each refusal, count the successes."""
@@ -121,18 +103,13 @@ class ConfirmedActionsMixin:
     def _list_action(self, request, queryset, *, name, title, submit_label, form, run):
         """A list action: confirmation first; `run(objects, cleaned_data)` on the confirming POST."""
         objects = list(queryset)
-        if form.is_bound and form.is_valid():
-            try:
-                run(objects, form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                return None
+        if self.run_confirmed(request, form, lambda data: run(objects, data)):
+            return None
         info = self.model._meta.app_label, self.model._meta.model_name
-        return self._confirm_page(
+        return self.confirm_page(
             request,
-            objects,
-            form,
+            objects=objects,
+            form=form,
             title=title,
             submit_label=submit_label,
             action=name,
@@ -143,22 +120,14 @@ class ConfirmedActionsMixin:
         """A detail action: GET shows the confirmation; POST runs `run(obj, cleaned_data)`."""
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
         info = self.model._meta.app_label, self.model._meta.model_name
-        change_url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
-        if form.is_bound and form.is_valid():
-            try:
-                done = run(obj, form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                self.message_user(request, f"{obj}：{done}", messages.SUCCESS)
-                return redirect(change_url)
-        return self._confirm_page(
+        return self.confirm_step(
             request,
-            [obj],
-            form,
+            form=form,
+            run=lambda data: f"{obj}：{run(obj, data)}",
+            cancel_url=reverse("admin:{}_{}_change".format(*info), args=[obj.pk]),
             title=f"{title}：{obj}",
+            objects=[obj],
             submit_label=submit_label,
-            cancel_url=change_url,
             intro=intro,
         )
 

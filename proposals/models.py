@@ -1,7 +1,6 @@
 """Collection rounds, proposals and their handling log, candidates (备选), the decision procedure, and the
 year rollover's carry-over decisions and lineage (issue 3)."""
 
-import secrets
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from minsheng.codes import random_code
 from minsheng.phones import hash_phone, mask_phone
 from org.access import Reach, RestrictedQuerySet
 from projects.choices import AttachmentKind, Category, ChangeType
@@ -30,14 +30,12 @@ from .choices import (
     RiskRating,
 )
 
-# No 0/O, 1/I/L: a citizen reads the code off a phone screen and types it back.
-TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_LENGTH = 10
 
 
 def new_tracking_code() -> str:
     """A random public tracking code such as "JY7K3M9QX2A4" (prefix JY = 建议)."""
-    return "JY" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+    return random_code("JY", TRACKING_LENGTH)
 
 
 class RegionScopedQuerySet(RestrictedQuerySet):

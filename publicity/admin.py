@@ -3,11 +3,10 @@ results. Staff write; leaders and auditors read (RoleScopedAdmin)."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from unfold.decorators import action, display
 
+from minsheng.admin_confirm import ConfirmServiceMixin
 from minsheng.errors import DomainError
 from minsheng.formatting import percent
 from org.admin_base import HistoryAdmin, RoleScopedAdmin
@@ -64,32 +63,24 @@ class PreparePhotosForm(forms.Form):
         )
 
 
-class PrepareActionMixin:
+class PrepareActionMixin(ConfirmServiceMixin):
     """A list action with a one-field form that runs a `prepare_*` service and reports how many it made."""
 
     def has_prepare_permission(self, request, object_id=None):
         return self.has_add_permission(request)
 
     def _prepare(self, request, *, title, help_text, form_class, service, field, done):
-        changelist = reverse(f"admin:publicity_{self.model._meta.model_name}_changelist")
-        form = form_class(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                count = service(form.cleaned_data[field], actor=request.user)
-            except DomainError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
-                self.message_user(request, done.format(count=count), messages.SUCCESS)
-            return redirect(changelist)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "help_text": help_text,
-            "form": form,
-            "opts": self.model._meta,
-            "cancel_url": changelist,
-        }
-        return TemplateResponse(request, "admin/publicity/prepare.html", context)
+        def run(data):
+            return done.format(count=service(data[field], actor=request.user))
+
+        return self.confirm_step(
+            request,
+            form=form_class(request.POST or None, user=request.user),
+            run=run,
+            cancel_url=reverse(f"admin:publicity_{self.model._meta.model_name}_changelist"),
+            title=title,
+            intro=help_text,
+        )
 
 
 @admin.register(ProjectPublication)

@@ -4,9 +4,7 @@ read (auditors and staff see the change history); every list is exportable (Exce
 to the user's region."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from import_export import fields, resources
@@ -15,6 +13,7 @@ from unfold.admin import StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm
 from unfold.decorators import action, display
 
+from minsheng.admin_confirm import ConfirmServiceMixin
 from minsheng.errors import DomainError
 from org.admin_base import HistoryAdmin, RoleScopedAdmin, ScopedInlineMixin
 from projects.admin import ReadOnlyInlineMixin
@@ -77,40 +76,34 @@ class StepForm(forms.Form):
         label="意见", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
     )
 
-
-def run_step(model_admin, request, obj, step, done, **kwargs) -> bool:
-    """Call a service step and report its outcome (a domain error becomes the message)."""
-    try:
-        step(obj, actor=request.user, **kwargs)
-    except DomainError as exc:
-        model_admin.message_user(request, f"{obj}：{exc.message}", messages.ERROR)
-        return False
-    model_admin.message_user(request, f"{obj}：{done}", messages.SUCCESS)
-    return True
+    def __init__(self, *args, note_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if note_required:
+            self.fields["note"].required = True
+            self.fields["note"].error_messages["required"] = "请填写意见。"
 
 
 def step_page(model_admin, request, object_id, step, done, title, *, note_required=False):
     """GET: a confirmation with an 意见 field; POST: run the service step and go back to the record."""
     obj = model_admin.get_queryset(request).get(pk=object_id)
     back = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[object_id])
-    form = StepForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        note = form.cleaned_data["note"]
-        if note_required and not note.strip():
-            form.add_error("note", "请填写意见。")
-        elif run_step(model_admin, request, obj, step, done, note=note):
-            return redirect(back)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": f"{title}：{obj}",
-        "form": form,
-        "object": obj,
-        "note_required": note_required,
-        "submit_label": title,
-        "opts": model_admin.model._meta,
-        "cancel_url": back,
-    }
-    return TemplateResponse(request, "admin/supervision/step.html", context)
+
+    def run(data):
+        step(obj, actor=request.user, note=data["note"])
+        return f"{obj}：{done}"
+
+    details = [("记录", obj)]
+    if hasattr(obj, "get_status_display"):
+        details.append(("当前状态", obj.get_status_display()))
+    return model_admin.confirm_step(
+        request,
+        form=StepForm(request.POST if request.method == "POST" else None, note_required=note_required),
+        run=run,
+        cancel_url=back,
+        title=f"{title}：{obj}",
+        details=details,
+        submit_label=title,
+    )
 
 
 # -- alerts -------------------------------------------------------------------------------------------------
@@ -199,7 +192,7 @@ class OrderResource(resources.ModelResource):
 
 
 @admin.register(SupervisionOrder)
-class SupervisionOrderAdmin(ExportAdmin, HistoryAdmin):
+class SupervisionOrderAdmin(ConfirmServiceMixin, ExportAdmin, HistoryAdmin):
     form = OrderForm
     resource_classes = [OrderResource]
     list_display = ["number_display", "title", "unit", "status_display", "next_due", "escalation_level"]
@@ -432,7 +425,7 @@ class RectificationResource(resources.ModelResource):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(ExportAdmin, HistoryAdmin):
+class RectificationAdmin(ConfirmServiceMixin, ExportAdmin, HistoryAdmin):
     resource_classes = [RectificationResource]
     list_display = ["problem", "unit", "deadline", "status_display", "submitted_at", "verified_by"]
     list_filter = ["problem__status", "deadline"]

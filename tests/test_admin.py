@@ -294,6 +294,48 @@ def test_admin_refuses_a_falling_cumulative_value_without_reason(client, org, ma
     assert ProgressValue.objects.get(report=report).value == Decimal("55")
 
 
+def test_admin_adds_a_report_through_the_service_which_refuses_a_future_month(client, org, make_project):
+    past, future = make_project("01"), make_project("02", year=2099)
+    url = reverse("admin:projects_progressreport_add")
+    fields = {
+        "investment_completed": "",
+        "narrative": "",
+        "problems": "",
+        "next_steps": "",
+        "correction_reason": "",
+    }
+    login(client, org.staff)
+
+    response = client.post(url, {"project": future.pk, "month": 3, **fields})
+    assert response.status_code == 200
+    assert "尚未到来" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+    assert client.post(url, {"project": past.pk, "month": 3, **fields}).status_code == 302
+    report = ProgressReport.objects.get()
+    assert (report.project, report.month, report.status) == (past, 3, ReportStatus.DRAFT)
+
+
+def test_admin_takes_a_value_out_of_a_draft_through_the_service(client, org, make_project, file_report):
+    project = make_project(targets={"a": 100, "b": 50})
+    report = file_report(project, 9, {"a": 60, "b": 20}, status=ReportStatus.DRAFT)
+    a, b = (project.targets.get(name=name) for name in "ab")
+    data = value_formset(report, [(a, "65"), (b, "20")], narrative="进展顺利")
+    data["values-INITIAL_FORMS"] = 2
+    for i, target in enumerate((a, b)):
+        data[f"values-{i}-id"] = ProgressValue.objects.get(report=report, target=target).pk
+        data[f"values-{i}-report"] = report.pk
+    data["values-1-DELETE"] = "on"
+    login(client, org.staff)
+
+    response = client.post(reverse("admin:projects_progressreport_change", args=[report.pk]), data)
+
+    assert response.status_code == 302
+    assert dict(report.values.values_list("target__name", "value")) == {"a": Decimal("65")}
+    report.refresh_from_db()
+    assert report.narrative == "进展顺利"
+
+
 def test_report_workflow_through_admin_detail_actions(client, org, make_project):
     project = make_project(targets={"a": 100})
     report = ProgressReport.objects.create(project=project, month=3)

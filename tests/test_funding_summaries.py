@@ -135,11 +135,22 @@ def test_bad_parameters_are_refused(org, seeded_money):
 
 def test_bulletin_figures_for_1_to_9(org, seeded_money):
     poverty, nhc = seeded_money["poverty"], seeded_money["nhc"]
-    figures = summaries.bulletin_figures(org.city, 2016, 9, [poverty.pk, nhc.pk])
+    # Judged against the whole plan (序时进度 100%): every project short of its plan is a gap.
+    figures = summaries.bulletin_figures(org.city, 2016, 9, {poverty.pk: 1, nhc.pk: 1})
     assert figures.spent == Decimal("2.5") * YI
     assert figures.spent_growth is None  # nothing spent in 2015
     assert [(g.project_id, g.gap) for g in figures.gaps] == [
         (poverty.pk, Decimal("0.76") * YI),  # 7.79 - 7.03
         (nhc.pk, 1674 * WAN),
     ]
-    assert summaries.bulletin_figures(org.city, 2016, 9, [seeded_money["last_year"].pk + 999]) is None
+    assert summaries.bulletin_figures(org.city, 2016, 9, {seeded_money["last_year"].pk + 999: 1}) is None
+
+
+def test_a_funding_gap_is_money_arrived_below_the_plan_times_its_schedule(org, seeded_money):
+    poverty, nhc = seeded_money["poverty"], seeded_money["nhc"]
+    # At 序时进度 75% the poverty project's 7.03亿 of 7.79亿 is ahead (due: 5.84亿); nhc's stays short.
+    figures = summaries.bulletin_figures(org.city, 2016, 9, {poverty.pk: Decimal("0.75"), nhc.pk: 1})
+    assert [(g.project_id, g.gap) for g in figures.gaps] == [(nhc.pk, 1674 * WAN)]
+    assert summaries.falls_short(Decimal(100), Decimal(74), Decimal("0.75"))
+    assert not summaries.falls_short(Decimal(100), Decimal(75), Decimal("0.75"))
+    assert not summaries.falls_short(Decimal(0), Decimal(0), Decimal(1))  # nothing planned: no gap

@@ -14,14 +14,8 @@ from django.db import connection, transaction
 from notifications.models import Notification
 from supervision.models import Alert
 from supervision.tasks import scan_alerts_task
+from tests.fixtures.celery_worker import REDIS_URL, _forget_queue, celery_conf, start_worker
 from tests.fixtures.supervision import SCAN_DAY
-from tests.test_celery_worker import (  # noqa: F401 (redis_available is a fixture)
-    REDIS_URL,
-    _forget_queue,
-    celery_conf,
-    redis_available,
-    start_worker,
-)
 
 TIMEOUT = 60
 

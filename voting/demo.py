@@ -13,12 +13,13 @@ import random
 
 from django.utils import timezone
 
+from minsheng.codes import random_code
 from minsheng.phones import hash_phone, mask_phone
 from projects.demo.org import LINYI
 from proposals.choices import DecisionStage
 from proposals.models import Candidate, DecisionStep
 
-from .models import RECEIPT_ALPHABET, Ballot, BallotChoice, Vote, VoteOption
+from .models import RECEIPT_LENGTH, Ballot, BallotChoice, Vote, VoteOption
 from .results import vote_result
 
 SEEDED_MODELS = [Vote, VoteOption, Ballot, BallotChoice]
@@ -102,7 +103,7 @@ def _ballots(loader, vote: Vote) -> None:
             option = rng.choices(options, weights)[0]
             if option not in chosen:
                 chosen.append(option)
-        receipt = "TP" + "".join(rng.choice(RECEIPT_ALPHABET) for _ in range(10))
+        receipt = random_code("TP", RECEIPT_LENGTH, rng=rng)
         ballot = loader.upsert(
             Ballot,
             {"vote": vote, "phone_hash": hash_phone(phone)},

@@ -5,8 +5,6 @@ submissions for the same phone leave exactly one ballot. Tallies are counted fro
 in a counter of their own, so they always equal the ballots.
 """
 
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,16 +12,15 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from minsheng.codes import random_code
 from org.access import Reach, RestrictedQuerySet
 
-# No 0/O, 1/I/L: the voter reads the receipt off a phone screen and may type it back.
-RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECEIPT_LENGTH = 10
 
 
 def new_receipt() -> str:
     """A random receipt code such as "TP7K3M9QX2A4" (prefix TP = 投票)."""
-    return "TP" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return random_code("TP", RECEIPT_LENGTH)
 
 
 class VoteQuerySet(RestrictedQuerySet):

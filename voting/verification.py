@@ -17,13 +17,13 @@ import hashlib
 import hmac
 import logging
 import re
-import secrets
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from minsheng.codes import DIGITS, random_code
 from minsheng.errors import CommonErrorCode, DomainError
 from minsheng.phones import hash_phone, mask_phone, normalize_phone
 from minsheng.sms import send_sms
@@ -155,7 +155,7 @@ def send_code(phone: str, *, ip: str | None, purpose: str) -> VerifiedPhone:
     check_rate(
         f"phone:{phone_hash}", limits("phone_limits", PHONE_LIMITS), "验证码发送过于频繁，请{wait}后再试。"
     )
-    code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
+    code = random_code("", CODE_LENGTH, DIGITS)
     store_codes({phone_hash: code}, purpose=purpose)
     minutes = limits("code_ttl", CODE_TTL) // 60
     send_sms(digits, f"【民生实事】您的{label}验证码为{code}，{minutes}分钟内有效。如非本人操作，请忽略。")
@@ -218,13 +218,6 @@ def verified_phone(request, purpose: str) -> VerifiedPhone | None:
     if not entry or time.time() - entry["at"] > limits("session_ttl", SESSION_TTL):
         return None
     return VerifiedPhone(entry["hash"], entry["masked"])
-
-
-def forget_phone(request, purpose: str) -> None:
-    """Drop the session's verification for `purpose` (after a one-time use such as a ballot)."""
-    phones = dict(request.session.get(SESSION_KEY, {}))
-    if phones.pop(purpose, None) is not None:
-        request.session[SESSION_KEY] = phones
 
 
 def client_ip(request) -> str:

@@ -22,7 +22,7 @@ STORAGES = {
 # Tests serve static files through the finders; there is no collected STATIC_ROOT to warn about.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
-# Tasks run in-process unless a test sets up a broker and a worker itself (tests/test_celery_worker.py),
+# Tasks run in-process unless a test sets up a broker and a worker itself (tests/fixtures/celery_worker.py),
 # so a .delay() in a test never waits on a queue nobody reads.
 CELERY_TASK_ALWAYS_EAGER = True
 SMS_BACKEND = "minsheng.sms.LocmemBackend"
