@@ -38,6 +38,20 @@ def validate_with(form: forms.BaseForm, call) -> None:
         show_refusal(form, refusal)
 
 
+def checked_by(form_class: type[forms.BaseForm], call) -> type[forms.BaseForm]:
+    """An add form whose clean() dry-runs the service that save_model will run (`call(cleaned_data)`), so a
+    refusal is shown on the form (never raised from save_model, which would be a 500)."""
+
+    class Checked(form_class):  # type: ignore[valid-type,misc]
+        def clean(self):
+            data = super().clean()
+            if not self.errors:
+                validate_with(self, lambda: call(data))
+            return data
+
+    return Checked
+
+
 class ConfirmServiceMixin:
     """A step as a page: GET shows what it concerns (details, the objects, an intro) and the fields it needs;
     the POST runs the service. A refusal (DomainError) is shown on the page again, with nothing changed (the

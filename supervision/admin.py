@@ -13,8 +13,7 @@ from unfold.admin import StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm
 from unfold.decorators import action, display
 
-from minsheng.admin_confirm import ConfirmServiceMixin
-from minsheng.errors import DomainError
+from minsheng.admin_confirm import ConfirmServiceMixin, checked_by
 from org.admin_base import HistoryAdmin, RoleScopedAdmin, ScopedInlineMixin
 from projects.admin import ReadOnlyInlineMixin
 
@@ -256,28 +255,33 @@ class SupervisionOrderAdmin(ConfirmServiceMixin, ExportAdmin, HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # an issued order is a record; it is closed, never deleted
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        data = form.cleaned_data
+    def _issue(self, request, data):
         days = {
             stage: data[f"{stage}_days"]
             for stage in ("acknowledge", "feedback", "settle", "report")
             if data.get(f"{stage}_days") is not None
         }
-        try:
-            order = services.issue_order(
-                actor=request.user,
-                unit=data["unit"],
-                project=data.get("project"),
-                problem=data.get("problem"),
-                alert=data.get("alert"),
-                title=data["title"],
-                requirement=data["requirement"],
-                stage_days=days,
-            )
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
+        return services.issue_order(
+            actor=request.user,
+            unit=data["unit"],
+            project=data.get("project"),
+            problem=data.get("problem"),
+            alert=data.get("alert"),
+            title=data["title"],
+            requirement=data["requirement"],
+            stage_days=days,
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:  # the service's refusal (another region's unit, …) shows on the add form
+            return checked_by(form, lambda data: self._issue(request, data))
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        order = self._issue(request, form.cleaned_data)
         obj.pk = order.pk
         obj._state.adding = False
 
@@ -380,7 +384,9 @@ class ProblemAdmin(ExportAdmin, HistoryAdmin):
         if obj is not None:
             kwargs["form"] = forms.ModelForm
             kwargs["fields"] = ["description", "severity", "reporter_name"]
-        return super().get_form(request, obj, **kwargs)
+            return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        return checked_by(form, lambda data: services.record_problem(actor=request.user, **data))
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -389,11 +395,7 @@ class ProblemAdmin(ExportAdmin, HistoryAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        data = form.cleaned_data
-        try:
-            problem = services.record_problem(actor=request.user, **data)
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
+        problem = services.record_problem(actor=request.user, **form.cleaned_data)
         obj.pk = problem.pk
         obj._state.adding = False
 
