@@ -1,20 +1,14 @@
 """Celery tasks of bulletins: thin, named `*_task`, taking ids."""
 
-import datetime
-
 from celery import shared_task
 from django.utils import timezone
 
 from minsheng.errors import InvalidTransition
 from org.models import Region, User
+from projects.periods import Period
 
 from . import services
 from .models import BulletinSettings
-
-
-def previous_month(on: datetime.date) -> tuple[int, int]:
-    """(year, month) of the month before `on`: the period a bulletin early in a month reports."""
-    return (on.year - 1, 12) if on.month == 1 else (on.year, on.month - 1)
 
 
 @shared_task
@@ -37,8 +31,8 @@ def build_bulletin_task(
 @shared_task
 def build_monthly_bulletins_task() -> list[int]:
     """Queue last month's draft bulletin for every region whose settings ask for one."""
-    year, month = previous_month(timezone.localdate())
+    period = Period.filed_on(timezone.localdate())
     region_ids = list(BulletinSettings.objects.filter(auto_build=True).values_list("region_id", flat=True))
     for region_id in region_ids:
-        build_bulletin_task.delay(region_id, year, month)
+        build_bulletin_task.delay(region_id, period.year, period.month)
     return region_ids

@@ -5,11 +5,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from projects import periods
 from projects.models import Plan
 
 
 def default_due_day() -> int:
-    return getattr(settings, "MINSHENG_FILING_DUE_DAY", 5)
+    """A new window's due day: the default of plans without one (projects.periods; migrations name this)."""
+    return periods.default_due_day()
 
 
 def default_remind_before() -> int:

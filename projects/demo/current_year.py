@@ -26,12 +26,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from filing.periods import current_period, due_date, window_for
 from org.choices import Role, UnitKind
 from org.models import Unit
-from projects import services
+from projects import periods, services
 from projects.choices import ChangeType, ProjectLevel, ProjectStatus
 from projects.models import Milestone, Plan, ProgressReport, ProgressValue, Project, Target
+from projects.periods import Period
 
 from . import linyi_2016
 from .org import LINYI
@@ -104,7 +104,8 @@ class Year:
 
 def demo_period(today: datetime.date) -> tuple[int, int]:
     """(year, month) whose report is being filed on `today`: the demo plans that year."""
-    return current_period(today)
+    filed = Period.filed_on(today)
+    return filed.year, filed.month
 
 
 def at(day: datetime.date, hour: int, *, now: datetime.datetime) -> datetime.datetime:
@@ -113,7 +114,7 @@ def at(day: datetime.date, hour: int, *, now: datetime.datetime) -> datetime.dat
 
 
 def month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+    return Period(year, month).last_day
 
 
 def load(loader) -> "Year":
@@ -290,7 +291,6 @@ def _reports(loader, current: Year) -> None:
     projects = [row[0] for row in rows]
     existing = set(ProgressReport.objects.filter(project__in=projects).values_list("project_id", "month"))
     loader.keep(ProgressReport, len(existing))
-    window = window_for(current.plan.pk)
     now = timezone.now()
     for project, pace, last_state, late, filer, reviewer in rows:
         targets = list(Target.objects.filter(project=project).order_by("sequence"))
@@ -300,7 +300,7 @@ def _reports(loader, current: Year) -> None:
             state = last_state if month == current.last else "accepted"
             if state is None:
                 continue
-            due = due_date(current.year, month, window)
+            due = periods.due_date(current.plan, Period(current.year, month))
             is_late = bool(late and late(month)) and month < current.last
             if month == current.last and last_state == "submitted" and late is not None:
                 is_late = True
