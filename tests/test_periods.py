@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.db.models import IntegerField, Value
+from django.utils import timezone
 
 from filing.models import FilingWindow
 from org.models import Unit
@@ -232,3 +233,27 @@ def test_an_alert_raised_before_the_due_day_by_the_old_rule_is_not_a_late_report
 
     assert build_board(org.staff, on=D(2026, 10, 9)).late_reports_count == 0
     assert reports_overdue() == {}
+
+
+def test_a_bulletin_calls_missing_reports_late_only_after_the_due_date():
+    from types import SimpleNamespace
+
+    from bulletins.generator import problems_points
+    from bulletins.wording import FigureBook
+
+    project = SimpleNamespace(
+        title="项目甲", light="green", latest_month=8, lead_unit=SimpleNamespace(name="市人社局")
+    )
+    today = timezone.localdate()
+
+    def points(due):
+        return problems_points([project], 9, None, {}, FigureBook(), due)
+
+    assert points(today - datetime.timedelta(days=1)) == [
+        "一是部分项目未按时报送进展。1个项目9月份未报：项目甲（市人社局，最近报送8月份）。"
+    ]
+    later = today + datetime.timedelta(days=1)
+    assert points(later) == [
+        f"一是部分项目尚未报送进展（{later.month}月{later.day}日截止）。"
+        "1个项目9月份未报：项目甲（市人社局，最近报送8月份）。"
+    ]
