@@ -31,7 +31,7 @@ from org.models import Unit
 from projects import periods, services
 from projects.choices import ChangeType, ProjectLevel, ProjectStatus
 from projects.models import Milestone, Plan, ProgressReport, ProgressValue, Project, Target
-from projects.periods import Period
+from projects.periods import Period, cumulative_label
 
 from . import linyi_2016
 from .org import LINYI
@@ -334,7 +334,8 @@ def _file(loader, project, month, targets, pace, state, filer, reviewer, submitt
         actor=filer,
         values=values,
         investment_completed=invested,
-        narrative=f"1-{month}月份，{project.title}按计划推进，完成年度目标的{min(share, 1) * 100:.0f}%左右。",
+        narrative=f"{cumulative_label(month, '月份')}，{project.title}按计划推进，"
+        f"完成年度目标的{min(share, 1) * 100:.0f}%左右。",
         problems="" if pace >= 1 else "部分任务受要素保障和施工进度影响，进度略滞后。",
         next_steps="倒排工期、挂图作战，确保按时完成年度任务。",
     )
