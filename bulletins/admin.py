@@ -14,12 +14,13 @@ from minsheng.errors import DomainError
 from org import access
 from org.admin_base import HistoryAdmin, ScopedInlineMixin
 from org.models import Region
+from projects.periods import Period, cumulative_label
 
 from . import services
 from .choices import BulletinStatus
 from .downloads import docx_response, pdf_response
 from .models import Bulletin, BulletinSection, BulletinSettings, TargetWording
-from .tasks import build_bulletin_task, previous_month
+from .tasks import build_bulletin_task
 
 STATUS_LABELS = {BulletinStatus.DRAFT.label: "warning", BulletinStatus.ISSUED.label: "success"}
 
@@ -233,8 +234,8 @@ class BulletinAdmin(ConfirmServiceMixin, HistoryAdmin):
 
     @action(description="生成简报", url_path="build", permissions=["build"])
     def build_list(self, request):
-        year, month = previous_month(timezone.localdate())
-        initial = {"year": year, "month": month}
+        filed = Period.filed_on(timezone.localdate())
+        initial = {"year": filed.year, "month": filed.month}
         if request.user.unit_id:
             initial["region"] = request.user.unit.region_id
         form = BuildForm(request.POST or None, initial=initial, user=request.user)
@@ -243,7 +244,8 @@ class BulletinAdmin(ConfirmServiceMixin, HistoryAdmin):
             build_bulletin_task.delay(
                 data["region"].pk, data["year"], data["month"], request.user.pk, data["regenerate"]
             )
-            return f"已开始生成{data['region']}{data['year']}年1-{data['month']}月份简报，稍后刷新列表。"
+            label = cumulative_label(data["month"], "月份")
+            return f"已开始生成{data['region']}{data['year']}年{label}简报，稍后刷新列表。"
 
         return self.confirm_step(
             request,

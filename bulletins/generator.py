@@ -8,15 +8,19 @@ wherever it appears. A project without a report for the month is named as 未报
 month's report is held back and shown to the editor as a note (`SectionDraft.notes`), never printed.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from funding.summaries import bulletin_figures
+from projects import periods
 from projects.choices import COUNTED_REPORT_STATUSES, Light, ProjectStatus
 from projects.models import Plan, ProgressReport, Project, Target
+from projects.periods import Period, cumulative_label
 
 from .choices import SectionKind
 from .models import BulletinSettings, region_scope
@@ -26,7 +30,6 @@ from .wording import (
     harmonise,
     money_text,
     ordinal_point,
-    period_label,
     rate_text,
     target_clause,
 )
@@ -142,8 +145,8 @@ def project_summary(project: Project, targets: list[Target], month: int, book: F
             return f"{month}月份未报，尚无报送的进展数据。"
         return f"{month}月份未报。截至{project.latest_month}月份，{'；'.join(clauses)}。"
     if not clauses:
-        return f"{period_label(month)}，尚无报送的进展数据。"
-    return f"{period_label(month)}，{'；'.join(clauses)}。"
+        return f"{cumulative_label(month, '月份')}，尚无报送的进展数据。"
+    return f"{cumulative_label(month, '月份')}，{'；'.join(clauses)}。"
 
 
 # "1-9月份", "1—9月", "1至9月", "截至9月底": a period a narrative speaks of.
@@ -175,10 +178,16 @@ def project_heading(number: int, project: Project) -> str:
 
 
 def problems_points(
-    projects: list[Project], month: int, funding, names: dict[int, str], book: FigureBook
+    projects: list[Project],
+    month: int,
+    funding,
+    names: dict[int, str],
+    book: FigureBook,
+    due: datetime.date | None = None,
 ) -> list[str]:
     """The problems the data shows, numbered 一是/二是…: projects behind 序时进度, projects that did not
-    report for the month (未报), funding gaps."""
+    report for the month (未报: late once the plan's `due` date has passed, else still to come), funding
+    gaps."""
     points = []
     behind = [p for p in projects if p.light in LAGGING]
     if behind:
@@ -202,7 +211,13 @@ def problems_points(
             + "）"
             for p in missing
         )
-        points.append(f"部分项目未按时报送进展。{len(missing)}个项目{month}月份未报：{listed}。")
+        if due is None or timezone.localdate() > due:
+            points.append(f"部分项目未按时报送进展。{len(missing)}个项目{month}月份未报：{listed}。")
+        else:
+            points.append(
+                f"部分项目尚未报送进展（{due.month}月{due.day}日截止）。"
+                f"{len(missing)}个项目{month}月份未报：{listed}。"
+            )
     gaps = [g for g in (funding.gaps if funding else []) if g.project_id in names]
     if gaps:
         total = sum((g.gap for g in gaps), Decimal(0))
@@ -229,7 +244,7 @@ def generate(region, year: int, month: int, settings: BulletinSettings | None = 
         settings = BulletinSettings.objects.filter(region=region).first() or BulletinSettings(
             region=region, office=f"{region.name}民生工作办公室", name=f"{region.name}民生工作简报"
         )
-    plan = Plan.objects.filter(region=region, year=year).select_related("region").first()
+    plan = Plan.objects.filter(region=region, year=year).select_related("region", "filing_window").first()
     projects = load_projects(plan, month) if plan else []
     targets = load_targets(plan, month) if plan else {}
     funding = bulletin_figures(region, year, month, {p.pk: p.expected for p in projects})
@@ -240,7 +255,7 @@ def generate(region, year: int, month: int, settings: BulletinSettings | None = 
     fields = {
         "name": settings.name,
         "office": settings.office,
-        "title": f"{period_label(month)}{scope}重点民生事项进展情况通报",
+        "title": f"{cumulative_label(month, '月份')}{scope}重点民生事项进展情况通报",
         "report_to": settings.report_to,
         "distribute_to": settings.distribute_to,
         "signer": settings.signer,
@@ -269,7 +284,8 @@ def generate(region, year: int, month: int, settings: BulletinSettings | None = 
             )
         )
     names = {p.pk: p.title for p in projects}
-    points = problems_points(projects, month, funding, names, book)
+    due = periods.due_date(plan, Period(year, month)) if plan else None
+    points = problems_points(projects, month, funding, names, book, due)
     sections.append(
         SectionDraft(
             SectionKind.PROBLEMS,

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from org.access import Reach, RestrictedQuerySet
 from org.choices import RegionLevel
+from projects.periods import cumulative_label
 
 from .choices import BulletinStatus, SectionKind
 
@@ -296,7 +297,7 @@ class Bulletin(models.Model):
 
     @property
     def period_label(self) -> str:
-        return f"1-{self.month}月份" if self.month > 1 else "1月份"
+        return cumulative_label(self.month, "月份")
 
     @property
     def is_issued(self) -> bool:

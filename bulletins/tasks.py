@@ -1,20 +1,15 @@
 """Celery tasks of bulletins: thin, named `*_task`, taking ids."""
 
-import datetime
-
 from celery import shared_task
 from django.utils import timezone
 
 from minsheng.errors import InvalidTransition
+from org import access
 from org.models import Region, User
+from projects.periods import Period
 
 from . import services
 from .models import BulletinSettings
-
-
-def previous_month(on: datetime.date) -> tuple[int, int]:
-    """(year, month) of the month before `on`: the period a bulletin early in a month reports."""
-    return (on.year - 1, 12) if on.month == 1 else (on.year, on.month - 1)
 
 
 @shared_task
@@ -26,7 +21,7 @@ def build_bulletin_task(
     Safe to run twice: an existing draft is returned as it is, an issued period is left alone (None).
     """
     region = Region.objects.get(pk=region_id)
-    actor = User.objects.get(pk=user_id) if user_id else None
+    actor = User.objects.get(pk=user_id) if user_id else access.SYSTEM  # the scheduler: the office itself
     try:
         bulletin = services.generate_bulletin(region, year, month, actor=actor, regenerate=regenerate)
     except InvalidTransition:
@@ -37,8 +32,8 @@ def build_bulletin_task(
 @shared_task
 def build_monthly_bulletins_task() -> list[int]:
     """Queue last month's draft bulletin for every region whose settings ask for one."""
-    year, month = previous_month(timezone.localdate())
+    period = Period.filed_on(timezone.localdate())
     region_ids = list(BulletinSettings.objects.filter(auto_build=True).values_list("region_id", flat=True))
     for region_id in region_ids:
-        build_bulletin_task.delay(region_id, year, month)
+        build_bulletin_task.delay(region_id, period.year, period.month)
     return region_ids

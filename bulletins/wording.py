@@ -144,7 +144,3 @@ def cn_number(n: int) -> str:
 def ordinal_point(n: int) -> str:
     """ "一是", "二是" ... as the problems section numbers its points."""
     return f"{cn_number(n)}是"
-
-
-def period_label(month: int) -> str:
-    return f"1-{month}月份" if month > 1 else "1月份"

@@ -6,11 +6,13 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from org.access import Reach, RestrictedQuerySet
+from projects import periods
 from projects.models import Plan
 
 
 def default_due_day() -> int:
-    return getattr(settings, "MINSHENG_FILING_DUE_DAY", 5)
+    """A new window's due day: the default of plans without one (projects.periods; migrations name this)."""
+    return periods.default_due_day()
 
 
 def default_remind_before() -> int:

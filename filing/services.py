@@ -11,8 +11,9 @@ from notifications.services import notify
 from org import access
 from projects.choices import COUNTED_REPORT_STATUSES, INACTIVE_STATUSES
 from projects.models import Plan, ProgressReport, Project, ReportContribution
+from projects.periods import Period
 
-from .periods import Window, current_period, due_date, windows
+from .periods import Window, windows
 
 BEFORE, OVERDUE = "before", "overdue"
 
@@ -38,15 +39,15 @@ def send_reminders(on: datetime.date | None = None) -> dict:
     running this twice on a day, or every day of the window, sends each reminder once.
     """
     on = on or timezone.localdate()
-    year, month = current_period(on)
-    plans = list(Plan.objects.filter(year=year).values_list("pk", flat=True))
+    period = Period.filed_on(on)
+    plans = list(Plan.objects.filter(year=period.year).values_list("pk", flat=True))
     counts = {BEFORE: 0, OVERDUE: 0}
     for plan_id, window in windows(plans).items():
-        due = due_date(year, month, window)
+        due = window.due_date(period)
         kind = reminder_kind(on, due, window)
         if kind is None:
             continue
-        by_unit = _missing_by_unit(plan_id, month)
+        by_unit = _missing_by_unit(plan_id, period.month)
         filers = defaultdict(list)
         for user in access.unit_filers(by_unit):
             filers[user.unit_id].append(user)
@@ -56,8 +57,8 @@ def send_reminders(on: datetime.date | None = None) -> dict:
             with transaction.atomic():
                 sent = notify(
                     filers[unit_id],
-                    event=f"filing:{kind}:plan{plan_id}:unit{unit_id}:{year}-{month:02d}",
-                    **_message(kind, year, month, due, titles),
+                    event=f"filing:{kind}:plan{plan_id}:unit{unit_id}:{period.param}",
+                    **_message(kind, period, due, titles),
                 )
             counts[kind] += len(sent)
     return counts
@@ -89,13 +90,12 @@ def _missing_by_unit(plan_id: int, month: int) -> dict[int, list[str]]:
     return by_unit
 
 
-def _message(kind: str, year: int, month: int, due: datetime.date, titles: list[str]) -> dict:
+def _message(kind: str, period: Period, due: datetime.date, titles: list[str]) -> dict:
     names = "、".join(titles[:5]) + (f"等{len(titles)}个项目" if len(titles) > 5 else "")
-    period = f"{year}年1-{month}月" if month > 1 else f"{year}年1月"
     if kind == BEFORE:
-        title = f"请于{due.month}月{due.day}日前报送{period}进展"
+        title = f"请于{due.month}月{due.day}日前报送{period.full_label}进展"
         body = f"尚未报送：{names}。"
     else:
-        title = f"{period}进展已逾期未报送（截止{due.month}月{due.day}日）"
+        title = f"{period.full_label}进展已逾期未报送（截止{due.month}月{due.day}日）"
         body = f"逾期未报送：{names}。请尽快报送，逾期情况将纳入年度考核。"
-    return {"title": title, "body": body, "url": f"/filing/?period={year}-{month:02d}"}
+    return {"title": title, "body": body, "url": f"/filing/?period={period.param}"}

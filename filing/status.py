@@ -8,8 +8,9 @@ from django.utils import timezone
 from org import access
 from projects.choices import ReportStatus
 from projects.models import ProgressReport, Project
+from projects.periods import Period
 
-from .periods import due_date, windows
+from .periods import windows
 
 STATUS_LABELS = {
     None: "未开始",
@@ -66,7 +67,7 @@ def period_rows(user, year: int, month: int, projects=None) -> list[Row]:
     queries whatever the number of projects."""
     projects = list(period_projects(user, year, month) if projects is None else projects)
     plan_windows = windows({p.plan_id for p in projects})
+    period = Period(year, month)
     return [
-        Row(p, p.report_status, due_date(year, month, plan_windows[p.plan_id]), role_on(user, p))
-        for p in projects
+        Row(p, p.report_status, plan_windows[p.plan_id].due_date(period), role_on(user, p)) for p in projects
     ]

@@ -23,12 +23,13 @@ from minsheng import numbers
 from minsheng.errors import DomainError
 from minsheng.formatting import WAN
 from org import access
-from projects import services
+from projects import periods, services
 from projects.choices import COUNTED_REPORT_STATUSES, AttachmentKind, ReportStatus
 from projects.models import ProgressReport, ProgressValue, Project, ReportAttachment, ReportContribution
+from projects.periods import Period
 
 from .forms import ReportForm, ReturnForm, value_field_name
-from .periods import chosen_period, due_date, picker_years, window_for
+from .periods import chosen_period, picker_years
 from .status import period_projects, period_rows, role_on, status_label
 from .uploads import guard_uploads
 
@@ -46,11 +47,11 @@ is_staff = access.may_edit
 def home(request):
     """The user's projects (a filer: the unit leads or cooperates) with the period's status and due date."""
     today = timezone.localdate()
-    year, month = chosen_period(request.GET, today)
+    period = chosen_period(request.GET, today)
+    year, month = period.year, period.month
     page = Paginator(period_projects(request.user, year, month), 50).get_page(request.GET.get("page"))
     rows = period_rows(request.user, year, month, page.object_list)
-    previous = (year - 1, 12) if month == 1 else (year, month - 1)
-    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    following = period.next()
     return render(
         request,
         "filing/home.html",
@@ -58,13 +59,12 @@ def home(request):
             "nav": "home",
             "rows": rows,
             "page": page,
+            "period": period,
             "year": year,
             "month": month,
             "picker": {"year": year, "month": month, "years": picker_years(year, today), "months": MONTHS},
-            "previous": f"{previous[0]}-{previous[1]:02d}",
-            "following": f"{following[0]}-{following[1]:02d}"
-            if following <= (today.year, today.month)
-            else "",
+            "previous": period.previous().param,
+            "following": following.param if following <= Period.of(today) else "",
         },
     )
 
@@ -254,7 +254,7 @@ def _report_page(request, pk: int, month: int):
         if report
         else []
     )
-    window = window_for(project.plan_id)
+    period = Period(project.plan.year, month)
     attachments = list(report.attachments.select_related("uploaded_by")) if report else []
     return render(
         request,
@@ -263,6 +263,7 @@ def _report_page(request, pk: int, month: int):
             "nav": "home",
             "project": project,
             "month": month,
+            "period": period,
             "report": report,
             "status_label": status_label(report.status if report else None),
             "role": role,
@@ -273,14 +274,14 @@ def _report_page(request, pk: int, month: int):
             "attachments": attachments,
             "photos": [a for a in attachments if a.kind == AttachmentKind.PHOTO],
             "revisions": list(report.revisions.select_related("created_by")) if report else [],
-            "due": due_date(project.plan.year, month, window),
+            "due": periods.due_date(project.plan, period),
             "can_review": role == "staff" and report is not None and report.can_review(),
             "confirm_submit": mode == "edit"
             and report is not None
             and report.can_submit()
             and request.GET.get("confirm") == "submit",
             "return_form": ReturnForm(),
-            "future": (project.plan.year, month) > (timezone.localdate().year, timezone.localdate().month),
+            "future": period > Period.of(timezone.localdate()),
         },
         status=status,
     )

@@ -23,6 +23,7 @@ from minsheng.errors import DomainError
 from minsheng.formatting import money, percent
 from org.models import Region, Unit
 from projects.choices import Category
+from projects.periods import cumulative_label
 
 from .choices import EntryKind, SourceLevel
 from .errors import FundingErrorCode
@@ -273,7 +274,7 @@ def monthly(user, *, year: int, **filters) -> list[dict]:
     for m in range(1, 13):
         now = by_month.get((year, m), {})
         before = by_month.get((year - 1, m), {})
-        row = {"month": m, "label": f"1-{m}月" if m > 1 else "1月", "planned": planned}
+        row = {"month": m, "label": cumulative_label(m), "planned": planned}
         for name in FLOWS:
             row[name] = now.get(name, ZERO)
             cum[name] += row[name]

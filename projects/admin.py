@@ -38,6 +38,7 @@ from .models import (
     ReportRevision,
     Target,
 )
+from .periods import cumulative_label
 from .progress import overdue_milestone_q, today
 
 LIGHT_LABELS = {
@@ -252,7 +253,7 @@ class ProjectAdmin(HumanNumbersAdminMixin, HistoryAdmin):
     @display(description="最新报告", ordering="latest_month")
     def latest_period(self, obj):
         month = getattr(obj, "latest_month", None)
-        return f"1-{month}月" if month else "—"
+        return cumulative_label(month) if month else "—"
 
 
 @admin.register(Target)

@@ -5,6 +5,7 @@ from django.contrib import admin
 from org.models import Region
 
 from .choices import Light
+from .periods import cumulative_label
 
 
 class RegionTreeFilter(admin.SimpleListFilter):
@@ -51,7 +52,7 @@ class AsOfMonthFilter(admin.SimpleListFilter):
     parameter_name = "as_of"
 
     def lookups(self, request, model_admin):
-        return [(str(m), f"1-{m}月" if m > 1 else "1月") for m in range(1, 13)]
+        return [(str(m), cumulative_label(m)) for m in range(1, 13)]
 
     def queryset(self, request, queryset):
         return queryset

@@ -22,6 +22,7 @@ from .choices import (
     ReportStatus,
     ScheduleBasis,
 )
+from .periods import cumulative_label
 from .progress import ProjectProgressMixin, TargetProgressMixin
 
 # ATTACHMENT_EXTENSIONS is imported from here by proposals (its attachments follow the same types).
@@ -462,11 +463,11 @@ class ProgressReport(models.Model):
         indexes = [models.Index(fields=["project", "status", "month"])]
 
     def __str__(self):
-        return f"{self.project.code} {self.project.plan.year}年1-{self.month}月"
+        return f"{self.project.code} {self.project.plan.year}年{self.period_label}"
 
     @property
     def period_label(self) -> str:
-        return f"1-{self.month}月" if self.month > 1 else "1月"
+        return cumulative_label(self.month)
 
     @property
     def is_locked(self) -> bool:

@@ -43,6 +43,7 @@ from django.db.models.functions import Cast, Coalesce, Least, NullIf
 from django.utils import timezone
 
 from .choices import COUNTED_REPORT_STATUSES, INACTIVE_STATUSES, Light, ScheduleBasis
+from .periods import as_of_month
 
 RATE = DecimalField(max_digits=20, decimal_places=6)
 
@@ -65,19 +66,14 @@ def today() -> datetime.date:
 def default_as_of_month(
     year: int, reporting_month: int | None = None, on: datetime.date | None = None
 ) -> int:
-    """The month up to which progress is judged, by the same rule as `_as_of_month_expression`."""
-    if reporting_month:
-        return reporting_month
-    on = on or today()
-    if year < on.year:
-        return 12
-    if year == on.year:
-        return on.month - 1
-    return 0
+    """The month up to which progress is judged (projects.periods), by the same rule as
+    `_as_of_month_expression`."""
+    return as_of_month(year, reporting_month, on or today())
 
 
 def _as_of_month_expression(p: str, month: int | None, on: datetime.date):
-    """SQL for the as-of month; `p` is the path from the queried model to the project ("" or "project__")."""
+    """SQL for the as-of month (projects.periods.as_of_month); `p` is the path from the queried model to the
+    project ("" or "project__")."""
     if month is not None:
         return Value(month, output_field=IntegerField())
     return Case(

@@ -3,8 +3,8 @@
 For year Y and each unit:
 - orders: 督办单 issued to the unit in Y;
 - missed_stages: stages of those orders answered after their deadline, or still unanswered past it;
-- reports_overdue: (project, month) reports of Y's plans that the daily scan found overdue (open or since
-  filed late: the alert stays as the record);
+- reports_overdue: (project, month) reports of Y's plans that the daily scan found overdue, past the plan's
+  due date (open or since filed late: the alert stays as the record; causes.overdue_report_alerts);
 - returned_reports: reports of Y's plans led by the unit that were ever returned (from the report history);
 - problems_found / open_problems / overdue_rectifications: problems found in Y, those not yet closed,
   and those past their rectification deadline.
@@ -19,7 +19,8 @@ from django.utils import timezone
 from projects.choices import ReportStatus
 from projects.models import ProgressReport
 
-from .choices import OPEN_PROBLEM_STATUSES, AlertKind
+from .causes import overdue_report_alerts
+from .choices import OPEN_PROBLEM_STATUSES
 from .models import STAGE_FIELDS, Alert, Problem, SupervisionOrder
 
 FIGURES = [
@@ -56,7 +57,7 @@ def with_accountability(units, year: int, now: datetime.datetime | None = None):
         orders=_per_unit(orders, "unit", Count("pk")),
         missed_stages=_per_unit(orders, "unit", missed),
         reports_overdue=_per_unit(
-            Alert.objects.filter(kind=AlertKind.MISSING_REPORT, project__plan__year=year),
+            overdue_report_alerts(Alert.objects.filter(project__plan__year=year)),
             "unit",
             Count("cause_key", distinct=True),
         ),

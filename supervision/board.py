@@ -12,7 +12,7 @@ from projects.choices import Light
 from projects.models import Project
 
 from . import causes
-from .choices import AlertKind, AlertStatus
+from .choices import AlertStatus
 from .models import Alert, Problem, SupervisionOrder
 
 ROWS = 50
@@ -74,10 +74,12 @@ def build_board(user, on: datetime.date | None = None) -> Board:
     board.missing_reports, board.missing_reports_count = _rows(*causes.missing_report_sql(projects, on))
     board.funds, board.funds_count = _rows(*causes.funds_sql(projects, on))
     alerts = Alert.objects.restrict(user)
-    # Reports filed after the scan had found them overdue: late (迟报), this year.
-    board.late_reports_count = alerts.filter(
-        kind=AlertKind.MISSING_REPORT, status=AlertStatus.CLOSED, project__plan__year=on.year
-    ).count()
+    # Reports filed after the scan had found them overdue (past the plan's due date): late (迟报), this year.
+    board.late_reports_count = (
+        causes.overdue_report_alerts(alerts)
+        .filter(status=AlertStatus.CLOSED, project__plan__year=on.year)
+        .count()
+    )
     board.open_alerts = alerts.open().count()
     board.last_scan = Alert.objects.order_by("-raised_at").values_list("raised_at", flat=True).first()
     orders = SupervisionOrder.objects.restrict(user).open()

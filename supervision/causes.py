@@ -11,23 +11,23 @@ December report is still being filed), unless suspended, withdrawn or completed.
   behind 序时进度 by more than the plan's yellow margin (a red light from an overdue milestone alone is the
   milestone's alert, not this one).
 - milestone: a milestone overdue by projects.progress.overdue_milestone_q.
-- report: a month whose report was due (by the SUPERVISION_REPORT_DUE_DAY of the next month) before the scan
-  day and has no submitted or accepted report.
+- report: a month whose report was due (on the plan's due day of the next month: projects.periods) before
+  the scan day and has no submitted or accepted report.
 - funds: funds 滞留 as the funding app defines them (funding.checks.retained_funds: arrived and not passed
   on for more than MINSHENG_FUNDING_RETENTION_DAYS days).
 """
 
 import datetime
 
-from django.db.models import BigIntegerField, CharField, F, IntegerField, Q, Value
+from django.db.models import BigIntegerField, CharField, Exists, F, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 
 from org.access import SYSTEM
 from projects.choices import COUNTED_REPORT_STATUSES, INACTIVE_STATUSES, Light, ProjectStatus
-from projects.models import Milestone, Project
+from projects.models import Milestone, ProgressReport, Project
+from projects.periods import DueDate, Period, due_date_sql, due_day_expression
 from projects.progress import overdue_milestone_q
 
-from . import conf
 from .choices import AlertKind
 
 COLUMNS = ["ck_kind", "ck_key", "ck_project", "ck_unit", "ck_milestone", "ck_month", "ck_detail"]
@@ -39,20 +39,8 @@ NO_CAUSES = "SELECT {} WHERE false".format(
 NOT_SCANNED = (*INACTIVE_STATUSES, ProjectStatus.COMPLETED)
 
 
-def report_due_date(year: int, month: int) -> datetime.date:
-    """The day by which the report of `month` of `year` must be filed."""
-    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return datetime.date(next_year, next_month, conf.report_due_day())
-
-
-def last_overdue_month(year: int, on: datetime.date) -> int:
-    """The last month of `year` whose report was due before `on` (0 when none is yet)."""
-    return max((m for m in range(1, 13) if report_due_date(year, m) < on), default=0)
-
-
 def scan_years(on: datetime.date) -> list[int]:
-    previous_month = on.replace(day=1) - datetime.timedelta(days=1)
-    return sorted({on.year, previous_month.year})
+    return sorted({on.year, Period.filed_on(on).year})
 
 
 def scanned_projects(on: datetime.date):
@@ -129,17 +117,24 @@ def milestone_sql(projects, on) -> tuple[str, list]:
 
 
 def missing_report_sql(projects, on) -> tuple[str, list]:
-    """(project, month) pairs whose report is overdue: the months are a constant list joined to projects."""
-    due = {year: last_overdue_month(year, on) for year in scan_years(on)}
-    if not any(due.values()):
+    """(project, month) pairs whose report is overdue: its due date (by the plan's due day) is before `on`
+    and no report of the month is submitted or accepted. The months are a constant list joined to projects."""
+    years = scan_years(on)
+    # No plan's report can be due before the first of the month after January of the earliest scanned year.
+    if Period(years[0], 1).due_date(1) >= on:
         return "", []
-    months = " UNION ALL ".join(f"SELECT {m} AS month" for m in range(1, max(due.values()) + 1))
-    last_month = " ".join(f"WHEN {int(year)} THEN {int(m)}" for year, m in due.items())
+    months = " UNION ALL ".join(f"SELECT {m} AS month" for m in range(1, 13))
     # The projects' own query as the source of rows (not `id IN (...)` after the anti-join, whose row count
     # the planner underestimates a hundredfold and then probes project by project).
     project_sql, params = (
         projects.order_by()
-        .values(p_id=F("pk"), p_unit=F("lead_unit_id"), p_title=F("title"), p_year=F("plan__year"))
+        .values(
+            p_id=F("pk"),
+            p_unit=F("lead_unit_id"),
+            p_title=F("title"),
+            p_year=F("plan__year"),
+            p_due_day=due_day_expression("plan"),
+        )
         .query.sql_with_params()
     )
     statuses = ", ".join(["%s"] * len(COUNTED_REPORT_STATUSES))
@@ -151,12 +146,26 @@ def missing_report_sql(projects, on) -> tuple[str, list]:
                '“' || p.p_title || '”' || CAST(p.p_year AS TEXT) || '年' || CAST(m.month AS TEXT)
                    || '月进展报告逾期未报' AS ck_detail
         FROM ({project_sql}) AS p
-        JOIN ({months}) AS m ON m.month <= CASE p.p_year {last_month} ELSE 0 END
+        JOIN ({months}) AS m ON {due_date_sql("p.p_year", "m.month", "p.p_due_day")} < %s
         WHERE NOT EXISTS (
               SELECT 1 FROM projects_progressreport r
               WHERE r.project_id = p.p_id AND r.month = m.month AND r.status IN ({statuses}))
     """
-    return sql, [AlertKind.MISSING_REPORT, *params, *COUNTED_REPORT_STATUSES]
+    return sql, [AlertKind.MISSING_REPORT, *params, on, *COUNTED_REPORT_STATUSES]
+
+
+def overdue_report_alerts(alerts):
+    """The missing-report alerts among `alerts` that stand for a report really overdue: not one whose report
+    was in (submitted or accepted) by its due date, as an alert raised by an earlier, wrong due date was."""
+    on_time = ProgressReport.objects.filter(
+        project=OuterRef("project_id"),
+        month=OuterRef("month"),
+        status__in=COUNTED_REPORT_STATUSES,
+        submitted_at__date__lte=DueDate(
+            F("project__plan__year"), F("month"), due_day_expression("project__plan")
+        ),
+    )
+    return alerts.filter(kind=AlertKind.MISSING_REPORT).exclude(Exists(on_time))
 
 
 def funds_sql(projects, on) -> tuple[str, list]:

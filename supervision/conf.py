@@ -3,7 +3,8 @@
 - SUPERVISION_ORDER_STAGE_DAYS: days after a 督办单 is issued by which each stage is due; the common
   "13710" rule: acknowledge in 1 day, feed back in 3, settle in 7, report the result in 10. An order may
   carry its own days instead.
-- SUPERVISION_REPORT_DUE_DAY: a month's progress report is due by this day of the following month.
+- SUPERVISION_REPORT_DUE_DAY: a month's progress report is due by this day of the following month, for plans
+  without a filing window of their own (read by projects.periods, which every due date comes from).
 - SUPERVISION_ALERT_CHANNELS / SUPERVISION_ESCALATION_CHANNELS: notification channels for new alerts and
   for missed 督办 stages.
 """
@@ -18,10 +19,6 @@ DEFAULT_STAGE_DAYS = {Stage.ACKNOWLEDGE: 1, Stage.FEEDBACK: 3, Stage.SETTLE: 7, 
 def stage_days() -> dict[str, int]:
     configured = getattr(settings, "SUPERVISION_ORDER_STAGE_DAYS", None) or {}
     return {str(stage): int(configured.get(str(stage), days)) for stage, days in DEFAULT_STAGE_DAYS.items()}
-
-
-def report_due_day() -> int:
-    return int(getattr(settings, "SUPERVISION_REPORT_DUE_DAY", 5))
 
 
 def alert_channels() -> tuple[str, ...]:

@@ -13,6 +13,7 @@ import datetime
 from django.utils import timezone
 
 from projects.models import Project
+from projects.periods import cumulative_label
 
 from .choices import InspectionKind, OrderStatus, ProblemSource, ProblemStatus, Severity, Stage
 from .conf import DEFAULT_STAGE_DAYS
@@ -136,7 +137,8 @@ def load_current(loader, current) -> None:
             title=title,
             requirement=(
                 "按照“13710”督办要求：1日内签收部署，3日内反馈进展，7日内办理落实，10日内报告办理结果。"
-                f"请说明1-{current.last}月份进展、月度进展未按时报送的原因和下一步保障措施。"
+                f"请说明{cumulative_label(current.last, '月份')}进展、"
+                "月度进展未按时报送的原因和下一步保障措施。"
             ),
         )
         loader.adopt(order)

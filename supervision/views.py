@@ -1,9 +1,6 @@
 """Pages of supervision outside the admin: the board for the office, leaders and auditors; the unit's
 alerts, 督办单 (with the answer form) and problems (with the rectification forms)."""
 
-import calendar
-import datetime
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +12,6 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from bulletins.wording import period_label
 from filing.periods import chosen_period, picker_years
 from minsheng.errors import DomainError
 from org import access
@@ -41,16 +37,20 @@ def board(request):
     if not access.may_use_board(request.user):
         raise DjangoPermissionDenied("督查看板仅供民生办、领导和审计人员查看。")
     today = timezone.localdate()
-    year, month = chosen_period(request.GET, today)
-    after = datetime.date(year + month // 12, month % 12 + 1, 1)
-    on = min(today, after.replace(day=calendar.monthrange(after.year, after.month)[1]))
+    period = chosen_period(request.GET, today)
+    on = min(today, period.next().last_day)
     region = request.user.region
-    title = f"{year}年{period_label(month)} 民生实事督查看板"
+    title = f"{period.year}年{period.bulletin_label} 民生实事督查看板"
     context = {
         "board": build_board(request.user, on=on),
         "nav": "board",
         "title": f"{region.name} {title}" if region else title,
-        "picker": {"year": year, "month": month, "years": picker_years(year, today), "months": range(1, 13)},
+        "picker": {
+            "year": period.year,
+            "month": period.month,
+            "years": picker_years(period.year, today),
+            "months": range(1, 13),
+        },
     }
     return render(request, "supervision/board.html", context)
 

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from bulletins import services
 from bulletins.choices import BulletinStatus
 from bulletins.models import Bulletin, BulletinSettings
-from bulletins.tasks import build_bulletin_task, build_monthly_bulletins_task, previous_month
+from bulletins.tasks import build_bulletin_task, build_monthly_bulletins_task
 from tests.fixtures.bulletins import needs_poppler, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -46,11 +46,6 @@ def test_monthly_task_builds_last_months_draft_for_regions_that_ask(org, small_p
         9,
         BulletinStatus.DRAFT,
     )
-
-
-def test_previous_month_wraps_at_new_year():
-    assert previous_month(datetime.date(2017, 1, 5)) == (2016, 12)
-    assert previous_month(datetime.date(2016, 10, 5)) == (2016, 9)
 
 
 def test_monthly_beat_entry_is_collected():

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bulletins.wording import cn_number, period_label, rate_text, target_clause, value_text
+from bulletins.wording import cn_number, rate_text, target_clause, value_text
 from minsheng.formatting import count
 
 
@@ -85,11 +85,6 @@ def test_target_clause_uses_the_wording():
 )
 def test_section_numbers_in_chinese(n, text):
     assert cn_number(n) == text
-
-
-def test_period_labels():
-    assert period_label(9) == "1-9月份"
-    assert period_label(1) == "1月份"
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,7 @@ def test_plan_window_overrides_the_default(filing_project, run):
 
 
 def test_default_due_day_comes_from_settings(filing_project, settings, run):
-    settings.MINSHENG_FILING_DUE_DAY = 8
+    settings.SUPERVISION_REPORT_DUE_DAY = 8  # one default due day for the scan and the reminders
     assert run(datetime.date(2026, 6, 4)) == {"before": 0, "overdue": 0}
     assert run(datetime.date(2026, 6, 5))["before"] == 3
 

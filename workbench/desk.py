@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from filing.periods import current_period
 from filing.status import DONE, period_projects, period_rows
 from projects.choices import ReportStatus
 from projects.models import ProgressReport
+from projects.periods import Period
 from supervision.causes import NOT_SCANNED
 from supervision.models import Alert, SupervisionOrder
 
@@ -34,7 +34,7 @@ class Desk:
     @property
     def period(self) -> str:
         """The filing page's `period` parameter for the month being filed."""
-        return f"{self.year}-{self.month:02d}"
+        return Period(self.year, self.month).param
 
 
 def due_reports(user, year: int, month: int):
@@ -59,7 +59,8 @@ def waiting_reports(user):
 def build_desk(user, on: datetime.date | None = None) -> Desk:
     """The workbench of `user` on `on` (today by default): the first rows of each list and their totals."""
     on = on or timezone.localdate()
-    year, month = current_period(on)
+    filed = Period.filed_on(on)
+    year, month = filed.year, filed.month
     desk = Desk(on=on, year=year, month=month)
 
     due = due_reports(user, year, month)

@@ -14,8 +14,8 @@ from minsheng.errors import CommonErrorCode, DomainError
 from org.api.serializers import ErrorSerializer
 from projects import services
 from projects.models import ProgressReport, Project, ReportContribution
+from projects.periods import Period
 
-from ..periods import current_period, parse_period
 from ..status import period_projects, period_rows, role_on
 from .serializers import (
     PeriodProjectSerializer,
@@ -45,7 +45,8 @@ PERIOD = OpenApiParameter("period", str, description="期间，如 2026-05；不
 )
 class PeriodProjectsView(APIView):
     def get(self, request):
-        year, month = parse_period(request.query_params.get("period")) or current_period()
+        period = Period.parse(request.query_params.get("period")) or Period.filed_on()
+        year, month = period.year, period.month
         paginator = ApiPagination()
         page = paginator.paginate_queryset(period_projects(request.user, year, month), request, view=self)
         rows = period_rows(request.user, year, month, page)

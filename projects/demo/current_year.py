@@ -26,13 +26,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from filing.periods import current_period, due_date, window_for
 from org import access
 from org.choices import UnitKind
 from org.models import Unit
-from projects import services
+from projects import periods, services
 from projects.choices import ChangeType, ProjectLevel, ProjectStatus
 from projects.models import Milestone, Plan, ProgressReport, ProgressValue, Project, Target
+from projects.periods import Period, cumulative_label
 
 from . import linyi_2016
 from .org import LINYI
@@ -105,7 +105,8 @@ class Year:
 
 def demo_period(today: datetime.date) -> tuple[int, int]:
     """(year, month) whose report is being filed on `today`: the demo plans that year."""
-    return current_period(today)
+    filed = Period.filed_on(today)
+    return filed.year, filed.month
 
 
 def at(day: datetime.date, hour: int, *, now: datetime.datetime) -> datetime.datetime:
@@ -114,7 +115,7 @@ def at(day: datetime.date, hour: int, *, now: datetime.datetime) -> datetime.dat
 
 
 def month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+    return Period(year, month).last_day
 
 
 def load(loader) -> "Year":
@@ -291,7 +292,6 @@ def _reports(loader, current: Year) -> None:
     projects = [row[0] for row in rows]
     existing = set(ProgressReport.objects.filter(project__in=projects).values_list("project_id", "month"))
     loader.keep(ProgressReport, len(existing))
-    window = window_for(current.plan.pk)
     now = timezone.now()
     for project, pace, last_state, late, filer, reviewer in rows:
         targets = list(Target.objects.filter(project=project).order_by("sequence"))
@@ -301,7 +301,7 @@ def _reports(loader, current: Year) -> None:
             state = last_state if month == current.last else "accepted"
             if state is None:
                 continue
-            due = due_date(current.year, month, window)
+            due = periods.due_date(current.plan, Period(current.year, month))
             is_late = bool(late and late(month)) and month < current.last
             if month == current.last and last_state == "submitted" and late is not None:
                 is_late = True
@@ -335,7 +335,8 @@ def _file(loader, project, month, targets, pace, state, filer, reviewer, submitt
         actor=filer,
         values=values,
         investment_completed=invested,
-        narrative=f"1-{month}月份，{project.title}按计划推进，完成年度目标的{min(share, 1) * 100:.0f}%左右。",
+        narrative=f"{cumulative_label(month, '月份')}，{project.title}按计划推进，"
+        f"完成年度目标的{min(share, 1) * 100:.0f}%左右。",
         problems="" if pace >= 1 else "部分任务受要素保障和施工进度影响，进度略滞后。",
         next_steps="倒排工期、挂图作战，确保按时完成年度任务。",
     )
