@@ -389,6 +389,7 @@ class ProgressValueFormSet(BaseInlineFormSet):
             actor=self.actor,
             values=values,
             removed=removed,
+            clear_investment=report.investment_completed is None,
             **{name: getattr(report, name) for name in REPORT_FIELDS},
         )
         # What the admin's change message and history list, as formset.save() would have set them.
@@ -674,6 +675,7 @@ class ProgressReportAdmin(ConfirmServiceMixin, HumanNumbersAdminMixin, HistoryAd
                     form.instance.month,
                     actor=request.user,
                     values={},
+                    clear_investment=form.instance.investment_completed is None,
                     **{name: getattr(form.instance, name) for name in REPORT_FIELDS},
                 )
         for formset in formsets:

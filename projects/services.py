@@ -169,9 +169,11 @@ def save_report(
     problems: str | None = None,
     next_steps: str | None = None,
     correction_reason: str | None = None,
+    clear_investment: bool = False,
 ) -> ProgressReport:
     """Create or update the month's report as a draft (or keep it returned) with its cumulative values;
-    `removed`: targets (or their ids) whose value is taken out of the report."""
+    `removed`: targets (or their ids) whose value is taken out of the report. A field given as None is left
+    as it is; `clear_investment` empties 累计完成投资 (the admin's form emptied it)."""
     _require_editor(actor, project)
     if investment_completed is not None and investment_completed < 0:
         raise DomainError(
@@ -200,6 +202,9 @@ def save_report(
         if new is not None:
             setattr(report, field, new)
             changed.append(field)
+    if clear_investment and investment_completed is None:
+        report.investment_completed = None
+        changed.append("investment_completed")
     report.save(update_fields=changed)
     return report
 

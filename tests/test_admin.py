@@ -336,6 +336,24 @@ def test_admin_takes_a_value_out_of_a_draft_through_the_service(client, org, mak
     assert report.narrative == "进展顺利"
 
 
+def test_admin_empties_the_investment_of_a_draft(client, org, make_project, file_report):
+    """An emptied 累计完成投资 is saved empty (the service leaves other fields given as None alone)."""
+    project = make_project(targets={"a": 100})
+    report = file_report(project, 9, {"a": 60}, status=ReportStatus.DRAFT, investment=Decimal("120"))
+    a = project.targets.get()
+    data = value_formset(report, [(a, "60")], narrative="进展顺利")
+    data["values-INITIAL_FORMS"] = 1
+    data["values-0-id"] = ProgressValue.objects.get(report=report, target=a).pk
+    data["values-0-report"] = report.pk
+    login(client, org.staff)
+
+    response = client.post(reverse("admin:projects_progressreport_change", args=[report.pk]), data)
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.investment_completed is None and report.narrative == "进展顺利"
+
+
 def test_report_workflow_through_admin_detail_actions(client, org, make_project):
     project = make_project(targets={"a": 100})
     report = ProgressReport.objects.create(project=project, month=3)
