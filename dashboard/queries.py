@@ -7,7 +7,6 @@ project's completion, 序时进度 and light are computed once per statement, wh
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
 import django_filters
@@ -19,9 +18,9 @@ from django.utils import timezone
 from funding import summaries as funding_summaries
 from minsheng.errors import CommonErrorCode, DomainError
 from org.filtersets import IntegerFilter, RegionCodeFilter
-from projects.choices import COUNTED_REPORT_STATUSES, Category, ScheduleBasis
+from projects.choices import Category
 from projects.models import Plan, Project
-from projects.progress import default_as_of_month, today
+from projects.progress import default_as_of_month, monthly_grid, today
 from supervision.choices import Severity, Stage
 from supervision.models import STAGE_FIELDS, Problem, SupervisionOrder
 
@@ -209,83 +208,9 @@ def as_of_month(s: Scope) -> int:
     return max((default_as_of_month(year, month, s.on) for year, month in plans), default=0)
 
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+# The trend: the month grid of projects/progress.py (each project judged at each month as with_progress
+# would), averaged per month.
 TREND_SQL = """
-WITH p AS MATERIALIZED (SELECT * FROM {projects}),
-months AS (SELECT generate_series(1, %(last)s) AS month),
--- LATERAL lookups through the indexes on project and report, so only the year's rows are read; OFFSET 0
--- keeps PostgreSQL from flattening them into hash joins over whole tables (every year's rows)
-targets AS MATERIALIZED (
-    SELECT t.id, t.project_id, t.annual_target, t.weight
-    FROM p CROSS JOIN LATERAL (
-        SELECT id, project_id, annual_target, weight FROM projects_target
-        WHERE project_id = p.pid AND annual_target > 0 OFFSET 0
-    ) t
-),
-weights AS (SELECT project_id, SUM(weight) AS weight FROM targets GROUP BY project_id),
-counted AS MATERIALIZED (
-    SELECT r.id, r.project_id, r.month, r.investment_completed
-    FROM p CROSS JOIN LATERAL (
-        SELECT id, project_id, month, investment_completed FROM projects_progressreport
-        WHERE project_id = p.pid AND status = ANY(%(counted)s) AND month <= %(last)s OFFSET 0
-    ) r
-),
-firsts AS (SELECT project_id, MIN(month) AS first FROM counted GROUP BY project_id),
-vals AS (
-    -- a value counts from its report's month until the next counted value of the same target
-    SELECT c.project_id, c.month,
-        LEAST(v.value / t.annual_target, 1) * t.weight AS weighted,
-        LEAD(c.month) OVER (PARTITION BY v.target_id ORDER BY c.month) AS until
-    FROM counted c
-    CROSS JOIN LATERAL (
-        SELECT target_id, value FROM projects_progressvalue WHERE report_id = c.id OFFSET 0
-    ) v
-    JOIN targets t ON t.id = v.target_id
-),
-done AS (
-    SELECT vals.project_id, m.month, SUM(vals.weighted) AS weighted
-    FROM vals CROSS JOIN LATERAL generate_series(vals.month, COALESCE(vals.until - 1, %(last)s)) AS m(month)
-    GROUP BY vals.project_id, m.month
-),
-spent AS (
-    SELECT inv.project_id, m.month, inv.investment_completed
-    FROM (
-        SELECT c.project_id, c.month, c.investment_completed,
-            LEAD(c.month) OVER (PARTITION BY c.project_id ORDER BY c.month) AS until
-        FROM counted c
-    ) inv CROSS JOIN LATERAL generate_series(inv.month, COALESCE(inv.until - 1, %(last)s)) AS m(month)
-),
-planned AS (
-    SELECT m.project_id, m.planned_progress,
-        EXTRACT(YEAR FROM m.planned_date) * 100 + EXTRACT(MONTH FROM m.planned_date) AS due
-    FROM p CROSS JOIN LATERAL (
-        SELECT project_id, planned_progress, planned_date FROM projects_milestone
-        WHERE project_id = p.pid AND planned_progress IS NOT NULL OFFSET 0
-    ) m
-    WHERE p.basis = %(milestones)s
-),
-by_plan AS (
-    SELECT p.pid, months.month, COALESCE(MAX(planned.planned_progress)
-        FILTER (WHERE planned.due <= p.year * 100 + months.month), 0) AS expected
-    FROM p JOIN planned ON planned.project_id = p.pid CROSS JOIN months
-    GROUP BY p.pid, months.month
-),
-grid AS (
-    SELECT p.pid, p.planned, months.month,
-        -- PostgreSQL's LEAST skips NULLs, hence the explicit WHEN (as in projects/progress.py)
-        CASE WHEN weights.weight IS NOT NULL THEN COALESCE(done.weighted, 0) / weights.weight
-             WHEN spent.investment_completed IS NOT NULL
-             THEN LEAST(spent.investment_completed / NULLIF(p.planned, 0), 1) END AS completion,
-        COALESCE(by_plan.expected, months.month / 12.0) AS expected,
-        spent.investment_completed,
-        firsts.first <= months.month AS reported
-    FROM p CROSS JOIN months
-    LEFT JOIN firsts ON firsts.project_id = p.pid
-    LEFT JOIN weights ON weights.project_id = p.pid
-    LEFT JOIN done ON done.project_id = p.pid AND done.month = months.month
-    LEFT JOIN spent ON spent.project_id = p.pid AND spent.month = months.month
-    LEFT JOIN by_plan ON by_plan.pid = p.pid AND by_plan.month = months.month
-)
 -- a month up to which no project in scope had reported is a gap (NULL), not zero; 序时进度 is still drawn
 SELECT month, CASE WHEN BOOL_OR(reported) THEN AVG(completion) END AS completion,
     AVG(expected) FILTER (WHERE completion IS NOT NULL) AS expected,
@@ -295,12 +220,6 @@ FROM grid GROUP BY month ORDER BY month
 """
 
 
-def _positional(sql: str, values: dict) -> tuple[str, list]:
-    """Named placeholders to positional ones, after the embedded project query's own positional ones."""
-    names = PLACEHOLDER.findall(sql)
-    return PLACEHOLDER.sub("%s", sql), [values[name] for name in names]
-
-
 def trend(s: Scope) -> dict:
     """Month by month up to the as-of month: mean completion and mean 序时进度 (as `with_progress` would
     judge each month), cumulative investment completed, and how many projects had reported by then.
@@ -308,18 +227,8 @@ def trend(s: Scope) -> dict:
     last = as_of_month(s)
     if last == 0:
         return {"as_of_month": 0, "months": []}
-    projects_sql, params = s.projects.values(
-        pid=F("id"), planned=F("planned_investment"), basis=F("schedule_basis"), year=F("plan__year")
-    ).query.sql_with_params()
-    sql, values = _positional(
-        TREND_SQL.format(projects=f"({projects_sql}) AS q"),
-        {
-            "last": last,
-            "counted": [str(status) for status in COUNTED_REPORT_STATUSES],
-            "milestones": str(ScheduleBasis.MILESTONES),
-        },
-    )
-    rows = _rows(sql, [*params, *values])
+    grid_sql, params = monthly_grid(s.projects, last)
+    rows = _rows(grid_sql + TREND_SQL, params)
     return {"as_of_month": last, "months": rows}
 
 

@@ -20,6 +20,7 @@ their lights is one query whatever the number of projects, targets and months.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.db import models
@@ -268,3 +269,110 @@ class TargetProgressMixin:
                 AsRate(Coalesce(F("value"), ZERO)) / NullIf(F("annual_target"), ZERO), RATE
             ),
         ).annotate(lag=ExpressionWrapper(F("completion") - F("expected"), RATE))
+
+
+# -- the month grid -------------------------------------------------------------------------------------
+#
+# The same rules as `with_progress`, for every project at every month 1..last in one statement (the
+# dashboard's trend): instead of one "latest counted value" lookup per project, target and month, each
+# counted value is carried forward from its month until the next value of the same target (LEAD +
+# generate_series). tests/test_dashboard_api.py checks the grid against with_progress(month=m) at every
+# month, so the two forms cannot drift.
+
+_GRID_SQL = """
+WITH p AS MATERIALIZED (SELECT * FROM {projects}),
+months AS (SELECT generate_series(1, %(last)s) AS month),
+-- LATERAL lookups through the indexes on project and report, so only the year's rows are read; OFFSET 0
+-- keeps PostgreSQL from flattening them into hash joins over whole tables (every year's rows)
+targets AS MATERIALIZED (
+    SELECT t.id, t.project_id, t.annual_target, t.weight
+    FROM p CROSS JOIN LATERAL (
+        SELECT id, project_id, annual_target, weight FROM projects_target
+        WHERE project_id = p.pid AND annual_target > 0 OFFSET 0
+    ) t
+),
+weights AS (SELECT project_id, SUM(weight) AS weight FROM targets GROUP BY project_id),
+counted AS MATERIALIZED (
+    SELECT r.id, r.project_id, r.month, r.investment_completed
+    FROM p CROSS JOIN LATERAL (
+        SELECT id, project_id, month, investment_completed FROM projects_progressreport
+        WHERE project_id = p.pid AND status = ANY(%(counted)s) AND month <= %(last)s OFFSET 0
+    ) r
+),
+firsts AS (SELECT project_id, MIN(month) AS first FROM counted GROUP BY project_id),
+vals AS (
+    -- a value counts from its report's month until the next counted value of the same target
+    SELECT c.project_id, c.month,
+        LEAST(v.value / t.annual_target, 1) * t.weight AS weighted,
+        LEAD(c.month) OVER (PARTITION BY v.target_id ORDER BY c.month) AS until
+    FROM counted c
+    CROSS JOIN LATERAL (
+        SELECT target_id, value FROM projects_progressvalue WHERE report_id = c.id OFFSET 0
+    ) v
+    JOIN targets t ON t.id = v.target_id
+),
+done AS (
+    SELECT vals.project_id, m.month, SUM(vals.weighted) AS weighted
+    FROM vals CROSS JOIN LATERAL generate_series(vals.month, COALESCE(vals.until - 1, %(last)s)) AS m(month)
+    GROUP BY vals.project_id, m.month
+),
+spent AS (
+    SELECT inv.project_id, m.month, inv.investment_completed
+    FROM (
+        SELECT c.project_id, c.month, c.investment_completed,
+            LEAD(c.month) OVER (PARTITION BY c.project_id ORDER BY c.month) AS until
+        FROM counted c
+    ) inv CROSS JOIN LATERAL generate_series(inv.month, COALESCE(inv.until - 1, %(last)s)) AS m(month)
+),
+planned AS (
+    SELECT m.project_id, m.planned_progress,
+        EXTRACT(YEAR FROM m.planned_date) * 100 + EXTRACT(MONTH FROM m.planned_date) AS due
+    FROM p CROSS JOIN LATERAL (
+        SELECT project_id, planned_progress, planned_date FROM projects_milestone
+        WHERE project_id = p.pid AND planned_progress IS NOT NULL OFFSET 0
+    ) m
+    WHERE p.basis = %(milestones)s
+),
+by_plan AS (
+    SELECT p.pid, months.month, COALESCE(MAX(planned.planned_progress)
+        FILTER (WHERE planned.due <= p.year * 100 + months.month), 0) AS expected
+    FROM p JOIN planned ON planned.project_id = p.pid CROSS JOIN months
+    GROUP BY p.pid, months.month
+),
+grid AS (
+    SELECT p.pid, p.planned, months.month,
+        -- PostgreSQL's LEAST skips NULLs, hence the explicit WHEN (as in projects/progress.py)
+        CASE WHEN weights.weight IS NOT NULL THEN COALESCE(done.weighted, 0) / weights.weight
+             WHEN spent.investment_completed IS NOT NULL
+             THEN LEAST(spent.investment_completed / NULLIF(p.planned, 0), 1) END AS completion,
+        COALESCE(by_plan.expected, months.month / 12.0) AS expected,
+        spent.investment_completed,
+        firsts.first <= months.month AS reported
+    FROM p CROSS JOIN months
+    LEFT JOIN firsts ON firsts.project_id = p.pid
+    LEFT JOIN weights ON weights.project_id = p.pid
+    LEFT JOIN done ON done.project_id = p.pid AND done.month = months.month
+    LEFT JOIN spent ON spent.project_id = p.pid AND spent.month = months.month
+    LEFT JOIN by_plan ON by_plan.pid = p.pid AND by_plan.month = months.month
+)
+"""
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def monthly_grid(projects, last: int) -> tuple[str, list]:
+    """SQL (a WITH clause ending in the CTE `grid`) and its parameters: one row per project in `projects`
+    and month 1..`last` with `completion` (None before the project's first counted report), `expected`
+    (序时进度), `investment_completed` and `reported` (whether it had reported by then), judged by the
+    rules of this module. A caller appends its own SELECT … FROM grid."""
+    projects_sql, params = projects.values(
+        pid=F("id"), planned=F("planned_investment"), basis=F("schedule_basis"), year=F("plan__year")
+    ).query.sql_with_params()
+    sql = _GRID_SQL.format(projects=f"({projects_sql}) AS q")
+    values = {
+        "last": last,
+        "counted": [str(status) for status in COUNTED_REPORT_STATUSES],
+        "milestones": str(ScheduleBasis.MILESTONES),
+    }
+    names = _PLACEHOLDER.findall(sql)
+    return _PLACEHOLDER.sub("%s", sql), [*params, *(values[name] for name in names)]
