@@ -23,7 +23,7 @@ from minsheng.errors import DomainError
 from minsheng.formatting import money, percent
 from org.models import Region, Unit
 from projects.choices import Category
-from projects.periods import cumulative_label
+from projects.periods import Period, cumulative_label
 
 from .choices import EntryKind, SourceLevel
 from .errors import FundingErrorCode
@@ -61,10 +61,6 @@ def with_text(row: dict, unit: str = "auto") -> dict:
         if name in row:
             row[f"{name}_text"] = percent(row[name])
     return row
-
-
-def month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _region(value) -> Region | None:
@@ -172,7 +168,7 @@ def summarize(
     if month is not None:
         if year is None or not 1 <= int(month) <= 12:
             raise DomainError("按月统计须指定年度，月份应在1到12之间。", code="invalid_month", field="month")
-        as_of = month_end(int(year), int(month))
+        as_of = Period(int(year), int(month)).last_day
     parent = _region(region)
     filters = {"year": year, "region": parent, "level": level, "category": category, "unit": unit}
     key = _group_key(by, parent)
@@ -213,7 +209,7 @@ def totals(user, *, year: int, as_of: datetime.date | None = None, **filters) ->
     """
     month = filters.pop("month", None)
     if month is not None:
-        as_of = month_end(int(year), int(month))
+        as_of = Period(int(year), int(month)).last_day
     row = _one_row(user, year=year, as_of=as_of, **filters)
     if as_of is not None:
         last = _one_row(user, year=year - 1, as_of=_same_day_last_year(as_of), **filters)
@@ -327,7 +323,7 @@ def bulletin_figures(region, year: int, month: int, expected: Mapping[int, Decim
     (`falls_short`), largest gap first. None when the projects have no funding records. Three queries; not
     scoped to a user (a bulletin is the office's own document)."""
     project_ids = list(expected)
-    as_of = month_end(year, month)
+    as_of = Period(year, month).last_day
     sources = FundingSource.objects.filter(project_id__in=project_ids)
     planned = dict(
         sources.values("project_id").annotate(total=Sum("planned")).values_list("project_id", "total")

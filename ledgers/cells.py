@@ -5,7 +5,6 @@ Ledgers come with full-width digits, thousands separators, amounts in 元/万元
 (what openpyxl returns: str, int, float, datetime, None) and returns the value or raises CellError.
 """
 
-import calendar
 import datetime
 import functools
 import re
@@ -15,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from openpyxl.utils.datetime import from_excel
 
 from minsheng import numbers
+from projects.periods import Period
 
 MONEY_UNITS = {
     "元": Decimal(1),
@@ -149,10 +149,6 @@ def chinese_number(value: str) -> int | None:
     return None
 
 
-def _month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
-
-
 DATE_PATTERNS = [
     # 2019年6月30日, 2019年6月底, 2019年6月中旬, 2019年6月, 2019年底, 2019年
     re.compile(
@@ -200,7 +196,7 @@ def date(raw, default_year: int | None = None) -> datetime.date | None:
             part = parts.get("part")
             if part in PART_DAY:
                 return datetime.date(year, month, PART_DAY[part])
-            return _month_end(year, month)
+            return Period(year, month).last_day
         except ValueError:
             raise CellError(f"“{text(raw)}”不是有效的日期") from None
     raise CellError(f"“{text(raw)}”不是有效的日期（可写作2019年6月30日、2019年6月底、2019.6.30）")

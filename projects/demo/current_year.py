@@ -114,10 +114,6 @@ def at(day: datetime.date, hour: int, *, now: datetime.datetime) -> datetime.dat
     return min(timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))), now)
 
 
-def month_end(year: int, month: int) -> datetime.date:
-    return Period(year, month).last_day
-
-
 def load(loader) -> "Year":
     """Write the year of `loader.today` and let each app add its part."""
     from bulletins import demo as bulletins_demo
@@ -203,7 +199,7 @@ def _city_projects(loader, current: Year) -> None:
             )
         current.projects[seq] = project
     # 棚户区改造: a milestone already due and not reached (red); 大班额: one reached on time.
-    behind = month_end(current.year, max(1, current.last - 2))
+    behind = Period(current.year, max(1, current.last - 2)).last_day
     loader.upsert(
         Milestone,
         {"project": current.projects[5], "name": "棚改安置房开工建设过半"},
