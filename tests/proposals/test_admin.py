@@ -18,7 +18,7 @@ from proposals.choices import (
     ProposalStatus,
 )
 from proposals.models import Candidate, CarryOver, CollectionRound, DecisionStep, Proposal, ProposalAction
-from tests.test_admin import login
+from tests.projects.test_admin import login
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from proposals import services
 from proposals.choices import CandidateStatus, DecisionStage, ProposalStatus
 from proposals.models import Candidate, Proposal
 from tests.fixtures.proposals import CITIZEN_PHONE
-from tests.test_api import client_for
+from tests.projects.test_api import client_for
 
 pytestmark = pytest.mark.django_db
 

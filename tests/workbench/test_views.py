@@ -15,7 +15,7 @@ from org.choices import Role
 from org.models import User
 from projects.models import Project
 from tests.conftest import PASSWORD
-from tests.test_admin_translations import english_words, visible_text
+from tests.system.test_admin_translations import english_words, visible_text
 
 HOMES = {
     "staff": "/workbench/",

@@ -25,7 +25,7 @@ from voting.models import Ballot, BallotChoice
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 CODE = "135790"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DEMO_USERS = ["admin", "minshengban", "lingdao", "shenji", "tianbao", "lanshan"]
 DEMO_PASSWORD = "minsheng2026"
 

@@ -13,8 +13,7 @@ from django.urls import reverse
 from org.models import Region, Unit
 from projects.choices import AdjustmentKind, ProjectStatus, ReportStatus
 from projects.models import Adjustment, Milestone, ProgressReport, ProgressValue, Project, Target
-
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ from projects.models import ReportAttachment
 from publicity import services
 from publicity.choices import Awareness, Satisfaction, Support
 from publicity.models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
+from tests.conftest import PASSWORD
 from tests.fixtures.dashboard import PNG
-
-from .conftest import PASSWORD
 
 
 def login(client, user):

@@ -10,8 +10,7 @@ from bulletins.choices import BulletinStatus, SectionKind
 from bulletins.models import Bulletin
 from bulletins.render import render_text
 from tests.fixtures.bulletins import needs_poppler, pdf_fonts, pdf_text
-
-from .test_seed_demo import SEED_001_PERCENTAGES
+from tests.system.test_seed_demo import SEED_001_PERCENTAGES
 
 # Sentences of seed 001 the generator must write word for word (target clauses and overall figures).
 SEED_SENTENCES = [

@@ -104,7 +104,7 @@ def test_a_large_file_runs_as_a_task_and_its_progress_is_polled(
 def test_a_zip_bomb_upload_is_refused_before_parsing(client, org, settings):
     settings.LEDGER_MAX_UNCOMPRESSED_BYTES = 1024 * 1024
     client.force_login(org.staff)
-    from tests.test_ledgers_safety import bomb
+    from tests.ledgers.test_safety import bomb
 
     response = upload(client, org, SimpleUploadedFile("bomb.xlsx", bomb(5)))
     assert response.status_code == 200

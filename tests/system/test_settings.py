@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 # Everything the settings read; each test starts from none of them and sets what it is about.
 SETTINGS_VARIABLES = {
     "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
@@ -16,7 +16,7 @@ SETTINGS_VARIABLES = {
 }  # fmt: skip
 
 # A server URL for the tests about other settings: without DATABASE_URL, dev would start the embedded server
-# (tests/test_embedded_postgres.py is about that).
+# (tests/system/test_embedded_postgres.py is about that).
 LOCAL_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/minsheng"
 
 PRINT_SETTINGS = """
