@@ -6,11 +6,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core import mail
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
+from ledgers import cells
+from minsheng import sms
 from org.choices import RegionLevel, Role, UnitKind
 from org.models import Region, Unit, User
 from projects.choices import Category, ProjectLevel, ReportStatus
 from projects.models import Plan, ProgressReport, ProgressValue, Project, Target
+from voting import services as voting_services
 
 PASSWORD = "test-pass-123"
 
@@ -20,6 +26,34 @@ pytest_plugins = sorted(
     for path in (Path(__file__).parent / "fixtures").glob("*.py")
     if path.stem != "__init__"
 )
+
+
+# Per-process caches of app code, emptied before each test (module-level state that outlives a test):
+# - voting.services._papers: a vote's ballot paper, kept for PAPER_TTL seconds;
+# - ledgers.cells key(), code(), month(): functools.lru_cache memos of pure cell parsers (emptied so a
+#   test never depends on what an earlier one parsed).
+# Not reset: voting.codestore._clients (Redis connections per location, no data) and the apps'
+# BEAT_SCHEDULE dicts (constants).
+MEMOISED = (cells.key, cells.code, cells.month)
+
+
+@pytest.fixture(autouse=True)
+def fresh_state():
+    """Before each test: empty Django caches, SMS and mail outboxes and app code's per-process caches."""
+    for alias in caches:
+        cache = caches[alias]
+        # A Redis cache is shared with other processes; tests that use one own a key prefix and clean it
+        # (tests/fixtures/voting.py redis_cache). The test settings' caches are in-process.
+        if not isinstance(cache, RedisCache):
+            cache.clear()
+    sms.outbox.clear()
+    if isinstance(getattr(mail, "outbox", None), list):
+        mail.outbox.clear()
+    else:
+        mail.outbox = []
+    voting_services._papers.clear()
+    for function in MEMOISED:
+        function.cache_clear()
 
 
 @pytest.fixture

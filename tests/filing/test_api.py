@@ -5,7 +5,7 @@ import pytest
 from projects.choices import ReportStatus
 from projects.models import ProgressReport
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day", "outboxes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day")]
 
 
 def body(project, values=(40000, 30000), **extra):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from projects.choices import ReportStatus
 from projects.models import ProgressReport
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day", "outboxes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day")]
 
 # user → (home lists the project, report page, review list, may write the report, may review)
 MATRIX = {

@@ -11,7 +11,7 @@ from projects import services
 from projects.choices import ReportStatus
 from projects.models import ProgressReport, ReportContribution, ReportRevision
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day", "outboxes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day")]
 
 
 def targets(project):

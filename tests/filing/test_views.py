@@ -8,7 +8,7 @@ from django.urls import reverse
 from projects.choices import ReportStatus
 from projects.models import ProgressReport, ReportContribution
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day", "outboxes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day")]
 
 
 def report_url(project, month=5):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from projects.choices import ReportStatus
 from projects.models import ProgressReport, Project
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day", "outboxes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day")]
 
 CHANGELIST = "admin:projects_progressreport_changelist"
 

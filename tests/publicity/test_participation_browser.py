@@ -4,7 +4,6 @@ it, vote (phone, code, choices, receipt) and read the results. Codes are read fr
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from proposals.models import CollectionRound, Proposal
@@ -14,11 +13,6 @@ from voting.models import Ballot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = "13912345678"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 def go(page, role, name, heading):

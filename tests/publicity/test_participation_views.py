@@ -26,13 +26,6 @@ PROPOSAL = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture
 def in_round():
     with time_machine.travel(datetime.datetime(2016, 9, 1, 2, 0, tzinfo=datetime.UTC), tick=False) as t:

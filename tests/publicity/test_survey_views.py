@@ -1,7 +1,5 @@
 """The survey pages: verify a phone by SMS code, answer once, the phone never stored in clear."""
 
-import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -11,11 +9,6 @@ from tests.fixtures.voting import code_sent_to
 
 PHONE = "13812345678"
 ANSWER = {"awareness": "known", "satisfaction": "fairly", "support": "support", "comment": "多办几场招聘会"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()  # the in-process test cache: rate-limit counters of earlier tests must not carry over
 
 
 def verify(client, phone=PHONE, *, next_url):

@@ -107,7 +107,7 @@ def test_template_filters_render_figures_and_never_none():
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("filing_day", "outboxes")
+@pytest.mark.usefixtures("filing_day")
 def test_filer_types_figures_as_written_on_paper(client, filing_project):
     client.force_login(filing_project.org.filer)
     targets = list(filing_project.targets.all())
@@ -133,7 +133,7 @@ def test_filer_types_figures_as_written_on_paper(client, filing_project):
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("filing_day", "outboxes")
+@pytest.mark.usefixtures("filing_day")
 def test_filing_form_refuses_words_with_a_chinese_hint(client, filing_project):
     client.force_login(filing_project.org.filer)
     targets = list(filing_project.targets.all())
@@ -145,7 +145,7 @@ def test_filing_form_refuses_words_with_a_chinese_hint(client, filing_project):
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("filing_day", "outboxes")
+@pytest.mark.usefixtures("filing_day")
 def test_filing_api_takes_written_numbers(client, filing_project):
     client.force_login(filing_project.org.filer)
     targets = list(filing_project.targets.all())

@@ -19,13 +19,6 @@ def api():
     return APIClient()
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 def option_ids(vote):
     return list(vote.options.order_by("sequence").values_list("pk", flat=True))
 

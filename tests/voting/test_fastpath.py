@@ -20,14 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = "13812345678"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    services._papers.clear()
-
-
 @pytest.fixture
 def app():
     calls = {"django": 0}

@@ -31,13 +31,6 @@ def error_code(call):
     return caught.value.code
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()  # the in-process cache of the test settings only
-
-
 def test_code_is_texted_and_confirmed_once(outbox):
     sent = verification.send_code(PHONE, ip="10.0.0.1", purpose="vote")
     assert sent.hash == hash_phone(PHONE) and sent.masked == "138****5678"
