@@ -1,8 +1,6 @@
 """Shared fixtures: a small organisation tree and one named user per role (as Healthchecks' hc/test.py)."""
 
-import datetime
 import types
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,8 +12,8 @@ from ledgers import cells
 from minsheng import sms
 from org.choices import RegionLevel, Role, UnitKind
 from org.models import Region, Unit, User
-from projects.choices import Category, ProjectLevel, ReportStatus
-from projects.models import Plan, ProgressReport, ProgressValue, Project, Target
+from projects.choices import ProjectLevel, ReportStatus
+from tests.factories import PlanFactory, ProgressReportFactory, ProjectFactory
 from voting import services as voting_services
 
 PASSWORD = "test-pass-123"
@@ -115,26 +113,14 @@ def make_project(org):
         level=ProjectLevel.CITY,
         **fields,
     ):
-        region = region or org.city
-        plan, _ = Plan.objects.get_or_create(
-            region=region,
-            year=year,
-            defaults={"name": f"{year}年{region.name}民生实事", "reporting_month": reporting_month},
-        )
-        project = Project.objects.create(
-            plan=plan,
+        return ProjectFactory(
+            plan=PlanFactory(region=region or org.city, year=year, reporting_month=reporting_month),
             code=code,
             level=level,
-            category=fields.pop("category", Category.EMPLOYMENT),
-            title=fields.pop("title", f"项目{code}"),
             lead_unit=lead_unit or org.hrss,
+            targets=targets or {},
             **fields,
         )
-        for i, (name, annual) in enumerate((targets or {}).items()):
-            Target.objects.create(
-                project=project, sequence=i, name=name, measure="人", annual_target=Decimal(annual)
-            )
-        return project
 
     return make
 
@@ -144,19 +130,13 @@ def file_report():
     """Record a counted (submitted) report with cumulative values {target name: value}."""
 
     def file(project, month, values, *, status=ReportStatus.SUBMITTED, investment=None, **fields):
-        report = ProgressReport.objects.create(
+        return ProgressReportFactory(
             project=project,
             month=month,
             status=status,
             investment_completed=investment,
-            submitted_at=None
-            if status == ReportStatus.DRAFT
-            else datetime.datetime(project.plan.year, month, 28, tzinfo=datetime.UTC),
+            values=values,
             **fields,
         )
-        targets = {t.name: t for t in project.targets.all()}
-        for name, value in values.items():
-            ProgressValue.objects.create(report=report, target=targets[name], value=Decimal(value))
-        return report
 
     return file
