@@ -1,16 +1,20 @@
 """Shared fixtures: a small organisation tree and one named user per role (as Healthchecks' hc/test.py)."""
 
-import datetime
 import types
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core import mail
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
+from ledgers import cells
+from minsheng import sms
 from org.choices import RegionLevel, Role, UnitKind
 from org.models import Region, Unit, User
-from projects.choices import Category, ProjectLevel, ReportStatus
-from projects.models import Plan, ProgressReport, ProgressValue, Project, Target
+from projects.choices import ProjectLevel, ReportStatus
+from tests.factories import PlanFactory, ProgressReportFactory, ProjectFactory
+from voting import services as voting_services
 
 PASSWORD = "test-pass-123"
 
@@ -20,6 +24,34 @@ pytest_plugins = sorted(
     for path in (Path(__file__).parent / "fixtures").glob("*.py")
     if path.stem != "__init__"
 )
+
+
+# Per-process caches of app code, emptied before each test (module-level state that outlives a test):
+# - voting.services._papers: a vote's ballot paper, kept for PAPER_TTL seconds;
+# - ledgers.cells key(), code(), month(): functools.lru_cache memos of pure cell parsers (emptied so a
+#   test never depends on what an earlier one parsed).
+# Not reset: voting.codestore._clients (Redis connections per location, no data) and the apps'
+# BEAT_SCHEDULE dicts (constants).
+MEMOISED = (cells.key, cells.code, cells.month)
+
+
+@pytest.fixture(autouse=True)
+def fresh_state():
+    """Before each test: empty Django caches, SMS and mail outboxes and app code's per-process caches."""
+    for alias in caches:
+        cache = caches[alias]
+        # A Redis cache is shared with other processes; tests that use one own a key prefix and clean it
+        # (tests/fixtures/voting.py redis_cache). The test settings' caches are in-process.
+        if not isinstance(cache, RedisCache):
+            cache.clear()
+    sms.outbox.clear()
+    if isinstance(getattr(mail, "outbox", None), list):
+        mail.outbox.clear()
+    else:
+        mail.outbox = []
+    voting_services._papers.clear()
+    for function in MEMOISED:
+        function.cache_clear()
 
 
 @pytest.fixture
@@ -81,26 +113,14 @@ def make_project(org):
         level=ProjectLevel.CITY,
         **fields,
     ):
-        region = region or org.city
-        plan, _ = Plan.objects.get_or_create(
-            region=region,
-            year=year,
-            defaults={"name": f"{year}年{region.name}民生实事", "reporting_month": reporting_month},
-        )
-        project = Project.objects.create(
-            plan=plan,
+        return ProjectFactory(
+            plan=PlanFactory(region=region or org.city, year=year, reporting_month=reporting_month),
             code=code,
             level=level,
-            category=fields.pop("category", Category.EMPLOYMENT),
-            title=fields.pop("title", f"项目{code}"),
             lead_unit=lead_unit or org.hrss,
+            targets=targets or {},
             **fields,
         )
-        for i, (name, annual) in enumerate((targets or {}).items()):
-            Target.objects.create(
-                project=project, sequence=i, name=name, measure="人", annual_target=Decimal(annual)
-            )
-        return project
 
     return make
 
@@ -110,19 +130,13 @@ def file_report():
     """Record a counted (submitted) report with cumulative values {target name: value}."""
 
     def file(project, month, values, *, status=ReportStatus.SUBMITTED, investment=None, **fields):
-        report = ProgressReport.objects.create(
+        return ProgressReportFactory(
             project=project,
             month=month,
             status=status,
             investment_completed=investment,
-            submitted_at=None
-            if status == ReportStatus.DRAFT
-            else datetime.datetime(project.plan.year, month, 28, tzinfo=datetime.UTC),
+            values=values,
             **fields,
         )
-        targets = {t.name: t for t in project.targets.all()}
-        for name, value in values.items():
-            ProgressValue.objects.create(report=report, target=targets[name], value=Decimal(value))
-        return report
 
     return file

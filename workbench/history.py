@@ -28,6 +28,9 @@ PARTS = {
     "projects.ContributionValue": ("projects.ProgressReport", "contribution__report_id"),
 }
 
+# What a holder's str() reads beyond its admin list's select_related (ProgressReport: "01 2016年1-5月").
+TITLE_RELATED = {"projects.ProgressReport": ["project__plan"]}
+
 
 @dataclass(frozen=True)
 class Source:
@@ -113,6 +116,8 @@ def _titles(request, source: Source, ids) -> dict:
         queryset = queryset.select_related()
     elif related:
         queryset = queryset.select_related(*related)
+    if extra := TITLE_RELATED.get(source.holder._meta.label):
+        queryset = queryset.select_related(*extra)
     return {obj.pk: str(obj) for obj in queryset}
 
 
