@@ -276,7 +276,7 @@ class TargetProgressMixin:
 # The same rules as `with_progress`, for every project at every month 1..last in one statement (the
 # dashboard's trend): instead of one "latest counted value" lookup per project, target and month, each
 # counted value is carried forward from its month until the next value of the same target (LEAD +
-# generate_series). tests/test_dashboard_api.py checks the grid against with_progress(month=m) at every
+# generate_series). tests/dashboard/test_api.py checks the grid against with_progress(month=m) at every
 # month, so the two forms cannot drift.
 
 _GRID_SQL = """
