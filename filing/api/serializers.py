@@ -3,11 +3,10 @@ Serializers carry comments, not docstrings (see org/api/serializers.py)."""
 
 from rest_framework import serializers
 
+from minsheng.fields import FIGURE, MONEY
 from minsheng.numbers import HumanDecimalSerializerField
 from org.api.serializers import UnitRefSerializer
 from projects.models import (
-    FIGURE,
-    MONEY,
     ContributionValue,
     ProgressReport,
     ProgressValue,
@@ -38,7 +37,7 @@ class PeriodProjectSerializer(serializers.Serializer):
 class ValueSerializer(serializers.Serializer):
     target = serializers.IntegerField(help_text="指标 id。")
     value = HumanDecimalSerializerField(
-        min_value=0, help_text="1月至本月的累计完成值；可写作数字或“95,600”“9.3万”等文字。", **FIGURE
+        digits=FIGURE, min_value=0, help_text="1月至本月的累计完成值；可写作数字或“95,600”“9.3万”等文字。"
     )
 
 
@@ -104,12 +103,12 @@ class ReportWriteSerializer(serializers.Serializer):
     month = serializers.IntegerField(min_value=1, max_value=12)
     values = ValueSerializer(many=True, required=False, default=list)
     investment_completed = HumanDecimalSerializerField(
+        digits=MONEY,
         unit="元",
         required=False,
         allow_null=True,
         min_value=0,
         help_text="累计完成投资（元）；可写作数字或“9640万”“7.6亿”等文字。",
-        **MONEY,
     )
     narrative = serializers.CharField(required=False, allow_blank=True)
     problems = serializers.CharField(required=False, allow_blank=True)

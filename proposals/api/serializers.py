@@ -6,6 +6,7 @@ docstrings (see org/api/serializers.py).
 
 from rest_framework import serializers
 
+from minsheng.api import MoneySerializerField
 from org.api.serializers import LabelField, RegionRefSerializer, UnitRefSerializer
 from org.models import Unit
 from projects.choices import AdjustmentKind, Category, ProjectLevel
@@ -20,7 +21,6 @@ from ..choices import (
     RiskRating,
 )
 from ..models import (
-    MONEY,
     Candidate,
     CollectionRound,
     DecisionStep,
@@ -240,7 +240,7 @@ class ProposalCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()
-    estimated_cost = serializers.DecimalField(required=False, allow_null=True, min_value=0, **MONEY)
+    estimated_cost = MoneySerializerField(required=False, allow_null=True, min_value=0)
 
 
 class ProjectDetailsSerializer(serializers.Serializer):
