@@ -7,6 +7,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from minsheng.bases import ModelAdminMixinBase
 from minsheng.errors import DomainError
 
 
@@ -38,7 +39,7 @@ def validate_with(form: forms.BaseForm, call) -> None:
         show_refusal(form, refusal)
 
 
-class ConfirmServiceMixin:
+class ConfirmServiceMixin(ModelAdminMixinBase):
     """A step as a page: GET shows what it concerns (details, the objects, an intro) and the fields it needs;
     the POST runs the service. A refusal (DomainError) is shown on the page again, with nothing changed (the
     service is one transaction); success says so in a message and goes back."""

@@ -59,8 +59,8 @@ CONFLICT = {
 }
 
 
-def domain_error_body(exc: DomainError) -> dict:
-    body = {"code": exc.code, "detail": exc.message}
+def domain_error_body(exc: DomainError) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": exc.code, "detail": exc.message}
     if exc.field:
         body["fields"] = {exc.field: [exc.message]}
     return body

@@ -5,9 +5,12 @@ One place says how many digits each kind of number has; models use the fields, s
 exactly what they recorded before the fields existed.
 """
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Digits(NamedTuple):
@@ -29,13 +32,16 @@ class _DigitsField(models.DecimalField):
 
     def __init__(
         self,
-        *args: Any,
+        verbose_name: "StrOrPromise | None" = None,
+        name: str | None = None,
+        *,
         max_digits: int | None = None,
         decimal_places: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            *args,
+            verbose_name,
+            name,
             max_digits=self.digits.max_digits if max_digits is None else max_digits,
             decimal_places=self.digits.decimal_places if decimal_places is None else decimal_places,
             **kwargs,

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -109,6 +110,20 @@ class ProjectQuerySet(ProjectProgressMixin, RestrictedQuerySet):
 
 class Project(models.Model):
     """A livelihood project (民生实事项目) of a year's plan, with its responsible units and deadline."""
+
+    if TYPE_CHECKING:
+        # Annotated by `Project.objects.with_progress()` (projects/progress.py), not columns.
+        as_of_month: int
+        completion: Decimal | None
+        expected: Decimal | None
+        lag: Decimal | None
+        has_overdue_milestone: bool
+        light: str
+        latest_month: int | None
+        latest_investment: Decimal | None
+        investment_rate: Decimal | None
+        # Annotated by the bulletin generator (bulletins/generator.py).
+        latest_narrative: str | None
 
     plan = models.ForeignKey(Plan, verbose_name="年度计划", on_delete=models.PROTECT, related_name="projects")
     code = models.CharField("项目编号", max_length=40)
@@ -289,6 +304,14 @@ class ContributionPartQuerySet(RestrictedQuerySet):
 
 class Target(models.Model):
     """A quantified annual target (指标) of a project, with the unit whose figure is authoritative."""
+
+    if TYPE_CHECKING:
+        # Annotated by `Target.objects.with_progress()` (projects/progress.py), not columns.
+        as_of_month: int
+        value: Decimal | None
+        completion: Decimal | None
+        expected: Decimal | None
+        lag: Decimal | None
 
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.CASCADE, related_name="targets"

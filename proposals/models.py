@@ -229,7 +229,10 @@ class Proposal(models.Model):
         current = self
         while current.merged_into_id and current.merged_into_id not in seen:
             seen.add(current.merged_into_id)
-            current = current.merged_into
+            merged_into = current.merged_into
+            if merged_into is None:
+                break
+            current = merged_into
         return current
 
 
