@@ -9,6 +9,7 @@ with the entries.
 
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -25,6 +26,10 @@ from .choices import EntryKind, SourceLevel
 
 class Recorded(models.Model):
     """Who recorded a row and when (the history keeps every later change)."""
+
+    if TYPE_CHECKING:
+        # Set before saving for django-simple-history: the user its historical row names.
+        _history_user: Any
 
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -44,6 +44,10 @@ class ProjectPartQuerySet(RestrictedQuerySet):
 class Plan(models.Model):
     """The year's plan of livelihood projects of one region (e.g. 2016年临沂市十件民生大事)."""
 
+    if TYPE_CHECKING:
+        # Set before saving for django-simple-history: the reason its historical row records.
+        _change_reason: str
+
     region = models.ForeignKey(
         "org.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="plans"
     )
@@ -115,7 +119,7 @@ class Project(models.Model):
         # Annotated by `Project.objects.with_progress()` (projects/progress.py), not columns.
         as_of_month: int
         completion: Decimal | None
-        expected: Decimal | None
+        expected: Decimal  # never null: as_of_month is always set
         lag: Decimal | None
         has_overdue_milestone: bool
         light: str
@@ -124,6 +128,8 @@ class Project(models.Model):
         investment_rate: Decimal | None
         # Annotated by the bulletin generator (bulletins/generator.py).
         latest_narrative: str | None
+        # Set before saving for django-simple-history: the reason its historical row records.
+        _change_reason: str
 
     plan = models.ForeignKey(Plan, verbose_name="年度计划", on_delete=models.PROTECT, related_name="projects")
     code = models.CharField("项目编号", max_length=40)
@@ -310,8 +316,10 @@ class Target(models.Model):
         as_of_month: int
         value: Decimal | None
         completion: Decimal | None
-        expected: Decimal | None
+        expected: Decimal  # never null: as_of_month is always set
         lag: Decimal | None
+        # Set before saving for django-simple-history: the reason its historical row records.
+        _change_reason: str
 
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.CASCADE, related_name="targets"

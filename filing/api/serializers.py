@@ -1,6 +1,7 @@
 """Serializers of the filing API: the period's projects, and reports as the lead unit writes them.
 Serializers carry comments, not docstrings (see org/api/serializers.py)."""
 
+from django.db.models import Model
 from rest_framework import serializers
 
 from minsheng.fields import FIGURE, MONEY
@@ -45,7 +46,7 @@ class ReportValueSerializer(serializers.ModelSerializer):
     target_name = serializers.CharField(source="target.name", read_only=True)
 
     class Meta:
-        model = ProgressValue
+        model: type[Model] = ProgressValue
         fields = ["target", "target_name", "value"]
 
 
@@ -117,8 +118,9 @@ class ReportWriteSerializer(serializers.Serializer):
 
 
 class ReportUpdateSerializer(ReportWriteSerializer):
-    project = None
-    month = None
+    # None takes the inherited field out (DRF); the stubs only know fields.
+    project = None  # type: ignore[assignment]
+    month = None  # type: ignore[assignment]
 
 
 class ReturnSerializer(serializers.Serializer):

@@ -117,7 +117,8 @@ class SummaryRowSerializer(FiguresSerializer):
     key = serializers.CharField(
         read_only=True, help_text="分组键：项目ID、单位ID、区划路径、来源层级或领域类别。"
     )
-    label = serializers.CharField(read_only=True)
+    # A field, not Field.label: DRF's metaclass moves declared fields off the class (the stubs cannot tell).
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     code = serializers.CharField(read_only=True, required=False, help_text="区划代码（按区划汇总时）。")
 
 
@@ -130,7 +131,8 @@ class TotalsSerializer(FiguresSerializer):
 
 class MonthRowSerializer(serializers.Serializer):
     month = serializers.IntegerField(read_only=True)
-    label = serializers.CharField(read_only=True)
+    # A field, not Field.label: DRF's metaclass moves declared fields off the class (the stubs cannot tell).
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     planned = MoneySerializerField(read_only=True)
     arrived = MoneySerializerField(read_only=True, help_text="当月到位。")
     disbursed = MoneySerializerField(read_only=True, help_text="当月拨付。")

@@ -41,8 +41,8 @@ class BallotForm(forms.Form):
 
     def chosen(self) -> set[int]:
         """The option ids ticked in the submitted data (to keep them ticked after an error)."""
-        bound = self.is_bound and isinstance(self.data, MultiValueDict)
-        values = self.data.getlist("options") if bound else []
+        data = self.data
+        values = data.getlist("options") if self.is_bound and isinstance(data, MultiValueDict) else []
         return {int(v) for v in values if str(v).isdigit()}
 
 
