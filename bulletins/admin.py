@@ -50,7 +50,7 @@ class TargetWordingAdmin(HistoryAdmin):
     list_display = ["target", "phrase", "places", "done_text"]
     list_select_related = ["target__project"]
     search_fields = ["target__name", "target__project__title"]
-    autocomplete_fields = []
+    autocomplete_fields: list[str] = []
     raw_id_fields = ["target"]
 
 

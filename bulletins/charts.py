@@ -39,8 +39,8 @@ def completion_chart(figures: dict) -> str:
     for i, row in enumerate(rows):
         y = top + i * row_h
         completion = Decimal(row["completion"]) if row["completion"] is not None else None
-        shown = min(completion, Decimal(1)) if completion is not None else Decimal(0)
-        length = float(shown) * bar_w
+        bar = min(completion, Decimal(1)) if completion is not None else Decimal(0)
+        length = float(bar) * bar_w
         color = COLORS.get(row["light"], COLORS["none"])
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" fill="#222">'

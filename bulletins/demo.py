@@ -94,7 +94,7 @@ PERIOD_FIGURES = {
 
 def load(loader) -> None:
     region = Region.objects.get(code=LINYI)
-    values = dict(SETTINGS)
+    values: dict[str, object] = dict(SETTINGS)
     if not BulletinSettings.objects.filter(region=region).exists():
         values.update(COUNTERS)
     loader.upsert(BulletinSettings, {"region": region}, **values)

@@ -9,16 +9,15 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from minsheng.fields import MoneyField, RateField
 from org.access import Reach, RestrictedQuerySet
 from org.choices import RegionLevel
 from projects.periods import cumulative_label
 
 from .choices import BulletinStatus, SectionKind
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
 # A numbered point of the problems section and its first sentence: "一是部分项目进度滞后。".
 POINT = re.compile(r"^([一二三四五六七八九十]+是[^。]{1,40}。)")
-RATE = {"max_digits": 8, "decimal_places": 4}
 
 DEFAULT_INTRO = (
     "今年以来，各级各部门认真落实民生工作部署要求，立足解决群众最关心、最直接、最现实的民生问题，"
@@ -195,19 +194,19 @@ class Bulletin(models.Model):
     total_number = models.PositiveIntegerField("总期号（总第M期）", null=True, blank=True, editable=False)
 
     # Period figures the project data cannot give (the fiscal office's), editable; see FIGURES_NOTE.
-    livelihood_spending = models.DecimalField(
-        "财政民生支出（元）", null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+    livelihood_spending = MoneyField(
+        "财政民生支出（元）", null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    spending_growth = models.DecimalField(
-        "民生支出同比增长", null=True, blank=True, help_text="比例，如0.154表示增长15.4%。", **RATE
+    spending_growth = RateField(
+        "民生支出同比增长", max_digits=8, null=True, blank=True, help_text="比例，如0.154表示增长15.4%。"
     )
-    fiscal_share = models.DecimalField(
+    fiscal_share = RateField(
         "占财政支出比重",
+        max_digits=8,
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="比例，如0.8表示80%。",
-        **RATE,
     )
     figures_note = models.TextField("数据说明", blank=True, default=FIGURES_NOTE)
     # The project figures as generated (totals, one row per project): charts and tables are drawn from this

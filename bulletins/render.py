@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
@@ -39,6 +40,8 @@ class LocalOnlyFetcher(URLFetcher):
 
 def stylesheet() -> str:
     path = finders.find("bulletins/print.css")
+    if not isinstance(path, str):
+        raise ImproperlyConfigured("bulletins/print.css is missing from the static files")
     return Path(path).read_text(encoding="utf-8")
 
 

@@ -8,6 +8,7 @@ project's completion, 序时进度 and light are computed once per statement, wh
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 import django_filters
 from django import forms
@@ -19,7 +20,7 @@ from funding import summaries as funding_summaries
 from minsheng.errors import CommonErrorCode, DomainError
 from org.filtersets import IntegerFilter, RegionCodeFilter
 from projects.choices import Category
-from projects.models import Plan, Project
+from projects.models import Plan, Project, ProjectQuerySet
 from projects.progress import default_as_of_month, monthly_grid, today
 from supervision.choices import Severity, Stage
 from supervision.models import STAGE_FIELDS, Problem, SupervisionOrder
@@ -52,7 +53,7 @@ class Scope:
     """The projects a dashboard call is about, and the year and day they are judged at."""
 
     year: int | None
-    projects: QuerySet
+    projects: ProjectQuerySet
     on: datetime.date
     user: object = None
 
@@ -235,7 +236,7 @@ def trend(s: Scope) -> dict:
 def funds(s: Scope, params) -> dict:
     """Money of the projects in scope from funding.summaries: by source level (planned, arrived, disbursed,
     spent and the three rates) and month by month (in the month and cumulative, with 同比)."""
-    filters = {
+    filters: dict[str, Any] = {
         "year": s.year,
         "region": params.get("region") or None,
         "category": params.get("category") or None,
@@ -249,7 +250,8 @@ def funds(s: Scope, params) -> dict:
 
 def _overdue_stage_q(now) -> Q:
     """An open 督办单 whose current stage (the first not answered) is past its deadline."""
-    condition, answered = Q(), {}
+    condition = Q()
+    answered: dict[str, bool] = {}
     for stage in Stage:
         due, done = STAGE_FIELDS[stage]
         condition |= Q(**answered, **{f"{done}__isnull": True, f"{due}__lt": now})

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from minsheng.fields import FIGURE
 from minsheng.numbers import HumanDecimalField, plain
 from projects.choices import AttachmentKind
 from projects.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, read_head, upload_error
@@ -71,8 +72,8 @@ class ReportForm(forms.Form):
                 unit=target.measure,
                 required=False,
                 min_value=0,
-                max_digits=20,
-                decimal_places=4,
+                max_digits=FIGURE.max_digits,
+                decimal_places=FIGURE.decimal_places,
                 widget=forms.TextInput(
                     attrs={"inputmode": "decimal", "data-annual": plain(target.annual_target)}
                 ),

@@ -1,5 +1,6 @@
 """The filer's view of a period: which projects, what the user is to them, and each report's status."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
@@ -38,7 +39,7 @@ class Row:
 
     project: Project
     status: str | None
-    due: object
+    due: datetime.date
     role: str
 
     @property

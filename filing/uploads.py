@@ -17,7 +17,8 @@ class GuardedUploadHandler(FileUploadHandler):
     def __init__(self, request=None):
         super().__init__(request)
         self.received = 0
-        request.upload_refusals = []
+        self.refusals: list[str] = []
+        request.upload_refusals = self.refusals
 
     def new_file(
         self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None
@@ -44,7 +45,7 @@ class GuardedUploadHandler(FileUploadHandler):
         return f"“{self.file_name}”：文件过大，上限为 {limit} MB，未保存。"
 
     def _refuse(self, message: str):
-        self.request.upload_refusals.append(message)
+        self.refusals.append(message)
         raise SkipFile(message)
 
 

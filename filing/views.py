@@ -128,7 +128,7 @@ def _initial(report, contribution, targets, part: bool) -> dict:
 
 
 def _form_error(form, error: DomainError) -> None:
-    field = FORM_FIELDS.get(error.field, error.field)
+    field = FORM_FIELDS.get(error.field, error.field) if error.field else None
     form.add_error(field if field in form.fields else None, error.message)
 
 
@@ -215,7 +215,8 @@ def _report_page(request, pk: int, month: int):
         contribution = ReportContribution.objects.filter(report=report, unit_id=user.unit_id).first()
     editable = report is None or report.can_edit()
     if role in ("lead", "staff"):
-        mode = "edit" if editable else "correct" if report.status == ReportStatus.ACCEPTED else None
+        accepted = report is not None and report.status == ReportStatus.ACCEPTED
+        mode = "edit" if editable else "correct" if accepted else None
     elif role == "part":
         mode = "part" if editable else None
     else:

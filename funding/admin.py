@@ -16,6 +16,7 @@ from unfold.widgets import UnfoldAdminTextInputWidget
 
 from minsheng.admin_confirm import ConfirmServiceMixin, validate_with
 from minsheng.errors import DomainError
+from minsheng.fields import MONEY
 from minsheng.formatting import money, percent
 from minsheng.numbers import HumanDecimalField, HumanNumbersAdminMixin
 from org.admin_base import HistoryAdmin
@@ -100,8 +101,8 @@ def amount_field(level: SourceLevel) -> forms.DecimalField:
         unit="元",
         required=False,
         min_value=0,
-        max_digits=18,
-        decimal_places=2,
+        max_digits=MONEY.max_digits,
+        decimal_places=MONEY.decimal_places,
         widget=UnfoldAdminTextInputWidget(attrs={"inputmode": "decimal"}),
         help_text="可写作 95,600、7.6亿、9640万。",
     )

@@ -23,7 +23,7 @@ class EntryKind(models.TextChoices):
 
 
 # The running total each kind of entry moves on a FundingSource row.
-TOTAL_FIELD = {
+TOTAL_FIELD: dict[str, str] = {
     EntryKind.ARRIVAL: "arrived",
     EntryKind.DISBURSEMENT: "disbursed",
     EntryKind.SPENDING: "spent",

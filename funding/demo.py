@@ -21,6 +21,7 @@ written with their FundingSource totals kept equal to them (checks.reconcile fin
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from projects.models import Project
 
@@ -41,7 +42,7 @@ def day(text: str) -> datetime.date:
 
 # (region code, year, project title): planned split, entries (kind, level, amount, date, purpose/note),
 # matching duties (level, amount, due date, basis).
-FUNDING = [
+FUNDING: list[dict[str, Any]] = [
     {
         "project": ("371300", 2016, "扶贫开发攻坚"),
         "planned": {"central": Decimal("0.91") * YI, "province": Decimal("3.17") * YI,
@@ -98,7 +99,7 @@ def load(loader) -> None:
     for item in FUNDING:
         code, year, title = item["project"]
         project = Project.objects.get(plan__region__code=code, plan__year=year, title=title)
-        totals = defaultdict(lambda: defaultdict(Decimal))
+        totals: defaultdict[str, defaultdict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for kind, level, amount, date, text in item["entries"]:
             details = {"purpose": text} if kind == S else {"note": text or NOTE}
             if kind == D:

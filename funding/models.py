@@ -9,6 +9,7 @@ with the entries.
 
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -17,13 +18,18 @@ from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from simple_history.models import HistoricalRecords
 
-from projects.models import MONEY, ProjectPartQuerySet
+from minsheng.fields import MoneyField
+from projects.models import ProjectPartQuerySet
 
 from .choices import EntryKind, SourceLevel
 
 
 class Recorded(models.Model):
     """Who recorded a row and when (the history keeps every later change)."""
+
+    if TYPE_CHECKING:
+        # Set before saving for django-simple-history: the user its historical row names.
+        _history_user: Any
 
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -46,13 +52,11 @@ class FundingSource(models.Model):
         "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="funding_sources"
     )
     level = models.CharField("资金来源", max_length=10, choices=SourceLevel.choices)
-    planned = models.DecimalField(
-        "计划金额（元）", default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))], **MONEY
-    )
+    planned = MoneyField("计划金额（元）", default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
     # Running totals, written only by funding.services (with the row locked), never by forms.
-    arrived = models.DecimalField("已到位（元）", default=Decimal("0"), editable=False, **MONEY)
-    disbursed = models.DecimalField("已拨付（元）", default=Decimal("0"), editable=False, **MONEY)
-    spent = models.DecimalField("已支出（元）", default=Decimal("0"), editable=False, **MONEY)
+    arrived = MoneyField("已到位（元）", default=Decimal("0"), editable=False)
+    disbursed = MoneyField("已拨付（元）", default=Decimal("0"), editable=False)
+    spent = MoneyField("已支出（元）", default=Decimal("0"), editable=False)
 
     objects = ProjectPartQuerySet.as_manager()
     # The history follows the plan; totals move with every entry and each entry has its own history.
@@ -150,7 +154,7 @@ class Entry(Recorded):
     )
     kind = models.CharField("类型", max_length=12, choices=EntryKind.choices)
     level = models.CharField("资金来源", max_length=10, choices=SourceLevel.choices)
-    amount = models.DecimalField("金额（元）", validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    amount = MoneyField("金额（元）", validators=[MinValueValidator(Decimal("0.01"))])
     date = models.DateField("日期")
     document_number = models.CharField("文号", max_length=100, blank=True, help_text="资金到位的文件文号。")
     recipient_unit = models.ForeignKey(
@@ -239,7 +243,7 @@ class MatchingQuerySet(ProjectPartQuerySet):
                     .values("total")
                 ),
                 Decimal("0"),
-                output_field=models.DecimalField(**MONEY),
+                output_field=MoneyField(),
             )
 
         queryset = self.annotate(arrived_by_due=arrived(OuterRef("due_date")))
@@ -255,7 +259,7 @@ class MatchingObligation(models.Model):
         "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="matching_obligations"
     )
     level = models.CharField("配套层级", max_length=10, choices=SourceLevel.choices)
-    amount = models.DecimalField("应配套金额（元）", validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    amount = MoneyField("应配套金额（元）", validators=[MinValueValidator(Decimal("0.01"))])
     due_date = models.DateField("到位期限")
     basis = models.CharField("依据", max_length=200, blank=True, help_text="如文件名称和文号。")
 

@@ -28,9 +28,12 @@ MAX_AMOUNT = Decimal("1e16")  # 18 digits with 2 decimal places
 CENT = Decimal("0.01")
 
 # For each kind: the kind whose total it must not exceed (credit) and the kind that must not exceed it.
-CREDIT_OF = {EntryKind.DISBURSEMENT: EntryKind.ARRIVAL, EntryKind.SPENDING: EntryKind.DISBURSEMENT}
+CREDIT_OF: dict[str, str] = {
+    EntryKind.DISBURSEMENT: EntryKind.ARRIVAL,
+    EntryKind.SPENDING: EntryKind.DISBURSEMENT,
+}
 DEBIT_OF = {credit: debit for debit, credit in CREDIT_OF.items()}
-EXCEEDS_CODE = {
+EXCEEDS_CODE: dict[str, FundingErrorCode] = {
     EntryKind.DISBURSEMENT: FundingErrorCode.DISBURSEMENT_EXCEEDS_ARRIVAL,
     EntryKind.SPENDING: FundingErrorCode.SPENDING_EXCEEDS_DISBURSEMENT,
 }
@@ -135,7 +138,7 @@ def _lowest_balance_from(
     return at_date if lowest is None else min(lowest, at_date)
 
 
-CHAIN_WORDS = {
+CHAIN_WORDS: dict[str, tuple[str, str, str]] = {
     EntryKind.DISBURSEMENT: ("拨付", "到位", "已到位未拨付"),
     EntryKind.SPENDING: ("支出", "拨付", "已拨付未支出"),
 }

@@ -338,11 +338,14 @@ def bulletin_figures(region, year: int, month: int, expected: Mapping[int, Decim
         .annotate(**_entry_sums())
         .order_by()
     }
+    place = _region(region)
+    if place is None:
+        raise ValueError("a bulletin's figures are those of a region")
     before = (
         Entry.objects.active()
         .filter(
             project__plan__year=year - 1,
-            project__plan__region__path__startswith=_region(region).path,
+            project__plan__region__path__startswith=place.path,
             kind=EntryKind.SPENDING,
             date__lte=_same_day_last_year(as_of),
         )

@@ -121,6 +121,8 @@ def rate(raw) -> Decimal | None:
     if isinstance(raw, str) and _number_text(raw).endswith("%"):
         return (_parse(raw, "%") / 100).quantize(FIGURE_PLACES)
     number = decimal(raw)
+    if number is None:
+        return None
     return (number / 100).quantize(FIGURE_PLACES) if number > 1 else number
 
 
@@ -225,9 +227,12 @@ def month(raw) -> int | None:
     number = chinese_number(match["m"]) if match else None
     if number is None:
         try:
-            return date(raw, default_year=2000).month
+            parsed = date(raw, default_year=2000)
         except CellError:
-            raise CellError(f"“{text(raw)}”不是有效的月份（填1到12，或“1-9月”）") from None
+            parsed = None
+        if parsed is None:
+            raise CellError(f"“{text(raw)}”不是有效的月份（填1到12，或“1-9月”）")
+        return parsed.month
     if not 1 <= number <= 12:
         raise CellError(f"“{text(raw)}”不是有效的月份（填1到12）")
     return number

@@ -8,8 +8,11 @@ apostrophe; the importer removes that apostrophe again, so such text round-trips
 
 import datetime
 import io
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -162,11 +165,12 @@ def _funding_queryset(plan):
 
 def export(kind: str, plan) -> bytes:
     """A plan's ledger of `kind` in the template's layout, with the plan's summary sheet after it."""
-    resource, queryset = {
+    ledgers: dict[str, tuple[type[Any], Callable[[Any], QuerySet[Any]]]] = {
         "projects": (ProjectLedgerResource, _projects_queryset),
         "funding": (FundingLedgerResource, _funding_queryset),
         "progress": (ProgressLedgerResource, _progress_queryset),
-    }[kind]
+    }
+    resource, queryset = ledgers[kind]
     dataset = resource().export(queryset(plan), force_native_type=True)
     workbook = Workbook(write_only=True)
     writer = SheetWriter(
@@ -221,7 +225,8 @@ def _projects_without_targets(writer: SheetWriter, plan) -> None:
         .prefetch_related("cooperating_units", "funding_sources")
         .order_by("sequence", "code")
     ):
-        target = Target(project=project, name="", measure="", annual_target=None)
+        # An unsaved placeholder that is never saved: a project without targets still gets its row.
+        target = Target(project=project, name="", measure="", annual_target=None)  # type: ignore[misc]
         row = resource.export_resource(target, force_native_type=True)
         writer.append(row)
 
@@ -309,10 +314,10 @@ def summary_sheet(workbook: Workbook, plan, month: int | None = None) -> None:
     as_of = projects[0].as_of_month if projects else month
     heading = f"{plan.year}年{plan.region.name}民生实事进展汇总表（截至{as_of or '—'}月）"
     writer = SheetWriter(workbook, "汇总表", heading, SUMMARY_COLUMNS)
-    formats = [None, None, None, None, None, None, None, None]
+    formats: list[str | None] = [None, None, None, None, None, None, None, None]
     formats += [PERCENT_FORMAT, PERCENT_FORMAT, PERCENT_FORMAT, PERCENT_FORMAT, None, WAN_FORMAT, WAN_FORMAT]
     for project in projects:
-        rows = targets.get(project.pk) or [None]
+        rows: Sequence[Target | None] = targets.get(project.pk) or [None]
         for target in rows:
             writer.append(
                 [

@@ -173,6 +173,7 @@ def find_header(sheet: str, preview: list[tuple[int, tuple]], columns: Sequence[
         # A two-row header may name its anchor only in its lower row: try an incomplete row with the next.
         if (len(single[0]) < 2 or not anchors & set(single[0])) and position + 1 >= len(preview):
             continue
+        rows: tuple[int, ...]
         best, rows = single, (number,)
         if position + 1 < len(preview):
             double = _map_row(matcher, row, preview[position + 1][1])

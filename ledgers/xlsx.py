@@ -163,9 +163,29 @@ class Workbook:
         _parse_part(self.archive, "xl/styles.xml", start, end)
         return {i for i, fmt in enumerate(xf_formats) if is_date_format(formats.get(fmt, ""))}
 
+    def cell_value(self, kind: str, raw: str | None, style: int) -> object:
+        """A cell's value from its type attribute, raw text and style: text, bool, number or datetime."""
+        if raw is None or (raw == "" and kind not in ("inlineStr", "str", "s")):
+            return None  # e.g. a formula saved without its computed value
+        if kind == "s":
+            return self.shared[int(raw)]
+        if kind in ("inlineStr", "str", "e"):
+            return raw
+        if kind == "b":
+            return raw.strip() in ("1", "true")
+        if kind == "d":
+            return datetime.datetime.fromisoformat(raw)
+        number = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
+        if style in self.date_styles:
+            try:
+                return from_excel(number, self.epoch)
+            except (ValueError, OverflowError):
+                return number
+        return number
+
     def rows(self, path: str) -> Iterator[tuple[int, tuple]]:
         """(row number, values) of a sheet's rows, streaming; rows missing from the file are not yielded."""
-        shared, date_styles, epoch = self.shared, self.date_styles, self.epoch
+        convert = self.cell_value
         ready: list[tuple[int, tuple]] = []
         row: dict[int, object] = {}
         state = {"row": 0, "col": -1, "type": "n", "style": 0, "text": None, "in_value": False}
@@ -212,25 +232,6 @@ class Workbook:
         def text(data):
             if state["in_value"]:
                 texts.append(data)
-
-        def convert(kind, raw, style):
-            if raw is None or (raw == "" and kind not in ("inlineStr", "str", "s")):
-                return None  # e.g. a formula saved without its computed value
-            if kind == "s":
-                return shared[int(raw)]
-            if kind in ("inlineStr", "str", "e"):
-                return raw
-            if kind == "b":
-                return raw.strip() in ("1", "true")
-            if kind == "d":
-                return datetime.datetime.fromisoformat(raw)
-            number = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
-            if style in date_styles:
-                try:
-                    return from_excel(number, epoch)
-                except (ValueError, OverflowError):
-                    return number
-            return number
 
         parser = _parser(start, end, text)
         with self.archive.open(path) as part:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from minsheng.bases import ModelAdminMixinBase
 from minsheng.errors import DomainError
 
 
@@ -52,7 +53,7 @@ def checked_by(form_class: type[forms.BaseForm], call) -> type[forms.BaseForm]:
     return Checked
 
 
-class ConfirmServiceMixin:
+class ConfirmServiceMixin(ModelAdminMixinBase):
     """A step as a page: GET shows what it concerns (details, the objects, an intro) and the fields it needs;
     the POST runs the service. A refusal (DomainError) is shown on the page again, with nothing changed (the
     service is one transaction); success says so in a message and goes back."""

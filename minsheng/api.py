@@ -1,10 +1,12 @@
-"""API plumbing shared by every app: the exception handler that speaks {"code", "detail"}."""
+"""API plumbing shared by every app: the exception handler that speaks {"code", "detail"}, decimal fields."""
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -12,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from org import access
 
 from .errors import CommonErrorCode, DomainError
+from .fields import FIGURE, MONEY
 
 
 class ApiPagination(PageNumberPagination):
@@ -19,6 +22,20 @@ class ApiPagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class MoneySerializerField(serializers.DecimalField):
+    """An amount in yuan with the digits of the model's MoneyField (minsheng/fields.py)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=MONEY.max_digits, decimal_places=MONEY.decimal_places, **kwargs)
+
+
+class FigureSerializerField(serializers.DecimalField):
+    """A target or completed value with the digits of the model's FigureField (minsheng/fields.py)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=FIGURE.max_digits, decimal_places=FIGURE.decimal_places, **kwargs)
 
 
 class RestrictedViewSetMixin:
@@ -42,8 +59,8 @@ CONFLICT = {
 }
 
 
-def domain_error_body(exc: DomainError) -> dict:
-    body = {"code": exc.code, "detail": exc.message}
+def domain_error_body(exc: DomainError) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": exc.code, "detail": exc.message}
     if exc.field:
         body["fields"] = {exc.field: [exc.message]}
     return body

@@ -15,10 +15,14 @@ def ensure_database(database_url: str) -> bool:
     db = dj_database_url.parse(database_url)
     if db["ENGINE"] != "django.db.backends.postgresql":
         raise ValueError("only PostgreSQL URLs name a database to create")
-    params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"] or None}
-    if db["PASSWORD"]:
-        params["password"] = db["PASSWORD"]
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+    with psycopg.connect(
+        dbname="postgres",
+        autocommit=True,
+        host=db["HOST"] or "127.0.0.1",
+        port=int(db["PORT"] or 5432),
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+    ) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
             return False
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))

@@ -9,10 +9,14 @@ takes "9.3万" and "93000人" as 9.3. A number without a scale or unit word is a
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from rest_framework import serializers
+
+from .fields import Digits, MoneyField
 
 HINT = "请输入数字，如 95,600、7.6亿、9640万"
 SCALES = {"万": Decimal(10000), "亿": Decimal(10**8)}
@@ -124,9 +128,9 @@ class HumanDecimalSerializerField(serializers.DecimalField):
 
     default_error_messages = {"invalid": HINT}
 
-    def __init__(self, *, unit: str = "", **kwargs):
+    def __init__(self, *, digits: Digits, unit: str = "", **kwargs: Any) -> None:
         self.unit = unit
-        super().__init__(**kwargs)
+        super().__init__(max_digits=digits.max_digits, decimal_places=digits.decimal_places, **kwargs)
 
     def to_internal_value(self, data):
         if isinstance(data, str):
@@ -140,9 +144,9 @@ class HumanDecimalSerializerField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
-def money_unit(db_field) -> str:
-    """The unit a model DecimalField is typed in: money columns (18 digits, 2 places) are yuan."""
-    return "元" if (db_field.max_digits, db_field.decimal_places) == (18, 2) else ""
+def money_unit(db_field: models.Field) -> str:
+    """The unit a model DecimalField is typed in: money columns (MoneyField) are yuan."""
+    return "元" if isinstance(db_field, MoneyField) else ""
 
 
 class HumanNumbersAdminMixin:

@@ -81,7 +81,7 @@ class SmsChannel(BaseChannel):
             raise RuntimeError("短信网关未接受该消息。")
 
 
-DEFAULT_CHANNELS = {
+DEFAULT_CHANNELS: dict[str, type[BaseChannel]] = {
     Channel.INAPP: InAppChannel,
     Channel.EMAIL: EmailChannel,
     Channel.SMS: SmsChannel,

@@ -1,5 +1,7 @@
 """Administrative regions, the units that belong to them, and the users who work for units."""
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.core.exceptions import ValidationError
@@ -124,7 +126,7 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=10, choices=Role.choices, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -154,4 +156,4 @@ class User(AbstractUser):
 
     @property
     def region(self) -> Region | None:
-        return self.unit.region if self.unit_id else None
+        return self.unit.region if self.unit is not None else None

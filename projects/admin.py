@@ -1,5 +1,7 @@
 """The 民生办's admin for plans, projects, targets, milestones, adjustments and monthly reports."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
@@ -513,13 +515,8 @@ class ProgressReportForm(forms.ModelForm):
 
     def create(self) -> ProgressReport:
         data = self.cleaned_data
-        return services.save_report(
-            data["project"],
-            data["month"],
-            actor=self.actor,
-            values={},
-            **{name: data.get(name) for name in REPORT_FIELDS},
-        )
+        fields: dict[str, Any] = {name: data.get(name) for name in REPORT_FIELDS}
+        return services.save_report(data["project"], data["month"], actor=self.actor, values={}, **fields)
 
     def clean(self):
         data = super().clean()

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from minsheng.fields import FigureField, MoneyField, RateField
 from org.access import Reach, RestrictedQuerySet
 
 from .choices import (
@@ -28,10 +30,6 @@ from .progress import ProjectProgressMixin, TargetProgressMixin
 # ATTACHMENT_EXTENSIONS is imported from here by proposals (its attachments follow the same types).
 from .uploads import ATTACHMENT_EXTENSIONS, read_head, upload_error  # noqa: F401
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
-FIGURE = {"max_digits": 20, "decimal_places": 4}
-RATE = {"max_digits": 6, "decimal_places": 4}
-
 
 class PlanQuerySet(RestrictedQuerySet):
     # A filer sees the plans holding the unit's projects (as lead or cooperating unit).
@@ -46,6 +44,10 @@ class ProjectPartQuerySet(RestrictedQuerySet):
 
 class Plan(models.Model):
     """The year's plan of livelihood projects of one region (e.g. 2016年临沂市十件民生大事)."""
+
+    if TYPE_CHECKING:
+        # Set before saving for django-simple-history: the reason its historical row records.
+        _change_reason: str
 
     region = models.ForeignKey(
         "org.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="plans"
@@ -64,19 +66,17 @@ class Plan(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="留空则按当前日期：当年取上月，往年取12月。已结束的年度可固定在最后一次调度的月份。",
     )
-    lag_yellow = models.DecimalField(
+    lag_yellow = RateField(
         "黄灯阈值",
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text="滞后超过此比例（相对序时进度，如0.05表示5个百分点）亮黄灯；0表示稍有滞后即为黄灯。",
-        **RATE,
     )
-    lag_red = models.DecimalField(
+    lag_red = RateField(
         "红灯阈值",
         default=Decimal("0.10"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text="滞后超过此比例亮红灯（如0.10表示落后序时进度10个百分点）。",
-        **RATE,
     )
 
     objects = PlanQuerySet.as_manager()
@@ -115,6 +115,22 @@ class ProjectQuerySet(ProjectProgressMixin, RestrictedQuerySet):
 
 class Project(models.Model):
     """A livelihood project (民生实事项目) of a year's plan, with its responsible units and deadline."""
+
+    if TYPE_CHECKING:
+        # Annotated by `Project.objects.with_progress()` (projects/progress.py), not columns.
+        as_of_month: int
+        completion: Decimal | None
+        expected: Decimal  # never null: as_of_month is always set
+        lag: Decimal | None
+        has_overdue_milestone: bool
+        light: str
+        latest_month: int | None
+        latest_investment: Decimal | None
+        investment_rate: Decimal | None
+        # Annotated by the bulletin generator (bulletins/generator.py).
+        latest_narrative: str | None
+        # Set before saving for django-simple-history: the reason its historical row records.
+        _change_reason: str
 
     plan = models.ForeignKey(Plan, verbose_name="年度计划", on_delete=models.PROTECT, related_name="projects")
     code = models.CharField("项目编号", max_length=40)
@@ -160,12 +176,11 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="upkept_projects",
     )
-    planned_investment = models.DecimalField(
+    planned_investment = MoneyField(
         "年度计划投资（元）",
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-        **MONEY,
     )
     schedule_basis = models.CharField(
         "序时进度依据", max_length=12, choices=ScheduleBasis.choices, default=ScheduleBasis.LINEAR
@@ -297,13 +312,23 @@ class ContributionPartQuerySet(RestrictedQuerySet):
 class Target(models.Model):
     """A quantified annual target (指标) of a project, with the unit whose figure is authoritative."""
 
+    if TYPE_CHECKING:
+        # Annotated by `Target.objects.with_progress()` (projects/progress.py), not columns.
+        as_of_month: int
+        value: Decimal | None
+        completion: Decimal | None
+        expected: Decimal  # never null: as_of_month is always set
+        lag: Decimal | None
+        # Set before saving for django-simple-history: the reason its historical row records.
+        _change_reason: str
+
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.CASCADE, related_name="targets"
     )
     sequence = models.PositiveSmallIntegerField("序号", default=0)
     name = models.CharField("指标名称", max_length=200)
     measure = models.CharField("计量单位", max_length=20, help_text="如 人、所、个、万平方米、公里、%、元。")
-    annual_target = models.DecimalField("年度目标", validators=[MinValueValidator(Decimal("0"))], **FIGURE)
+    annual_target = FigureField("年度目标", validators=[MinValueValidator(Decimal("0"))])
     weight = models.DecimalField(
         "权重",
         max_digits=6,
@@ -358,13 +383,12 @@ class Milestone(models.Model):
     name = models.CharField("节点名称", max_length=200)
     planned_date = models.DateField("计划完成日期")
     actual_date = models.DateField("实际完成日期", null=True, blank=True)
-    planned_progress = models.DecimalField(
+    planned_progress = RateField(
         "计划累计进度",
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text="到此节点应完成的全年任务比例（0-1），用于按节点计划计算序时进度。",
-        **RATE,
     )
 
     objects = ProjectPartQuerySet.as_manager()
@@ -395,8 +419,8 @@ class ProgressReport(models.Model):
     )
     month = models.PositiveSmallIntegerField("月份", validators=[MinValueValidator(1), MaxValueValidator(12)])
     status = models.CharField("状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
-    investment_completed = models.DecimalField(
-        "累计完成投资（元）", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], **MONEY
+    investment_completed = MoneyField(
+        "累计完成投资（元）", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
     narrative = models.TextField("进展情况", blank=True)
     problems = models.TextField("存在问题", blank=True)
@@ -490,7 +514,7 @@ class ProgressValue(models.Model):
         ProgressReport, verbose_name="报告", on_delete=models.CASCADE, related_name="values"
     )
     target = models.ForeignKey(Target, verbose_name="指标", on_delete=models.CASCADE, related_name="values")
-    value = models.DecimalField("累计完成值", validators=[MinValueValidator(Decimal("0"))], **FIGURE)
+    value = FigureField("累计完成值", validators=[MinValueValidator(Decimal("0"))])
 
     objects = ReportPartQuerySet.as_manager()
     history = HistoricalRecords()
@@ -528,8 +552,8 @@ class ReportContribution(models.Model):
         ProgressReport, verbose_name="报告", on_delete=models.CASCADE, related_name="contributions"
     )
     unit = models.ForeignKey("org.Unit", verbose_name="配合单位", on_delete=models.PROTECT, related_name="+")
-    investment_completed = models.DecimalField(
-        "累计完成投资（元）", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], **MONEY
+    investment_completed = MoneyField(
+        "累计完成投资（元）", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
     narrative = models.TextField("进展情况", blank=True)
     problems = models.TextField("存在问题", blank=True)
@@ -573,7 +597,7 @@ class ContributionValue(models.Model):
         ReportContribution, verbose_name="配合单位报送", on_delete=models.CASCADE, related_name="values"
     )
     target = models.ForeignKey(Target, verbose_name="指标", on_delete=models.CASCADE, related_name="+")
-    value = models.DecimalField("累计完成值", validators=[MinValueValidator(Decimal("0"))], **FIGURE)
+    value = FigureField("累计完成值", validators=[MinValueValidator(Decimal("0"))])
 
     objects = ContributionPartQuerySet.as_manager()
     history = HistoricalRecords()

@@ -43,6 +43,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Least, NullIf
 from django.utils import timezone
 
+from minsheng.bases import QuerySetMixinBase
+
 from .choices import COUNTED_REPORT_STATUSES, INACTIVE_STATUSES, Light, ScheduleBasis
 from .periods import as_of_month
 
@@ -188,7 +190,7 @@ def _light_expression(p: str):
     )
 
 
-class ProjectProgressMixin:
+class ProjectProgressMixin(QuerySetMixinBase):
     """Queryset methods for projects: `with_progress()` annotates every computed figure."""
 
     def with_progress(self, month: int | None = None, on: datetime.date | None = None):
@@ -250,7 +252,7 @@ class ProjectProgressMixin:
         )
 
 
-class TargetProgressMixin:
+class TargetProgressMixin(QuerySetMixinBase):
     """Queryset methods for targets: `with_progress()` annotates each indicator's figures."""
 
     def with_progress(self, month: int | None = None, on: datetime.date | None = None):

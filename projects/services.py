@@ -246,7 +246,12 @@ def delete_report(report: ProgressReport, *, actor) -> None:
         )
     files = [a.file for a in report.attachments.all()]
     report.delete()
-    transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+
+    def delete_files() -> None:
+        for file in files:
+            file.delete(save=False)
+
+    transaction.on_commit(delete_files)
 
 
 @transaction.atomic

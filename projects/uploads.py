@@ -12,7 +12,10 @@ from .errors import ProjectsErrorCode
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 DOCUMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".ofd", ".wps"}
-ATTACHMENT_EXTENSIONS = {AttachmentKind.PHOTO: IMAGE_EXTENSIONS, AttachmentKind.DOCUMENT: DOCUMENT_EXTENSIONS}
+ATTACHMENT_EXTENSIONS: dict[str, set[str]] = {
+    AttachmentKind.PHOTO: IMAGE_EXTENSIONS,
+    AttachmentKind.DOCUMENT: DOCUMENT_EXTENSIONS,
+}
 
 ZIP = (b"PK\x03\x04",)
 OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)

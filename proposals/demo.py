@@ -13,6 +13,7 @@ person's name; the one citizen's phone is a made-up number kept hashed and maske
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -367,7 +368,7 @@ def load_current(loader, current) -> None:
         ),
     )
     for title, source, proposer, organisation, category, then in CURRENT_PROPOSALS:
-        data = {
+        data: dict[str, Any] = {
             "title": title,
             "description": f"{title}，回应群众关切，建议列入{year}年民生实事。",
             "category": category,

@@ -172,7 +172,9 @@ class DecisionStepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.stage = stage
         units = units if units is not None else Unit.objects.none()
-        self.fields["responsible_unit"].queryset = units
+        field = self.fields["responsible_unit"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = units
         if stage == DecisionStage.RISK:
             for name, label in RISK_FIELDS:
                 self.fields[name] = forms.ChoiceField(label=label, choices=RiskRating.choices)

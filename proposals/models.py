@@ -13,10 +13,11 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from minsheng.codes import random_code
+from minsheng.fields import MoneyField
 from minsheng.phones import hash_phone, mask_phone
 from org.access import Reach, RestrictedQuerySet
 from projects.choices import AttachmentKind, Category, ChangeType
-from projects.models import ATTACHMENT_EXTENSIONS, MONEY
+from projects.models import ATTACHMENT_EXTENSIONS
 
 from .choices import (
     CITIZEN_SOURCES,
@@ -126,8 +127,8 @@ class Proposal(models.Model):
     category = models.CharField("领域类别", max_length=20, choices=Category.choices)
     title = models.CharField("建议标题", max_length=200)
     description = models.TextField("建议内容")
-    estimated_cost = models.DecimalField(
-        "估算投资（元）", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], **MONEY
+    estimated_cost = MoneyField(
+        "估算投资（元）", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
     status = models.CharField(
         "状态", max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.SUBMITTED
@@ -228,7 +229,10 @@ class Proposal(models.Model):
         current = self
         while current.merged_into_id and current.merged_into_id not in seen:
             seen.add(current.merged_into_id)
-            current = current.merged_into
+            merged_into = current.merged_into
+            if merged_into is None:
+                break
+            current = merged_into
         return current
 
 
@@ -349,8 +353,8 @@ class Candidate(models.Model):
     title = models.CharField("项目名称", max_length=200)
     description = models.TextField("项目内容", blank=True)
     category = models.CharField("领域类别", max_length=20, choices=Category.choices)
-    estimated_cost = models.DecimalField(
-        "估算投资（元）", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], **MONEY
+    estimated_cost = MoneyField(
+        "估算投资（元）", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
     proposals = models.ManyToManyField(
         Proposal, verbose_name="来源建议", blank=True, related_name="candidates"

@@ -397,7 +397,7 @@ def _create_project(candidate: Candidate, details: Mapping[str, Any]) -> Project
 
 
 @transaction.atomic
-def record_decision_step(
+def record_decision_step(  # noqa: C901 (16; branch split moves this module: simplify after the merge)
     candidate: Candidate,
     *,
     actor,
@@ -435,7 +435,7 @@ def record_decision_step(
     expected = next_stage(candidate)
     if stage != expected:
         raise InvalidTransition(
-            f"决策程序须依次进行：下一环节应为“{DecisionStage(expected).label}”，"
+            f"决策程序须依次进行：下一环节应为“{DecisionStage(expected).label if expected else '—'}”，"
             f"不能登记“{DecisionStage(stage).label}”。",
             code=ProposalsErrorCode.DECISION_OUT_OF_ORDER,
         )

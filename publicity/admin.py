@@ -1,12 +1,16 @@
 """The 民生办's admin for what is disclosed (projects, photos) and for the satisfaction surveys and their
 results. Staff write; leaders and auditors read (RoleScopedAdmin)."""
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from unfold.decorators import action, display
 
 from minsheng.admin_confirm import ConfirmServiceMixin
+from minsheng.bases import ModelAdminMixinBase
 from minsheng.errors import DomainError
 from minsheng.formatting import percent
 from org.admin_base import HistoryAdmin, RoleScopedAdmin
@@ -18,10 +22,10 @@ from . import services
 from .models import PhotoPublication, ProjectPublication, Survey, SurveyResponse
 
 
-class PublishActionsMixin:
+class PublishActionsMixin(ModelAdminMixinBase):
     """Publish / withdraw the selected rows through the service (staff only)."""
 
-    publish_service = None
+    publish_service: ClassVar[Callable[..., object]]  # set by each admin: services.set_*_published
     actions = ["publish_selected", "withdraw_selected"]
 
     def _set(self, request, queryset, published: bool):

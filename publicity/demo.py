@@ -48,13 +48,13 @@ def load(loader) -> None:
             {"project": projects[sequence]},
             is_published=True,
             public_summary=summary,
-            published_at=timezone.make_aware(datetime.datetime(*SURVEY_OPENS)),
+            published_at=datetime.datetime(*SURVEY_OPENS, tzinfo=timezone.get_current_timezone()),
         )
     survey = loader.upsert(
         Survey,
         {"project": projects[1]},
         intro="请您对“加强和改进就业创业服务”项目作出评价，每个手机号限评价一次。",
-        opens_at=timezone.make_aware(datetime.datetime(*SURVEY_OPENS)),
+        opens_at=datetime.datetime(*SURVEY_OPENS, tzinfo=timezone.get_current_timezone()),
         closes_at=None,
     )
     for phone, awareness, satisfaction, support in ANSWERS:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up and run the full checks against PostgreSQL and Redis: ruff, manage.py check, migrations, pytest.
+# Set up and run the full checks against PostgreSQL and Redis: ruff, mypy, manage.py check, migrations, pytest.
 # 安装依赖并在 PostgreSQL 和 Redis 上运行全部检查与测试；任何一项失败，退出码即非零。
 #
 #   ./scripts/test.sh                      # everything
@@ -24,6 +24,7 @@ run_step "数据库 / database $(url_host "$DATABASE_URL")" ensure_database "$DA
 
 # Every check runs even when an earlier one fails, so one run shows everything; the exit code is 1 if any failed.
 check_step "ruff check" "$VENV/bin/ruff" check .
+check_step "mypy" "$VENV/bin/mypy"
 check_step "manage.py check" "$VENV/bin/python" manage.py check
 check_step "makemigrations --check --dry-run" "$VENV/bin/python" manage.py makemigrations --check --dry-run
 # --create-db: a test database left by an older checkout could hide a migration problem.

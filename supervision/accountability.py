@@ -12,7 +12,7 @@ For year Y and each unit:
 
 import datetime
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Expression, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -44,7 +44,7 @@ def with_accountability(units, year: int, now: datetime.datetime | None = None):
     now = now or timezone.now()
     today = timezone.localdate(now)
     orders = SupervisionOrder.objects.filter(year=year)
-    missed = Value(0, output_field=IntegerField())
+    missed: Expression = Value(0, output_field=IntegerField())
     for due, done in STAGE_FIELDS.values():
         late = Q(**{f"{done}__gt": F(due)}) | Q(**{f"{done}__isnull": True, f"{due}__lt": now})
         missed = missed + Count("pk", filter=late)

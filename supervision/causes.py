@@ -185,7 +185,7 @@ def funds_sql(projects, on) -> tuple[str, list]:
         FROM ({rows}) AS v JOIN projects_project p ON p.id = v.pid
         WHERE p.id IN ({project_sql})
     """
-    params = [AlertKind.FUNDS_IDLE]
+    params: list[object] = [AlertKind.FUNDS_IDLE]
     for retention in found:
         params += [retention.project.pk, retention.message]
     return sql, [*params, *project_params]

@@ -30,8 +30,8 @@ from .models import (
 SEEDED_MODELS = [SupervisionOrder, OrderResponse, Inspection, Problem, Rectification, Alert]
 
 
-def _at(*args) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(*args))
+def _at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=timezone.get_current_timezone())
 
 
 def load(loader) -> None:

@@ -2,6 +2,7 @@
 their rectification, inspections. Views, admin, API and tasks all call these."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -162,7 +163,7 @@ def notify_pending_alerts(batch: int = NOTIFY_BATCH) -> int:
         alerts = list(Alert.objects.open().filter(notified_at__isnull=True).order_by("pk")[:batch])
         if not alerts:
             return done
-        users_by_unit: dict[int, list[User]] = {}
+        users_by_unit: dict[int | None, list[User]] = {}
         for user in unit_users({alert.unit_id for alert in alerts}):
             users_by_unit.setdefault(user.unit_id, []).append(user)
         with transaction.atomic():
@@ -344,7 +345,7 @@ def escalate_overdue_orders(now=None) -> list[int]:
         orders = {e.order_id for e in escalations}
         counts = Escalation.objects.filter(order=OuterRef("pk")).values("order").annotate(n=Count("pk"))
         SupervisionOrder.objects.filter(pk__in=orders).update(escalation_level=Subquery(counts.values("n")))
-        users_by_unit: dict[int, list[User]] = {}
+        users_by_unit: dict[int | None, list[User]] = {}
         for user in unit_users({e.order.unit_id for e in escalations}):
             users_by_unit.setdefault(user.unit_id, []).append(user)
         for escalation in escalations:
@@ -581,7 +582,7 @@ def record_inspection(
     inspectors: str,
     projects=(),
     summary: str = "",
-    findings: list[Finding] = (),
+    findings: Sequence[Finding] = (),
 ) -> Inspection:
     """Record a 明查 or 暗访 with the projects seen; each finding goes on the problem list."""
     require_staff(actor)

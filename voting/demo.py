@@ -28,8 +28,8 @@ VOTERS = 240
 SEED = 2015
 
 
-def at(*args) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(*args))
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=timezone.get_current_timezone())
 
 
 VOTE = {

@@ -5,6 +5,8 @@ submissions for the same phone leave exactly one ballot. Tallies are counted fro
 in a counter of their own, so they always equal the ballots.
 """
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -137,6 +139,10 @@ class BallotQuerySet(VoteQuerySet):
 
 class Ballot(models.Model):
     """One verified phone's ballot in a vote, with the receipt code the voter can check."""
+
+    if TYPE_CHECKING:
+        # Set by services.cast_ballot on the ballot it returns: the titles of the options chosen.
+        option_titles: list[str]
 
     vote = models.ForeignKey(Vote, verbose_name="投票", on_delete=models.PROTECT, related_name="ballots")
     # Never the phone in clear: a keyed hash to enforce one ballot per phone, masked digits to show.

@@ -168,13 +168,13 @@ def cast_ballot(
                 if verify is not None:
                     verify()
     except IntegrityError as error:
-        if single:
+        if single and unverify is not None:
             unverify()
         if has_voted(vote, phone):
             raise AlreadyVoted() from None
         raise error
     except PaperChanged:
-        if single:
+        if single and unverify is not None:
             unverify()
         # The vote closed or its options changed since `vote` was read: say what is wrong now.
         fresh, titles = ballot_paper(vote.pk, fresh=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib import admin
-from django.db.models import BigIntegerField, CharField, F, Value
+from django.db.models import BigIntegerField, CharField, F, Model, Value
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -36,9 +36,9 @@ TITLE_RELATED = {"projects.ProgressReport": ["project__plan"]}
 class Source:
     """A tracked model whose changes the page lists, and the admin record they are shown under."""
 
-    model: type
-    holder: type
-    holder_admin: admin.ModelAdmin
+    model: type[Model]
+    holder: type[Model]
+    holder_admin: SimpleHistoryAdmin
     path: str  # on the historical row: the holder's id
 
     @property
@@ -50,8 +50,8 @@ class Source:
         return str(self.model._meta.verbose_name)
 
 
-def _tracked(model) -> bool:
-    return not model._meta.proxy and getattr(model._meta, "simple_history_manager_attribute", None)
+def _tracked(model: type[Model]) -> bool:
+    return not model._meta.proxy and bool(getattr(model._meta, "simple_history_manager_attribute", None))
 
 
 def sources(request) -> list[Source]:
@@ -77,7 +77,8 @@ def _scope(request, source: Source):
 
 
 def _rows(request, source: Source):
-    history = getattr(source.model, source.model._meta.simple_history_manager_attribute)
+    manager = getattr(source.model._meta, "simple_history_manager_attribute", "history")
+    history = getattr(source.model, manager)
     visible = _scope(request, source).order_by().values("pk")
     return (
         history.filter(**{f"{source.path}__in": visible})

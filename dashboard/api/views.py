@@ -79,52 +79,56 @@ class DashboardView(APIView):
         return Response({"year": scope.year, "results": plain(self.figures(scope))})
 
 
-DOC = {"tags": ["领导看板"], "parameters": FILTERS, "responses": {200: OpenApiTypes.OBJECT}}
+def dashboard_schema(summary: str):
+    """The schema of a dashboard endpoint: the common tag, filters and a JSON object response."""
+    return extend_schema(
+        summary=summary, tags=["领导看板"], parameters=FILTERS, responses={200: OpenApiTypes.OBJECT}
+    )
 
 
-@extend_schema(summary="总体情况：灯号统计、平均完成率与序时进度、投资", **DOC)
+@dashboard_schema("总体情况：灯号统计、平均完成率与序时进度、投资")
 class OverviewView(DashboardView):
     def figures(self, scope):
         return queries.overview(scope)
 
 
-@extend_schema(summary="按领域类别的完成率与序时进度", **DOC)
+@dashboard_schema("按领域类别的完成率与序时进度")
 class CategoryView(DashboardView):
     def figures(self, scope):
         return queries.by_category(scope)
 
 
-@extend_schema(summary="牵头单位排名（按平均滞后）", **DOC)
+@dashboard_schema("牵头单位排名（按平均滞后）")
 class UnitRankingView(DashboardView):
     def figures(self, scope):
         return queries.unit_ranking(scope)
 
 
-@extend_schema(summary="年度项目及灯号", **DOC)
+@dashboard_schema("年度项目及灯号")
 class ProjectListView(DashboardView):
     def figures(self, scope):
         return queries.project_rows(scope)
 
 
-@extend_schema(summary="滞后项目（红灯、黄灯，滞后最多的在前）", **DOC)
+@dashboard_schema("滞后项目（红灯、黄灯，滞后最多的在前）")
 class LaggingView(DashboardView):
     def figures(self, scope):
         return queries.lagging(scope)
 
 
-@extend_schema(summary="逐月走势：平均完成率、序时进度、累计完成投资", **DOC)
+@dashboard_schema("逐月走势：平均完成率、序时进度、累计完成投资")
 class TrendView(DashboardView):
     def figures(self, scope):
         return queries.trend(scope)
 
 
-@extend_schema(summary="分级资金：计划、到位、拨付、支出及到位率、拨付率、执行率", **DOC)
+@dashboard_schema("分级资金：计划、到位、拨付、支出及到位率、拨付率、执行率")
 class FundsView(DashboardView):
     def figures(self, scope):
         return queries.funds(scope, self.request.query_params)
 
 
-@extend_schema(summary="未销号的问题与督办单", **DOC)
+@dashboard_schema("未销号的问题与督办单")
 class SupervisionView(DashboardView):
     def figures(self, scope):
         return queries.supervision(scope)

@@ -1,13 +1,13 @@
 """Serializers of the filing API: the period's projects, and reports as the lead unit writes them.
 Serializers carry comments, not docstrings (see org/api/serializers.py)."""
 
+from django.db.models import Model
 from rest_framework import serializers
 
+from minsheng.fields import FIGURE, MONEY
 from minsheng.numbers import HumanDecimalSerializerField
 from org.api.serializers import UnitRefSerializer
 from projects.models import (
-    FIGURE,
-    MONEY,
     ContributionValue,
     ProgressReport,
     ProgressValue,
@@ -38,7 +38,7 @@ class PeriodProjectSerializer(serializers.Serializer):
 class ValueSerializer(serializers.Serializer):
     target = serializers.IntegerField(help_text="指标 id。")
     value = HumanDecimalSerializerField(
-        min_value=0, help_text="1月至本月的累计完成值；可写作数字或“95,600”“9.3万”等文字。", **FIGURE
+        digits=FIGURE, min_value=0, help_text="1月至本月的累计完成值；可写作数字或“95,600”“9.3万”等文字。"
     )
 
 
@@ -46,7 +46,7 @@ class ReportValueSerializer(serializers.ModelSerializer):
     target_name = serializers.CharField(source="target.name", read_only=True)
 
     class Meta:
-        model = ProgressValue
+        model: type[Model] = ProgressValue
         fields = ["target", "target_name", "value"]
 
 
@@ -104,12 +104,12 @@ class ReportWriteSerializer(serializers.Serializer):
     month = serializers.IntegerField(min_value=1, max_value=12)
     values = ValueSerializer(many=True, required=False, default=list)
     investment_completed = HumanDecimalSerializerField(
+        digits=MONEY,
         unit="元",
         required=False,
         allow_null=True,
         min_value=0,
         help_text="累计完成投资（元）；可写作数字或“9640万”“7.6亿”等文字。",
-        **MONEY,
     )
     narrative = serializers.CharField(required=False, allow_blank=True)
     problems = serializers.CharField(required=False, allow_blank=True)
@@ -118,8 +118,9 @@ class ReportWriteSerializer(serializers.Serializer):
 
 
 class ReportUpdateSerializer(ReportWriteSerializer):
-    project = None
-    month = None
+    # None takes the inherited field out (DRF); the stubs only know fields.
+    project = None  # type: ignore[assignment]
+    month = None  # type: ignore[assignment]
 
 
 class ReturnSerializer(serializers.Serializer):

@@ -1,7 +1,11 @@
 """Money entries and summaries in the API. (Comments, not docstrings: see org/api/serializers.py.)"""
 
+from typing import Any
+
 from rest_framework import serializers
 
+from minsheng.api import MoneySerializerField
+from minsheng.fields import MONEY
 from minsheng.numbers import HumanDecimalSerializerField
 from org.api.serializers import LabelField
 from org.models import Unit
@@ -11,8 +15,11 @@ from projects.models import Project
 from ..choices import EntryKind, SourceLevel
 from ..models import Entry
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
-RATE = {"max_digits": 12, "decimal_places": 6, "allow_null": True, "read_only": True}
+
+# A computed rate as a fraction with six decimals; null when there is nothing to divide by.
+class FundingRateField(serializers.DecimalField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=12, decimal_places=6, allow_null=True, read_only=True, **kwargs)
 
 
 # One arrival, disbursement or spending as recorded (cancelled entries stay, with who, when and why).
@@ -57,7 +64,7 @@ class EntryCreateSerializer(serializers.Serializer):
     )
     level = serializers.ChoiceField(choices=SourceLevel.choices, help_text="资金来源层级。")
     amount = HumanDecimalSerializerField(
-        unit="元", help_text="金额（元），最多两位小数；可写作数字或“9640万”“7.6亿”等文字。", **MONEY
+        digits=MONEY, unit="元", help_text="金额（元），最多两位小数；可写作数字或“9640万”“7.6亿”等文字。"
     )
     date = serializers.DateField(help_text="日期，须在项目计划年度内。")
     document_number = serializers.CharField(
@@ -90,13 +97,13 @@ class CancelSerializer(serializers.Serializer):
 # The figures every summary row carries: yuan, rates as fractions (null when there is nothing to divide
 # by) and the text bulletins print (亿元/万元, percent).
 class FiguresSerializer(serializers.Serializer):
-    planned = serializers.DecimalField(read_only=True, **MONEY)
-    arrived = serializers.DecimalField(read_only=True, **MONEY)
-    disbursed = serializers.DecimalField(read_only=True, **MONEY)
-    spent = serializers.DecimalField(read_only=True, **MONEY)
-    arrival_rate = serializers.DecimalField(help_text="到位率 = 已到位 / 计划。", **RATE)
-    disbursement_rate = serializers.DecimalField(help_text="拨付率 = 已拨付 / 已到位。", **RATE)
-    execution_rate = serializers.DecimalField(help_text="执行率 = 已支出 / 已到位。", **RATE)
+    planned = MoneySerializerField(read_only=True)
+    arrived = MoneySerializerField(read_only=True)
+    disbursed = MoneySerializerField(read_only=True)
+    spent = MoneySerializerField(read_only=True)
+    arrival_rate = FundingRateField(help_text="到位率 = 已到位 / 计划。")
+    disbursement_rate = FundingRateField(help_text="拨付率 = 已拨付 / 已到位。")
+    execution_rate = FundingRateField(help_text="执行率 = 已支出 / 已到位。")
     planned_text = serializers.CharField(read_only=True)
     arrived_text = serializers.CharField(read_only=True)
     disbursed_text = serializers.CharField(read_only=True)
@@ -110,34 +117,36 @@ class SummaryRowSerializer(FiguresSerializer):
     key = serializers.CharField(
         read_only=True, help_text="分组键：项目ID、单位ID、区划路径、来源层级或领域类别。"
     )
-    label = serializers.CharField(read_only=True)
+    # A field, not Field.label: DRF's metaclass moves declared fields off the class (the stubs cannot tell).
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     code = serializers.CharField(read_only=True, required=False, help_text="区划代码（按区划汇总时）。")
 
 
 class TotalsSerializer(FiguresSerializer):
     year = serializers.IntegerField(read_only=True)
     as_of = serializers.DateField(read_only=True, allow_null=True)
-    yoy_arrived = serializers.DecimalField(help_text="到位资金同比增长（小数）。", required=False, **RATE)
-    yoy_spent = serializers.DecimalField(help_text="支出同比增长（小数）。", required=False, **RATE)
+    yoy_arrived = FundingRateField(help_text="到位资金同比增长（小数）。", required=False)
+    yoy_spent = FundingRateField(help_text="支出同比增长（小数）。", required=False)
 
 
 class MonthRowSerializer(serializers.Serializer):
     month = serializers.IntegerField(read_only=True)
-    label = serializers.CharField(read_only=True)
-    planned = serializers.DecimalField(read_only=True, **MONEY)
-    arrived = serializers.DecimalField(read_only=True, help_text="当月到位。", **MONEY)
-    disbursed = serializers.DecimalField(read_only=True, help_text="当月拨付。", **MONEY)
-    spent = serializers.DecimalField(read_only=True, help_text="当月支出。", **MONEY)
-    cum_arrived = serializers.DecimalField(read_only=True, help_text="1-N月累计到位。", **MONEY)
-    cum_disbursed = serializers.DecimalField(read_only=True, **MONEY)
-    cum_spent = serializers.DecimalField(read_only=True, **MONEY)
-    last_cum_arrived = serializers.DecimalField(read_only=True, help_text="上年同期累计到位。", **MONEY)
-    last_cum_disbursed = serializers.DecimalField(read_only=True, **MONEY)
-    last_cum_spent = serializers.DecimalField(read_only=True, **MONEY)
-    arrival_rate = serializers.DecimalField(**RATE)
-    execution_rate = serializers.DecimalField(**RATE)
-    yoy_arrived = serializers.DecimalField(help_text="累计到位同比增长。", **RATE)
-    yoy_spent = serializers.DecimalField(help_text="累计支出同比增长。", **RATE)
+    # A field, not Field.label: DRF's metaclass moves declared fields off the class (the stubs cannot tell).
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
+    planned = MoneySerializerField(read_only=True)
+    arrived = MoneySerializerField(read_only=True, help_text="当月到位。")
+    disbursed = MoneySerializerField(read_only=True, help_text="当月拨付。")
+    spent = MoneySerializerField(read_only=True, help_text="当月支出。")
+    cum_arrived = MoneySerializerField(read_only=True, help_text="1-N月累计到位。")
+    cum_disbursed = MoneySerializerField(read_only=True)
+    cum_spent = MoneySerializerField(read_only=True)
+    last_cum_arrived = MoneySerializerField(read_only=True, help_text="上年同期累计到位。")
+    last_cum_disbursed = MoneySerializerField(read_only=True)
+    last_cum_spent = MoneySerializerField(read_only=True)
+    arrival_rate = FundingRateField()
+    execution_rate = FundingRateField()
+    yoy_arrived = FundingRateField(help_text="累计到位同比增长。")
+    yoy_spent = FundingRateField(help_text="累计支出同比增长。")
 
 
 # Query parameters of the summary endpoints.

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal, overload
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
@@ -336,7 +337,8 @@ class LedgerImporter:
         return None
 
     def type_row(self, table: Table, number: int, values: tuple) -> Row | None:
-        filled, texts = 0, []  # the first few texts tell a total, example or heading row
+        filled = 0
+        texts: list[str] = []  # the first few texts tell a total, example or heading row
         for value in values:
             if not cells.is_empty(value):
                 filled += 1
@@ -402,14 +404,33 @@ class LedgerImporter:
                 outside=f"您无权导入{self.region.name}的台账。",
             )
 
+    @property
+    def place(self) -> Region:
+        """The ledger's region, once `scope()` has settled it."""
+        if self.region is None:
+            raise RuntimeError("scope() settles the region first")
+        return self.region
+
+    @property
+    def ledger_year(self) -> int:
+        """The ledger's year, once `scope()` has settled it."""
+        if self.year is None:
+            raise RuntimeError("scope() settles the year first")
+        return self.year
+
+    @overload
+    def plan(self, *, create: Literal[True]) -> Plan: ...
+    @overload
+    def plan(self, *, create: Literal[False]) -> Plan | None: ...
     def plan(self, *, create: bool) -> Plan | None:
-        plan = Plan.objects.filter(region=self.region, year=self.year).first()
+        region, year = self.place, self.ledger_year
+        plan = Plan.objects.filter(region=region, year=year).first()
         if plan is None and create:
-            plan = Plan(region=self.region, year=self.year, name=f"{self.year}年{self.region.name}民生实事")
+            plan = Plan(region=region, year=year, name=f"{year}年{region.name}民生实事")
         return plan
 
     def units(self) -> "UnitIndex":
-        return UnitIndex(self.region)
+        return UnitIndex(self.place)
 
     # -- to be defined by each kind -------------------------------------------------------------------------
     def resolve(self, rows: list[Row]) -> None:

@@ -15,6 +15,7 @@ from funding import services as funding
 from funding.choices import EntryKind, SourceLevel
 from funding.models import Entry, FundingSource, PlanAdjustment
 from minsheng.errors import DomainError
+from org.models import Unit
 from projects.models import Project
 
 from .. import cells
@@ -131,7 +132,7 @@ class FundingImporter(LedgerImporter):
             return
         plan = self.plan(create=False)
         if plan is None:
-            self.problem(f"{self.region.name}{self.year}年还没有年度计划：请先导入项目台账。")
+            self.problem(f"{self.place.name}{self.year}年还没有年度计划：请先导入项目台账。")
             return
         projects = list(Project.objects.filter(plan=plan).select_related("plan"))
         by_code = {cells.code(p.code): p for p in projects}
@@ -144,7 +145,7 @@ class FundingImporter(LedgerImporter):
             .filter(project__plan=plan)
             .values_list("project_id", "kind", "level", "date", "amount", "document_number", "voucher")
         )
-        self.entries = []
+        self.entries: list[tuple[Row, Project, EntryKind, SourceLevel, Unit | None]] = []
         for row in rows:
             project = self.find_project(row, by_code, by_title)
             kind = word(KIND_WORDS, row.get("kind", "")) if "kind" in row.values else None
@@ -165,7 +166,9 @@ class FundingImporter(LedgerImporter):
                 recipient, error = units.find(row.values["recipient_unit"])
                 if error:
                     self.problem(error, row, "recipient_unit")
-            if None in (project, kind, level) or row.get("amount") is None or row.get("date") is None:
+            if project is None or kind is None or level is None:
+                continue
+            if row.get("amount") is None or row.get("date") is None:
                 continue
             key = (
                 project.pk,

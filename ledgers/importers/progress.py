@@ -119,7 +119,7 @@ class ProgressImporter(LedgerImporter):
     def resolve(self, rows: list[Row]) -> None:
         plan = self.plan(create=False)
         if plan is None:
-            self.problem(f"{self.region.name}{self.year}年还没有年度计划：请先导入项目台账。")
+            self.problem(f"{self.place.name}{self.year}年还没有年度计划：请先导入项目台账。")
             return
         projects = list(Project.objects.filter(plan=plan).only("pk", "code", "title", "plan_id"))
         by_code = {cells.code(p.code): p for p in projects}
@@ -144,37 +144,45 @@ class ProgressImporter(LedgerImporter):
             if draft is None:
                 draft = drafts[(project.pk, month)] = ReportDraft(project, month)
             draft.rows.append(row)
-            for name in REPORT_FIELDS:
-                if name in row.values:
-                    value = row.values[name]
-                    if name in draft.fields and draft.fields[name] != value:
-                        self.problem(f"与同一项目同一月份的其他行不一致（{draft.fields[name]}）", row, name)
-                    draft.fields[name] = value
-            if "target" in row.values:
-                target = targets.get((project.pk, cells.key(row.values["target"])))
-                if target is None:
-                    self.problem(
-                        f"项目“{project.title}”没有名为“{row.values['target']}”的指标", row, "target"
-                    )
-                elif "value" not in row.values:
-                    if row.missing("value"):
-                        self.problem("填写了指标但没有累计完成值", row, "value")
-                elif target.pk in draft.values:
-                    self.problem(
-                        f"与第{draft.values[target.pk][1].number}行重复（同一项目、月份、指标）",
-                        row,
-                        "target",
-                    )
-                elif row.values["value"] < 0:
-                    self.problem("累计完成值不能为负数", row, "value")
-                else:
-                    draft.values[target.pk] = (row.values["value"], row)
-            elif "value" in row.values:
-                self.problem("填写了累计完成值但没有指标名称", row, "target")
+            self._add_fields(draft, row)
+            self._add_value(draft, row, targets)
             if row.get("investment_completed") is not None and row.values["investment_completed"] < 0:
                 self.problem("累计完成投资不能为负数", row, "investment_completed")
         self.drafts = drafts
         self.compare(plan)
+
+    def _add_fields(self, draft: ReportDraft, row: Row) -> None:
+        """The row's report fields onto the draft; rows of one report must agree."""
+        for name in REPORT_FIELDS:
+            if name in row.values:
+                value = row.values[name]
+                if name in draft.fields and draft.fields[name] != value:
+                    self.problem(f"与同一项目同一月份的其他行不一致（{draft.fields[name]}）", row, name)
+                draft.fields[name] = value
+
+    def _add_value(self, draft: ReportDraft, row: Row, targets: dict[tuple[int, str], Target]) -> None:
+        """The row's target value onto the draft, once per target."""
+        if "target" not in row.values:
+            if "value" in row.values:
+                self.problem("填写了累计完成值但没有指标名称", row, "target")
+            return
+        project = draft.project
+        target = targets.get((project.pk, cells.key(row.values["target"])))
+        if target is None:
+            self.problem(f"项目“{project.title}”没有名为“{row.values['target']}”的指标", row, "target")
+        elif "value" not in row.values:
+            if row.missing("value"):
+                self.problem("填写了指标但没有累计完成值", row, "value")
+        elif target.pk in draft.values:
+            self.problem(
+                f"与第{draft.values[target.pk][1].number}行重复（同一项目、月份、指标）",
+                row,
+                "target",
+            )
+        elif row.values["value"] < 0:
+            self.problem("累计完成值不能为负数", row, "value")
+        else:
+            draft.values[target.pk] = (row.values["value"], row)
 
     def _project(self, row: Row, by_code, by_title) -> Project | None:
         code, title = row.get("code"), row.get("title")
@@ -213,7 +221,8 @@ class ProgressImporter(LedgerImporter):
             values[(report_id, target_id)] = (pk, number)
             if status in COUNTED_REPORT_STATUSES:
                 counted.setdefault(target_id, {})[month] = number
-        self.new_reports, self.changed_reports = [], []
+        self.new_reports: list[ProgressReport] = []
+        self.changed_reports: list[ProgressReport] = []
         self.new_values, self.changed_values = [], []  # (draft, target id, value) / ProgressValue
         now = timezone.now()
         for draft in self.drafts.values():
@@ -238,18 +247,7 @@ class ProgressImporter(LedgerImporter):
                 self.new_reports.append(report)
                 row_new.update(id(r) for r in draft.rows)
             else:
-                changed = []
-                for name, new in draft.fields.items():
-                    old = getattr(report, name)
-                    if old != new:
-                        changed.append(name)
-                        setattr(report, name, new)
-                        row_changes.setdefault(id(draft.rows[0]), []).append(self.change(name, old, new))
-                if changed:
-                    if report.is_locked:
-                        self.problem("该月报告已审核，不能通过台账修改", draft.rows[0], changed[0])
-                    report.updated_at = now
-                    self.changed_reports.append(report)
+                self._update_report(draft, report, now, row_changes)
             reason = draft.fields.get("correction_reason") or (report.correction_reason if report.pk else "")
             for target_id, (number, row) in draft.values.items():
                 existing = values.get((report.pk, target_id)) if report.pk else None
@@ -265,14 +263,33 @@ class ProgressImporter(LedgerImporter):
                     row_changes.setdefault(id(row), []).append(self.change("value", existing[1], number))
                 if not reason:
                     self._check_decrease(row, target_id, draft.month, number, counted[target_id])
-            for row in draft.rows:
-                action = NEW if id(row) in row_new else CHANGED if id(row) in row_changes else UNCHANGED
-                label = f"{draft.project.code} {draft.project.title} {draft.month}月" + (
-                    f" {row.values['target']}" if "target" in row.values else ""
-                )
-                self.report.add_row(
-                    RowResult(row.sheet, row.number, action, label, row_changes.get(id(row), []))
-                )
+            self._report_rows(draft, row_new, row_changes)
+
+    def _update_report(
+        self, draft: ReportDraft, report: ProgressReport, now, row_changes: dict[int, list[str]]
+    ) -> None:
+        """The draft's fields onto an existing report, listed as changes of its first row."""
+        changed = []
+        for name, new in draft.fields.items():
+            old = getattr(report, name)
+            if old != new:
+                changed.append(name)
+                setattr(report, name, new)
+                row_changes.setdefault(id(draft.rows[0]), []).append(self.change(name, old, new))
+        if changed:
+            if report.is_locked:
+                self.problem("该月报告已审核，不能通过台账修改", draft.rows[0], changed[0])
+            report.updated_at = now
+            self.changed_reports.append(report)
+
+    def _report_rows(self, draft: ReportDraft, row_new: set[int], row_changes: dict[int, list[str]]) -> None:
+        """Each row of the draft in the import report: new, changed (with the changes) or unchanged."""
+        for row in draft.rows:
+            action = NEW if id(row) in row_new else CHANGED if id(row) in row_changes else UNCHANGED
+            label = f"{draft.project.code} {draft.project.title} {draft.month}月" + (
+                f" {row.values['target']}" if "target" in row.values else ""
+            )
+            self.report.add_row(RowResult(row.sheet, row.number, action, label, row_changes.get(id(row), [])))
 
     def _check_decrease(self, row: Row, target_id: int, month: int, number: Decimal, series: dict) -> None:
         earlier = [(m, v) for m, v in series.items() if m < month and v > number]

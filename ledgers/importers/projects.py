@@ -2,8 +2,10 @@
 empty (or merged) on the rows after its first, and rows without an indicator carry the project alone."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Field
 from django.utils import timezone
 
 from funding import services as funding
@@ -150,6 +152,10 @@ PROJECT_FIELDS = (
     "planned_investment",
 )
 TARGET_FIELDS = ("measure", "annual_target")
+# Text columns checked against the model's max_length.
+LIMITED_FIELDS = ("title", "content", "responsible_leader", "contact_person", "contact_phone")
+# What checked_value returns for a value it refused.
+REFUSED = object()
 
 
 def choice(choices, value: str):
@@ -257,7 +263,7 @@ class ProjectsImporter(LedgerImporter):
         self.compare()
 
     def merge_project_values(self, group: list[Row]) -> dict:
-        values = {}
+        values: dict[str, Any] = {}
         for row in group:
             for name, value in row.values.items():
                 if name in ("target", "measure", "annual_target"):
@@ -272,68 +278,68 @@ class ProjectsImporter(LedgerImporter):
         for name in PROJECT_FIELDS:
             if name not in values:
                 continue
-            value = values[name]
-            if name == "level":
-                member = choice(ProjectLevel, value)
-                if member is None:
-                    self.problem(
-                        f"“{value}”不是有效的项目层级（{'、'.join(ProjectLevel.labels)}）", head, name
-                    )
-                    continue
-                value = member.value
-            elif name == "category":
-                member = choice(Category, value)
-                if member is None:
-                    self.problem(f"“{value}”不是有效的领域类别（{'、'.join(Category.labels)}）", head, name)
-                    continue
-                value = member.value
-            elif name == "change_type":
-                member = choice(ChangeType, value)
-                if member is None:
-                    self.problem(f"“{value}”不是有效的变动类型（{'、'.join(ChangeType.labels)}）", head, name)
-                    continue
-                value = member.value
-            elif name == "lead_unit":
-                unit, error = units.find(value)
-                if error:
-                    self.problem(error, head, name)
-                    continue
-                value = unit
-            elif name == "deadline" and value.year < self.year:
-                self.problem("完成时限不能早于计划年度", head, name)
+            value = self.checked_value(name, values[name], units, head)
+            if value is REFUSED:
                 continue
-            elif name == "planned_investment" and value < 0:
-                self.problem("年度计划投资不能为负数", head, name)
-                continue
-            elif name in ("title", "content", "responsible_leader", "contact_person", "contact_phone"):
-                limit = Project._meta.get_field(name).max_length
-                if limit and len(value) > limit:
-                    self.problem(f"超过{limit}个字", head, name)
-                    continue
             old = None if draft.is_new else getattr(project, name)
             if draft.is_new or old != value:
                 if not draft.is_new:
                     draft.changes.append(self.change(name, display(name, old), display(name, value)))
                 setattr(project, name, value)
         if "cooperating_units" in values:
-            found = []
-            for name in values["cooperating_units"]:
-                unit, error = units.find(name)
-                if error:
-                    self.problem(error, head, "cooperating_units")
-                elif unit not in found:
-                    found.append(unit)
-            old = set() if draft.is_new else {u.pk for u in project.cooperating_units.all()}
-            if {u.pk for u in found} != old:
-                draft.cooperating = found
-                if not draft.is_new:
-                    draft.changes.append("配合单位：" + "、".join(str(u) for u in found))
+            self.apply_cooperating(draft, units)
         if draft.is_new:
             if not project.level:
-                project.level = LEVEL_OF_REGION.get(self.region.level, ProjectLevel.COUNTY)
+                project.level = LEVEL_OF_REGION.get(self.place.level, ProjectLevel.COUNTY)
             for name in ("title", "category", "lead_unit"):
                 if all(row.missing(name) for row in draft.rows):
                     self.problem(f"新项目须填写{self.column_label(name)}", head, name)
+
+    def checked_value(self, name: str, value, units, head: Row):
+        """A ledger value as the project's field `name` takes it, or REFUSED (the problem recorded)."""
+        if name in CHOICES:
+            choices, label = CHOICES[name], CHOICE_NAMES[name]
+            member = choice(choices, value)
+            if member is None:
+                self.problem(
+                    f"“{value}”不是有效的{label}（{'、'.join(map(str, choices.labels))}）", head, name
+                )
+                return REFUSED
+            return member.value
+        if name == "lead_unit":
+            unit, error = units.find(value)
+            if error:
+                self.problem(error, head, name)
+                return REFUSED
+            return unit
+        if name == "deadline" and value.year < self.year:
+            self.problem("完成时限不能早于计划年度", head, name)
+            return REFUSED
+        if name == "planned_investment" and value < 0:
+            self.problem("年度计划投资不能为负数", head, name)
+            return REFUSED
+        if name in LIMITED_FIELDS:
+            column = Project._meta.get_field(name)
+            limit = column.max_length if isinstance(column, Field) else None
+            if limit and len(value) > limit:
+                self.problem(f"超过{limit}个字", head, name)
+                return REFUSED
+        return value
+
+    def apply_cooperating(self, draft: ProjectDraft, units) -> None:
+        """The cooperating units named in the ledger, noted as a change when they differ."""
+        found = []
+        for name in draft.values["cooperating_units"]:
+            unit, error = units.find(name)
+            if error:
+                self.problem(error, draft.rows[0], "cooperating_units")
+            elif unit not in found:
+                found.append(unit)
+        old = set() if draft.is_new else {u.pk for u in draft.project.cooperating_units.all()}
+        if {u.pk for u in found} != old:
+            draft.cooperating = found
+            if not draft.is_new:
+                draft.changes.append("配合单位：" + "、".join(str(u) for u in found))
 
     def resolve_funding(self, draft: ProjectDraft) -> None:
         """The funding plan by level: compared with the project's FundingSource rows; written by
@@ -458,6 +464,7 @@ class ProjectsImporter(LedgerImporter):
 
 
 CHOICES = {"level": ProjectLevel, "category": Category, "change_type": ChangeType}
+CHOICE_NAMES = {"level": "项目层级", "category": "领域类别", "change_type": "变动类型"}
 
 
 def display(name: str, value):

@@ -2,8 +2,10 @@
 
 import importlib
 import os
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -109,14 +111,14 @@ def without_jit(database: dict) -> dict:
     return database
 
 
-def postgres_database(database: dict) -> dict:
+def postgres_database(database: Mapping[str, Any]) -> dict[str, Any]:
     """`database` (a DATABASES entry) checked to be PostgreSQL, with the options minsheng relies on."""
     if database.get("ENGINE") != "django.db.backends.postgresql":
         raise ImproperlyConfigured(
             f"minsheng 仅支持 PostgreSQL；DATABASE_URL 应形如 postgres://user:pw@host:5432/minsheng "
             f"(minsheng runs on PostgreSQL only; got engine {database.get('ENGINE')!r})"
         )
-    return without_jit(database)
+    return without_jit(dict(database))
 
 
 DATABASES = (
@@ -145,7 +147,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

@@ -33,7 +33,8 @@ class ErrorSerializer(serializers.Serializer):
         help_text="稳定的错误代码（各应用 errors.py 中的枚举），如 invalid、not_found、permission_denied。",
     )
     detail = serializers.CharField(help_text="错误说明（中文）。")
-    fields = serializers.DictField(
+    # A field, not Serializer.fields: DRF's metaclass moves declared fields off the class.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="按参数或字段列出的错误（仅在参数或字段有误时出现）。",
@@ -56,7 +57,10 @@ class UnitRefSerializer(serializers.ModelSerializer):
 
 class RegionSerializer(serializers.ModelSerializer):
     level_label = LabelField(RegionLevel.choices, source="level")
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="上级区划代码。")
+    # A field, not Field.parent: DRF's metaclass moves declared fields off the class (the stubs cannot tell).
+    parent: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True, help_text="上级区划代码。"
+    )
 
     class Meta:
         model = Region

@@ -9,10 +9,11 @@ from decimal import ROUND_HALF_UP
 
 from rest_framework import serializers
 
+from minsheng.api import FigureSerializerField, MoneySerializerField
 from org.api.serializers import LabelField, RegionRefSerializer, UnitRefSerializer
 
 from ..choices import Category, ChangeType, Light, ProjectLevel, ProjectStatus
-from ..models import FIGURE, MONEY, Milestone, Project, Target
+from ..models import Milestone, Project, Target
 
 
 class RateField(serializers.DecimalField):
@@ -40,11 +41,10 @@ class AsOfMonthField(serializers.IntegerField):
 class TargetSerializer(serializers.ModelSerializer):
     authoritative_unit = UnitRefSerializer(read_only=True, allow_null=True)
     as_of_month = AsOfMonthField()
-    value = serializers.DecimalField(
+    value = FigureSerializerField(
         read_only=True,
         allow_null=True,
         help_text="截至统计月份的累计完成值；尚无已报送数据时为 null。",
-        **FIGURE,
     )
     completion = RateField(help_text="完成率 = 累计完成值 / 年度目标，可超过1；年度目标为0时为 null。")
     expected = RateField(help_text="序时进度。")
@@ -98,8 +98,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     latest_month = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="统计月份及以前最近一期已报送月报的月份。"
     )
-    latest_investment = serializers.DecimalField(
-        read_only=True, allow_null=True, help_text="该期月报的累计完成投资（元）。", **MONEY
+    latest_investment = MoneySerializerField(
+        read_only=True, allow_null=True, help_text="该期月报的累计完成投资（元）。"
     )
     investment_rate = RateField(help_text="累计完成投资 / 年度计划投资。")
 

@@ -312,7 +312,7 @@ def _reports(loader, current: Year) -> None:
 def _file(loader, project, month, targets, pace, state, filer, reviewer, submitted, now) -> None:
     """One month's report through the services, then dated when the unit filed it."""
     share = pace * Decimal(month) / 12
-    earlier = {}
+    earlier: dict[int, Decimal] = {}
     for target_id, value in ProgressValue.objects.filter(
         report__project=project, report__month__lt=month
     ).values_list("target_id", "value"):

@@ -31,6 +31,7 @@ is chosen so that the ten items add up to exactly 187.4亿 completed and 282.6�
 """
 
 from decimal import Decimal
+from typing import Any
 
 from projects.choices import Category
 
@@ -52,7 +53,7 @@ DERIVED = "年度目标为演示数据，由简报所列完成数与“{}”反�
 CHOSEN = "年度目标为演示数据（简报只写“{}”）。"
 STATED = "年度目标与完成数均见简报。"
 
-PLAN = {
+PLAN: dict[str, Any] = {
     "region": LINYI,
     "year": 2016,
     "name": "2016年临沂市十件民生大事",
@@ -80,7 +81,7 @@ def county(code: str, name: str) -> tuple[str, str]:
 
 
 # Each target: (name, measure, annual target, cumulative value Jan-Sep, authoritative unit or None, note).
-PROJECTS = [
+PROJECTS: list[dict[str, Any]] = [
     {
         "title": "加强和改进就业创业服务",
         "category": Category.EMPLOYMENT,

@@ -61,7 +61,7 @@ def _salt(encoded: str) -> str | None:
 
 def _differs(obj: models.Model, name: str, value) -> bool:
     f = obj._meta.get_field(name)
-    if f.is_relation:
+    if isinstance(f, models.Field) and f.is_relation:
         return getattr(obj, f.attname) != (value.pk if value is not None else None)
     return getattr(obj, name) != value
 
@@ -95,9 +95,9 @@ class Loader:
     def is_fresh(self, obj: models.Model) -> bool:
         return (type(obj), obj.pk) in self.fresh
 
-    def _upsert(self, model, lookup: dict, values: dict) -> tuple[models.Model, bool]:
+    def _upsert[M: models.Model](self, model: type[M], lookup: dict, values: dict) -> tuple[M, bool]:
         """As `upsert`, also saying whether anything was written."""
-        obj = model.objects.filter(**lookup).first()
+        obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
             self._save(obj)
@@ -219,8 +219,8 @@ class Loader:
         region = data.PLAN["region"]
         plan = self.plan(data.PLAN)
         counties = [self.unit(*ref) for ref in org_data.LINYI_COUNTY_GOVERNMENTS]
-        submitted_at = timezone.make_aware(datetime.datetime(*data.SUBMITTED_AT))
-        reviewed_at = timezone.make_aware(datetime.datetime(*data.REVIEWED_AT))
+        submitted_at = datetime.datetime(*data.SUBMITTED_AT, tzinfo=timezone.get_current_timezone())
+        reviewed_at = datetime.datetime(*data.REVIEWED_AT, tzinfo=timezone.get_current_timezone())
         for seq, item in enumerate(data.PROJECTS, start=1):
             cooperating = []
             for ref in item["cooperating"]:

@@ -6,8 +6,9 @@ docstrings (see org/api/serializers.py).
 
 from rest_framework import serializers
 
+from minsheng.api import MoneySerializerField
 from org.api.serializers import LabelField, RegionRefSerializer, UnitRefSerializer
-from org.models import Unit
+from org.models import Unit, User
 from projects.choices import AdjustmentKind, Category, ProjectLevel
 
 from ..choices import (
@@ -20,7 +21,6 @@ from ..choices import (
     RiskRating,
 )
 from ..models import (
-    MONEY,
     Candidate,
     CollectionRound,
     DecisionStep,
@@ -44,10 +44,10 @@ class CollectionRoundSerializer(serializers.ModelSerializer):
 
 class ProposalActionSerializer(serializers.ModelSerializer):
     kind_label = LabelField(ProposalActionKind.choices, source="kind")
-    actor = serializers.SlugRelatedField(
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, help_text="操作人用户名；群众提交时为空。"
     )
-    related_proposal = serializers.SlugRelatedField(
+    related_proposal: serializers.SlugRelatedField[Proposal] = serializers.SlugRelatedField(
         slug_field="tracking_code", read_only=True, help_text="合并时：并入的建议的查询码。"
     )
 
@@ -70,10 +70,10 @@ class ProposalSerializer(serializers.ModelSerializer):
     category_label = LabelField(Category.choices, source="category")
     status_label = LabelField(ProposalStatus.choices, source="status")
     proposer_unit = UnitRefSerializer(read_only=True, allow_null=True)
-    merged_into = serializers.SlugRelatedField(
+    merged_into: serializers.SlugRelatedField[Proposal] = serializers.SlugRelatedField(
         slug_field="tracking_code", read_only=True, help_text="已合并时：并入的建议的查询码。"
     )
-    candidates = serializers.PrimaryKeyRelatedField(
+    candidates: serializers.PrimaryKeyRelatedField[Candidate] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text="所列入的备选项目ID。"
     )
     actions = ProposalActionSerializer(many=True, read_only=True)
@@ -115,7 +115,9 @@ class DecisionStepSerializer(serializers.ModelSerializer):
     stage_label = LabelField(DecisionStage.choices, source="stage")
     outcome_label = LabelField(DecisionOutcome.choices, source="outcome")
     responsible_unit = UnitRefSerializer(read_only=True, allow_null=True)
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = DecisionStep
@@ -150,7 +152,7 @@ class CandidateSerializer(serializers.ModelSerializer):
     region = RegionRefSerializer(read_only=True)
     category_label = LabelField(Category.choices, source="category")
     status_label = LabelField(CandidateStatus.choices, source="status")
-    proposals = serializers.SlugRelatedField(
+    proposals: serializers.SlugRelatedField[Proposal] = serializers.SlugRelatedField(
         slug_field="tracking_code", many=True, read_only=True, help_text="来源建议的查询码。"
     )
     steps = DecisionStepSerializer(many=True, read_only=True)
@@ -217,7 +219,8 @@ class ShortlistSerializer(serializers.Serializer):
 
 class ProposalCreateSerializer(serializers.Serializer):
     round = serializers.IntegerField(help_text="征集活动ID。")
-    source = serializers.ChoiceField(
+    # A field, not Field.source: DRF's metaclass moves declared fields off the class (the stubs cannot tell).
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=[c for c in ProposalSource.choices if c[0] != ProposalSource.PORTAL],
         help_text="来源（群众网上征集由公众页面提交）。",
     )
@@ -240,7 +243,7 @@ class ProposalCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()
-    estimated_cost = serializers.DecimalField(required=False, allow_null=True, min_value=0, **MONEY)
+    estimated_cost = MoneySerializerField(required=False, allow_null=True, min_value=0)
 
 
 class ProjectDetailsSerializer(serializers.Serializer):

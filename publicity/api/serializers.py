@@ -5,9 +5,9 @@ problems, notes, contact persons, filers, supervision) can appear by adding a mo
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from minsheng.api import FigureSerializerField, MoneySerializerField
 from projects.api.serializers import RateField
 from projects.choices import Category, ProjectStatus
-from projects.models import FIGURE, MONEY
 
 from ..disclosure import queries
 
@@ -15,8 +15,8 @@ from ..disclosure import queries
 class PublicTargetSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     measure = serializers.CharField(read_only=True)
-    annual_target = serializers.DecimalField(read_only=True, **FIGURE)
-    value = serializers.DecimalField(read_only=True, allow_null=True, **FIGURE)
+    annual_target = FigureSerializerField(read_only=True)
+    value = FigureSerializerField(read_only=True, allow_null=True)
     completion = RateField()
     text = serializers.SerializerMethodField(help_text="通俗说明。")
 
@@ -57,19 +57,16 @@ class PublicProjectSerializer(serializers.Serializer):
     completion = RateField(help_text="完成全年任务的比例（1表示100%）。")
     expected = RateField(help_text="按时间应完成的比例（序时进度）。")
     progress_text = serializers.SerializerMethodField(help_text="进展的通俗说明。")
-    planned_investment = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
-    investment_completed = serializers.DecimalField(
-        source="latest_investment", read_only=True, allow_null=True, **MONEY
-    )
+    planned_investment = MoneySerializerField(read_only=True, allow_null=True)
+    investment_completed = MoneySerializerField(source="latest_investment", read_only=True, allow_null=True)
     investment_month = serializers.IntegerField(source="latest_month", read_only=True, allow_null=True)
-    funds_planned = serializers.DecimalField(
+    funds_planned = MoneySerializerField(
         read_only=True,
         allow_null=True,
         help_text="分级资金计划合计（元）；未登记分级资金时为 null。",
-        **MONEY,
     )
-    funds_spent = serializers.DecimalField(
-        read_only=True, allow_null=True, help_text="分级资金已支出合计（元）。", **MONEY
+    funds_spent = MoneySerializerField(
+        read_only=True, allow_null=True, help_text="分级资金已支出合计（元）。"
     )
     survey_open = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()

@@ -1,6 +1,7 @@
 """Forms of the participation pages: a proposal with its phone and code, a ballot, look-ups by code."""
 
 from django import forms
+from django.utils.datastructures import MultiValueDict
 
 from voting.forms import PhoneForm
 
@@ -40,7 +41,8 @@ class BallotForm(forms.Form):
 
     def chosen(self) -> set[int]:
         """The option ids ticked in the submitted data (to keep them ticked after an error)."""
-        values = self.data.getlist("options") if self.is_bound else []
+        data = self.data
+        values = data.getlist("options") if self.is_bound and isinstance(data, MultiValueDict) else []
         return {int(v) for v in values if str(v).isdigit()}
 
 

@@ -5,7 +5,7 @@ accountability record. Writes go through supervision.services; these only valida
 from rest_framework import serializers
 
 from org.api.serializers import LabelField, RegionRefSerializer, UnitRefSerializer
-from org.models import Unit
+from org.models import Unit, User
 from projects.models import Project
 
 from ..choices import (
@@ -66,7 +66,7 @@ class AlertSerializer(serializers.ModelSerializer):
 
 class OrderResponseSerializer(serializers.ModelSerializer):
     stage_label = LabelField(Stage.choices, source="stage")
-    author = serializers.StringRelatedField()
+    author: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = OrderResponse
@@ -89,7 +89,7 @@ class OrderSerializer(serializers.ModelSerializer):
     unit = UnitRefSerializer(read_only=True)
     region = RegionRefSerializer(read_only=True)
     project = ProjectRefSerializer(read_only=True)
-    issued_by = serializers.StringRelatedField()
+    issued_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     next_stage = serializers.SerializerMethodField(
         help_text="承办单位下一步应办理的阶段；全部答复后为 null。"
     )
@@ -170,7 +170,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class RectificationSerializer(serializers.ModelSerializer):
-    verified_by = serializers.StringRelatedField()
+    verified_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     evidence = EvidenceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -222,7 +222,10 @@ class ProblemSerializer(serializers.ModelSerializer):
 
 
 class ProblemCreateSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=[c for c in ProblemSource.choices if c[0] != "inspection"])
+    # A field, not Field.source: DRF's metaclass moves declared fields off the class (the stubs cannot tell).
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=[c for c in ProblemSource.choices if c[0] != "inspection"]
+    )
     description = serializers.CharField()
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
     project = serializers.PrimaryKeyRelatedField(
@@ -253,7 +256,9 @@ class InspectionSerializer(serializers.ModelSerializer):
     kind_label = LabelField(InspectionKind.choices, source="kind")
     region = RegionRefSerializer(read_only=True)
     projects = ProjectRefSerializer(many=True, read_only=True)
-    findings = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="发现问题的ID。")
+    findings: serializers.PrimaryKeyRelatedField[Problem] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="发现问题的ID。"
+    )
     photos = serializers.SerializerMethodField()
 
     class Meta:

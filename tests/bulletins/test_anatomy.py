@@ -83,9 +83,11 @@ class TestSeedBulletin:
             assert not [p for p in paragraphs if p.startswith(bare)], heading
         # The heading is followed by its own text: the next-steps paragraph begins with its first words.
         after = blocks[[b[2] for b in blocks].index("下一步工作") + 1]
-        assert after[0] == "p" and after[2].startswith("各级各部门要按照市委、市政府部署要求")
+        assert after[0] == "p"
+        assert after[2].startswith("各级各部门要按照市委、市政府部署要求")
         text = render_text(draft, draft.sections.all())
-        assert "下一步工作下一步工作" not in text and "下一步工作\n下一步工作" not in text
+        assert "下一步工作下一步工作" not in text
+        assert "下一步工作\n下一步工作" not in text
         assert "存在的问题和不足\n同时也要看到" in text
 
     def test_problems_are_numbered_points_generated_from_the_data(self, linyi_demo):
@@ -101,7 +103,8 @@ class TestSeedBulletin:
         generated sentence says 187% and 24.16%: the bulletin prints the generated rounding only."""
         draft = the_draft(linyi_demo)
         text = render_text(draft, draft.sections.all())
-        assert "186%" not in text and "24.15%" not in text
+        assert "186%" not in text
+        assert "24.15%" not in text
         assert "新开工建设农村新型社区28个、完成年度任务的187%" in text
         assert "分别完成年度任务的187%、90.7%、111%和125%" in text
         assert text.count("24.16%") == 2
@@ -176,7 +179,8 @@ def test_the_pdf_prints_each_heading_on_its_own_line(linyi_demo, tmp_path):
         "一、关于加强和改进就业创业服务工作。", lines.index("1-9月份全市重点民生事项进展情况通报")
     )
     assert lines[first + 1].startswith("1-9月份，完成投资8782.53万元")
-    assert "186%" not in flat and "24.15%" not in flat
+    assert "186%" not in flat
+    assert "24.15%" not in flat
 
 
 # -- the small plan -------------------------------------------------------------------------------------

@@ -65,7 +65,8 @@ def test_detail_has_sections_frozen_text_and_pdf_url(org, issued):
     response = client_for(org.leader).get(f"/api/v1/bulletins/{issued.pk}/")
 
     body = response.json()
-    assert body["issue_number"] == 1 and body["total_number"] == 1
+    assert body["issue_number"] == 1
+    assert body["total_number"] == 1
     assert body["pdf_url"] == f"/api/v1/bulletins/{issued.pk}/pdf/"
     assert body["text"] == issued.text
     assert body["sections"][1]["heading"] == "一、关于就业创业服务工作。"

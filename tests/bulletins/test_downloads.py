@@ -119,7 +119,8 @@ def test_docx_has_the_bulletins_anatomy(org, issued):
     assert not texts[steps + 1].startswith("下一步工作")
     # The problems' numbered point, its lead in bold as the seed prints it.
     point = next(p for p in paragraphs if p.text.startswith("一是"))
-    assert point.runs[0].text == "一是部分项目进度滞后。" and point.runs[0].bold
+    assert point.runs[0].text == "一是部分项目进度滞后。"
+    assert point.runs[0].bold
     assert "农村公路建设（完成20%，红灯）" in point.text
     # Masthead line and the progress table.
     office, date = (cell.text for cell in document.tables[0].rows[0].cells)
@@ -186,7 +187,8 @@ def test_issue_form_shows_the_date_in_iso_format(org, draft):
     client = client_for(org.staff)
 
     page = client.get(url)
-    assert 'type="date"' in page.text and 'value="2016-10-14"' in page.text
+    assert 'type="date"' in page.text
+    assert 'value="2016-10-14"' in page.text
 
     again = client.post(url, {"issued_on": "不是日期"})
     assert again.status_code == 200

@@ -185,7 +185,8 @@ def test_issue_records_pdf_checksum_pages_and_who(org, draft, bulletin_media):
     assert issued.page_count >= 1
     assert len(issued.pdf_sha256) == 64
     assert issued.pdf.name.startswith("bulletins/371300/2016/371300-2016-01-")
-    assert "临沂民生工作简报" in issued.html and "第 1 期" in issued.html
+    assert "临沂民生工作简报" in issued.html
+    assert "第 1 期" in issued.html
 
 
 @pytest.mark.parametrize("who", ["leader", "auditor", "filer", "jinan_staff"])
@@ -265,7 +266,8 @@ def test_spending_and_funding_gaps_come_from_funding(org, small_plan):
     draft = services.generate_bulletin(org.city, 2016, 9, actor=org.staff)
 
     # The projects' spending is not the region's 财政民生支出: the fiscal office's figure stays for staff.
-    assert draft.livelihood_spending is None and draft.spending_growth is None
+    assert draft.livelihood_spending is None
+    assert draft.spending_growth is None
     assert "财政民生支出" not in " ".join(generator.overall_sentences(draft))
     problems = draft.sections.get(kind=SectionKind.PROBLEMS).summary
     assert (

@@ -75,7 +75,8 @@ def test_trend_month_by_month_agrees_with_with_progress_at_each_month(org, dashb
             assert row["completion"] is None, row
             continue
         assert rate(row["completion"]) == rate(judged.aggregate(a=Avg("completion"))["a"]), row
-    assert first > 1 and trend["months"][first - 1]["completion"] is not None
+    assert first > 1
+    assert trend["months"][first - 1]["completion"] is not None
     assert [row["investment_completed"] for row in trend["months"]][2:9] == [
         "300.00",  # 01 in March
         "350.00",  # + 02 in April
@@ -117,7 +118,8 @@ def test_funds_month_by_month(org, dashboard_data):
     months = results(org.staff, "funds", year=2016)["months"]
     assert len(months) == 12
     assert [row["cum_arrived"] for row in months[1:5]] == ["0.00", "500.00", "500.00", "700.00"]
-    assert months[4]["cum_spent"] == "100.00" and months[4]["label"] == "1-5月"
+    assert months[4]["cum_spent"] == "100.00"
+    assert months[4]["label"] == "1-5月"
     assert results(org.staff, "funds", year=2016, unit=org.edu.pk)["months"][11]["cum_arrived"] == "0.00"
 
 
@@ -129,19 +131,25 @@ def test_open_problems_and_orders_in_scope(org, dashboard_data):
         "薄弱学校改造资金未到位",
         "幼儿园建设进度滞后",
     ]
-    assert board["open_orders"] == 2 and board["overdue_orders"] == 1
+    assert board["open_orders"] == 2
+    assert board["overdue_orders"] == 1
     late, on_time = board["orders"]
-    assert late["title"] == "督促幼儿园建设" and late["overdue"] and late["stage"] == "签收部署"
+    assert late["title"] == "督促幼儿园建设"
+    assert late["overdue"]
+    assert late["stage"] == "签收部署"
     assert not on_time["overdue"]
     narrowed = results(org.leader, "supervision", year=2016, unit=org.hrss.pk)
-    assert narrowed["open_problems"] == 0 and narrowed["orders"] == []
+    assert narrowed["open_problems"] == 0
+    assert narrowed["orders"] == []
 
 
 def test_units_are_ranked_by_mean_lag(org, dashboard_data):
     ranking = results(org.staff, "units", year=2016)
     assert [row["name"] for row in ranking] == ["市人社局", "市教育局", "兰山区人民政府"]
     assert [row["rank"] for row in ranking] == [1, 2, 3]
-    assert ranking[1]["projects"] == 2 and ranking[1]["red"] == 1 and ranking[1]["yellow"] == 1
+    assert ranking[1]["projects"] == 2
+    assert ranking[1]["red"] == 1
+    assert ranking[1]["yellow"] == 1
 
 
 def test_lagging_lists_red_and_yellow_furthest_behind_first(org, dashboard_data):
@@ -179,9 +187,11 @@ def test_unit_filter(org, dashboard_data):
 
 def test_bad_filters_are_a_400_in_chinese(org, dashboard_data):
     response = get(org.staff, "overview", year="二〇一六")
-    assert response.status_code == 400 and response.json()["code"] == "invalid_year"
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_year"
     response = get(org.staff, "overview", year=2016, region="37")
-    assert response.status_code == 400 and "区划代码" in response.json()["detail"]
+    assert response.status_code == 400
+    assert "区划代码" in response.json()["detail"]
 
 
 def test_default_year_is_the_latest_visible(org, dashboard_data):

@@ -87,10 +87,12 @@ def test_leader_sees_every_chart_drawn(live_server, browser_page, org, dashboard
     assert browser_page.locator("#kpi-overdue-orders").inner_text() == "1"
     assert "超期" in browser_page.locator("#table-orders tbody tr").first.inner_text()
     funds = browser_page.locator("#table-funds tbody tr")
-    assert funds.count() == 2 and "43.8%" in funds.first.inner_text()  # 市级 到位率 700 / 1600
+    assert funds.count() == 2
+    assert "43.8%" in funds.first.inner_text()
     # January had no report: a gap in the line, not 0%; February is drawn.
     completion = trend_completion(browser_page)
-    assert completion[0] is None and completion[1] is not None
+    assert completion[0] is None
+    assert completion[1] is not None
     assert browser_page.evaluate(CLIPPED) == []
     assert browser_page.js_errors == []
 

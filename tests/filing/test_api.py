@@ -31,7 +31,8 @@ def test_my_projects_with_period_status(client, filing_project, make_project, dj
         ("城镇新增就业", "未开始", "2026-06-05", "lead")
     ]
     april = client.get("/api/v1/filing/projects/?period=2026-04").json()["results"]
-    assert april[0]["status"] == "accepted" and april[0]["status_label"] == "已采纳"
+    assert april[0]["status"] == "accepted"
+    assert april[0]["status_label"] == "已采纳"
     client.force_login(filing_project.org.edu_filer)
     assert client.get("/api/v1/filing/projects/").json()["results"][0]["role"] == "part"
 
@@ -41,7 +42,8 @@ def test_filer_creates_updates_and_submits(client, filing_project):
     response = client.post("/api/v1/filing/reports/", body(filing_project), content_type="application/json")
     assert response.status_code == 201, response.json()
     report = response.json()
-    assert report["status"] == "draft" and [v["value"] for v in report["values"]] == [
+    assert report["status"] == "draft"
+    assert [v["value"] for v in report["values"]] == [
         "40000.0000",
         "30000.0000",
     ]
@@ -50,7 +52,8 @@ def test_filer_creates_updates_and_submits(client, filing_project):
     )
     assert response.json()["next_steps"] == "继续推进"
     response = client.post(f"/api/v1/filing/reports/{report['id']}/submit/")
-    assert response.status_code == 200 and response.json()["status_label"] == "已提交"
+    assert response.status_code == 200
+    assert response.json()["status_label"] == "已提交"
     response = client.patch(
         f"/api/v1/filing/reports/{report['id']}/", {"narrative": "改"}, content_type="application/json"
     )
@@ -63,12 +66,14 @@ def test_refusals_change_nothing(client, filing_project):
     response = client.post(
         "/api/v1/filing/reports/", body(filing_project, values=(100, 30000)), content_type="application/json"
     )
-    assert response.status_code == 400 and response.json()["code"] == "cumulative_decreased"
+    assert response.status_code == 400
+    assert response.json()["code"] == "cumulative_decreased"
     assert "低于4月" in response.json()["detail"]
     response = client.post(
         "/api/v1/filing/reports/", {**body(filing_project), "month": 8}, content_type="application/json"
     )
-    assert response.status_code == 400 and response.json()["code"] == "future_month"
+    assert response.status_code == 400
+    assert response.json()["code"] == "future_month"
     client.force_login(org.lanshan_filer)
     response = client.post("/api/v1/filing/reports/", body(filing_project), content_type="application/json")
     assert response.status_code == 404
@@ -79,7 +84,8 @@ def test_refusals_change_nothing(client, filing_project):
     response = client.patch(
         f"/api/v1/filing/reports/{april.pk}/", {"narrative": "改"}, content_type="application/json"
     )
-    assert response.status_code == 409 and response.json()["code"] == "report_locked"
+    assert response.status_code == 409
+    assert response.json()["code"] == "report_locked"
     assert client.post(f"/api/v1/filing/reports/{april.pk}/submit/").status_code == 409
 
 
@@ -90,7 +96,8 @@ def test_cooperating_filer_writes_its_part_only(client, filing_project):
     )
     assert response.status_code == 201
     report = response.json()
-    assert report["values"] == [] and report["contributions"][0]["values"][0]["value"] == "500.0000"
+    assert report["values"] == []
+    assert report["contributions"][0]["values"][0]["value"] == "500.0000"
     assert client.post(f"/api/v1/filing/reports/{report['id']}/submit/").status_code == 403
     assert ProgressReport.objects.get(pk=report["id"]).status == ReportStatus.DRAFT
 
@@ -114,7 +121,8 @@ def test_staff_reviews_others_cannot(client, filing_project):
     response = client.post(
         f"/api/v1/filing/reports/{report.pk}/return/", {"reason": "缺照片"}, content_type="application/json"
     )
-    assert response.json()["status"] == "returned" and response.json()["return_reason"] == "缺照片"
+    assert response.json()["status"] == "returned"
+    assert response.json()["return_reason"] == "缺照片"
 
 
 def test_report_list_is_scoped_and_query_count_flat(
@@ -128,7 +136,8 @@ def test_report_list_is_scoped_and_query_count_flat(
         data = client.get("/api/v1/filing/reports/").json()
     assert [(r["project"], r["month"]) for r in data["results"]] == [(filing_project.pk, 4)]
     client.force_login(filing_project.org.staff)
-    assert data["count"] == 1 and client.get("/api/v1/filing/reports/").json()["count"] == 2
+    assert data["count"] == 1
+    assert client.get("/api/v1/filing/reports/").json()["count"] == 2
 
 
 def test_anonymous_gets_403(client, filing_project):

@@ -40,7 +40,8 @@ def test_filer_files_on_a_phone_staff_returns_and_accepts(
     sign_in(page, base, "filer")
     page.goto(f"{base}/filing/?period=2026-05")
     item = page.locator(".project-list li", has_text="城镇新增就业")
-    assert "未开始" in item.inner_text() and "6月5日" in item.inner_text()
+    assert "未开始" in item.inner_text()
+    assert "6月5日" in item.inner_text()
     # Nothing wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     item.get_by_role("link").click()
@@ -72,7 +73,8 @@ def test_filer_files_on_a_phone_staff_returns_and_accepts(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="报送").click()
     assert page.locator("#report-status").inner_text() == "已提交"
-    assert questions and "确认报送2026年1-5月进展" in questions[0]
+    assert questions
+    assert "确认报送2026年1-5月进展" in questions[0]
 
     desk = browser_page
     sign_in(desk, base, "staff")
@@ -96,9 +98,11 @@ def test_filer_files_on_a_phone_staff_returns_and_accepts(
     assert page.get_by_role("button", name="保存草稿").count() == 0
     assert page.get_by_role("button", name="提交更正").is_visible()
     report = ProgressReport.objects.get(project=filing_project, month=5)
-    assert report.status == ReportStatus.ACCEPTED and report.investment_completed == 12_000_000
+    assert report.status == ReportStatus.ACCEPTED
+    assert report.investment_completed == 12_000_000
     assert [f"{v.value.normalize():f}" for v in report.values.all()] == ["45000", "30000"]
-    assert page.js_errors == [] and desk.js_errors == []
+    assert page.js_errors == []
+    assert desk.js_errors == []
 
 
 def test_form_works_without_javascript(live_server, chromium_browser, filing_project):

@@ -28,7 +28,8 @@ def test_only_a_cooperating_units_filer_writes_a_part(filing_project):
     part = services.save_contribution(
         filing_project, 5, actor=org.edu_filer, values={jobs: 700}, narrative="校园招聘"
     )
-    assert part.unit == org.edu and part.values.get().value == Decimal("700")
+    assert part.unit == org.edu
+    assert part.values.get().value == Decimal("700")
     # A second save updates the same part.
     services.save_contribution(filing_project, 5, actor=org.edu_filer, values={jobs: 800})
     assert ReportContribution.objects.get().values.get().value == Decimal("800")
@@ -115,13 +116,15 @@ def test_a_refused_step_sends_nothing(filing_project, outboxes, django_capture_o
     jobs, _ = targets(filing_project)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(DomainError):
         report = services.save_report(filing_project, 5, actor=org.filer, values={jobs: 100})
-    assert callbacks == [] and not Notification.objects.exists()
+    assert callbacks == []
+    assert not Notification.objects.exists()
     report = services.save_report(
         filing_project, 5, actor=org.filer, values={jobs: 100}, correction_reason="口径调整"
     )
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
         services.submit_report(report, actor=org.edu_filer)
-    assert not Notification.objects.exists() and outboxes.mail == []
+    assert not Notification.objects.exists()
+    assert outboxes.mail == []
 
 
 def test_admin_report_page_shows_parts_and_revisions(client, filing_project):
@@ -131,4 +134,6 @@ def test_admin_report_page_shows_parts_and_revisions(client, filing_project):
     services.correct_report(april, actor=org.filer, reason="漏统计一个区", values={jobs: 31000})
     client.force_login(org.staff)
     body = client.get(f"/admin/projects/progressreport/{april.pk}/change/").content.decode()
-    assert "更正记录" in body and "漏统计一个区" in body and "配合单位报送" in body
+    assert "更正记录" in body
+    assert "漏统计一个区" in body
+    assert "配合单位报送" in body

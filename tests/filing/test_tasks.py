@@ -46,7 +46,8 @@ def test_reminder_before_the_due_date_goes_once_to_the_units_filers(filing_proje
     notes = Notification.objects.filter(event__startswith="filing:before")
     assert sorted(n.user.username for n in notes) == ["edu_filer", "filer", "filer2"]
     lead = notes.get(user__username="filer")
-    assert lead.title == "请于6月5日前报送2026年1-5月进展" and lead.body == "尚未报送：城镇新增就业。"
+    assert lead.title == "请于6月5日前报送2026年1-5月进展"
+    assert lead.body == "尚未报送：城镇新增就业。"
     assert notes.get(user__username="edu_filer").body == "尚未报送：城镇新增就业（配合单位部分）。"
     assert sorted(m.phone for m in outboxes.sms) == ["13800000001", "13800000003"]
     assert sorted(m.to[0] for m in outboxes.mail) == ["filer2@example.cn", "filer@example.cn"]

@@ -79,7 +79,8 @@ def test_oversized_upload_is_cut_off_while_streaming(client, filing_project, med
     (tmp_path / "spool").mkdir()
     client.force_login(filing_project.org.filer)
     response = post(client, filing_project, photos=[SimpleUploadedFile("huge.png", PNG + b"\0" * 50_000)])
-    assert response.status_code == 400 and "huge.png" in response.content.decode()
+    assert response.status_code == 400
+    assert "huge.png" in response.content.decode()
     assert list((tmp_path / "spool").iterdir()) == []
     assert stored(media) == []
 
@@ -102,7 +103,8 @@ def test_service_checks_before_storing(filing_project, media):
             kind=AttachmentKind.DOCUMENT,
             file=SimpleUploadedFile("x.txt", b"a" * 2000),
         )
-    assert stored(media) == [] and not ReportAttachment.objects.exists()
+    assert stored(media) == []
+    assert not ReportAttachment.objects.exists()
 
 
 def test_attachments_follow_the_report_lock(client, filing_project, media):
@@ -130,7 +132,8 @@ def test_attachments_follow_the_report_lock(client, filing_project, media):
             kind=AttachmentKind.PHOTO,
             file=SimpleUploadedFile("b.png", PNG),
         )
-    assert ReportAttachment.objects.count() == 1 and len(stored(media)) == 1
+    assert ReportAttachment.objects.count() == 1
+    assert len(stored(media)) == 1
     ProgressReport.objects.filter(pk=attachment.report_id).update(status=ReportStatus.DRAFT)
     client.force_login(org.edu_filer)
     client.post(reverse("filing:delete_attachment", args=[attachment.pk]))

@@ -27,12 +27,14 @@ def form_data(project, values=(40000, 30000), action="save", **extra):
 def test_pages_need_sign_in(client, filing_project):
     for url in (reverse("filing:home"), report_url(filing_project), reverse("filing:review")):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/filing/login/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/filing/login/")
 
 
 def test_login_page_signs_in_and_goes_home(client, filing_project):
     response = client.post(reverse("filing:login"), {"username": "filer", "password": "test-pass-123"})
-    assert response.status_code == 302 and response["Location"] == reverse("filing:home")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("filing:home")
     assert "城镇新增就业" in client.get(reverse("filing:home")).content.decode()
 
 
@@ -51,7 +53,9 @@ def test_home_shows_status_and_due_date(client, filing_project, django_assert_ma
     client.force_login(filing_project.org.filer)
     with django_assert_max_num_queries(7):  # session, user, unit, count, projects, windows, unread
         body = client.get(reverse("filing:home")).content.decode()
-    assert "2026年5月进展" in body and "未开始" in body and "6月5日" in body
+    assert "2026年5月进展" in body
+    assert "未开始" in body
+    assert "6月5日" in body
     body = client.get(reverse("filing:home") + "?period=2026-04").content.decode()
     assert "已采纳" in body
 
@@ -72,7 +76,8 @@ def test_home_pages_long_lists(client, filing_project, make_project):
         make_project(f"2026-P{i:02d}", year=2026)
     client.force_login(filing_project.org.staff)
     first = client.get(reverse("filing:home")).content.decode()
-    assert first.count("未开始") == 50 and "第1/2页，共56个项目" in first
+    assert first.count("未开始") == 50
+    assert "第1/2页，共56个项目" in first
     second = client.get(reverse("filing:home") + "?period=2026-05&page=2").content.decode()
     assert second.count("未开始") == 6
 
@@ -81,25 +86,30 @@ def test_lead_filer_saves_draft_then_submits(client, filing_project):
     org = filing_project.org
     client.force_login(org.filer)
     page = client.get(report_url(filing_project)).content.decode()
-    assert "30000" in page and "（4月）" in page  # last month's value beside the field
+    assert "30000" in page
+    assert "（4月）" in page
     response = client.post(report_url(filing_project), form_data(filing_project))
     assert response.status_code == 302
     report = ProgressReport.objects.get(project=filing_project, month=5)
-    assert report.status == ReportStatus.DRAFT and report.investment_completed == Decimal("1205000.00")
+    assert report.status == ReportStatus.DRAFT
+    assert report.investment_completed == Decimal("1205000.00")
     page = client.get(report_url(filing_project)).content.decode()
-    assert "已保存草稿" in page and "44.4%" in page  # 40000 / 90000
+    assert "已保存草稿" in page
+    assert "44.4%" in page
     # 报送 asks for confirmation on the server: without it the draft is saved and the page asks again.
     response = client.post(report_url(filing_project), form_data(filing_project, action="submit"))
     assert response["Location"] == report_url(filing_project) + "?confirm=submit"
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
     page = client.get(response["Location"]).content.decode()
-    assert "确认报送" in page and "请核对后确认报送" in page
+    assert "确认报送" in page
+    assert "请核对后确认报送" in page
     submit = reverse("filing:submit_report", kwargs={"pk": filing_project.pk, "month": 5})
     assert client.get(submit).status_code == 405
     client.post(submit)
     report.refresh_from_db()
-    assert report.status == ReportStatus.SUBMITTED and report.submitted_by == org.filer
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.submitted_by == org.filer
     # The page's confirm dialog sends confirmed=1 with the form: one step.
     report.status, report.return_reason = ReportStatus.RETURNED, "补充"
     report.save(update_fields=["status", "return_reason"])
@@ -112,7 +122,8 @@ def test_cumulative_value_going_down_needs_a_reason(client, filing_project):
     client.force_login(filing_project.org.filer)
     response = client.post(report_url(filing_project), form_data(filing_project, values=(25000, 30000)))
     assert response.status_code == 400
-    assert "低于4月的" in response.content.decode() and "更正说明" in response.content.decode()
+    assert "低于4月的" in response.content.decode()
+    assert "更正说明" in response.content.decode()
     assert not ProgressReport.objects.filter(month=5).exists()
     response = client.post(
         report_url(filing_project),
@@ -124,7 +135,8 @@ def test_cumulative_value_going_down_needs_a_reason(client, filing_project):
 def test_future_month_is_refused(client, filing_project):
     client.force_login(filing_project.org.filer)
     response = client.post(report_url(filing_project, 7), form_data(filing_project))
-    assert response.status_code == 400 and "尚未到来" in response.content.decode()
+    assert response.status_code == 400
+    assert "尚未到来" in response.content.decode()
     assert not ProgressReport.objects.filter(month=7).exists()
 
 
@@ -138,12 +150,14 @@ def test_cooperating_unit_adds_its_part_and_cannot_submit(client, filing_project
     report = ProgressReport.objects.get(project=filing_project, month=5)
     assert report.status == ReportStatus.DRAFT  # only the lead unit submits the whole
     part = ReportContribution.objects.get(report=report)
-    assert part.unit == org.edu and part.narrative == "春风行动"
+    assert part.unit == org.edu
+    assert part.narrative == "春风行动"
     assert [v.value for v in part.values.all()] == [Decimal("500")]
     assert not report.values.exists()
     client.force_login(org.filer)
     page = client.get(report_url(filing_project)).content.decode()
-    assert "配合单位报送" in page and "市教育局" in page
+    assert "配合单位报送" in page
+    assert "市教育局" in page
 
 
 def test_staff_accepts_or_returns_and_the_lead_corrects(
@@ -180,10 +194,12 @@ def test_staff_accepts_or_returns_and_the_lead_corrects(
     )
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.status == ReportStatus.SUBMITTED and report.revision == 1
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.revision == 1
     revision = report.revisions.get()
     first_target = str(filing_project.targets.first().pk)
-    assert revision.reason == "漏报一个街道" and revision.previous["values"][first_target] == "40000.0000"
+    assert revision.reason == "漏报一个街道"
+    assert revision.previous["values"][first_target] == "40000.0000"
 
 
 @pytest.mark.parametrize("who", ["leader", "auditor", "county_staff", "jinan_staff"])
@@ -199,8 +215,11 @@ def test_other_roles_cannot_write(client, filing_project, who):
 def test_leader_reads_the_report_without_a_form(client, filing_project):
     client.force_login(filing_project.org.leader)
     page = client.get(report_url(filing_project, 4)).content.decode()
-    assert "30,000人" in page and '<form method="post" enctype' not in page
-    assert "累计完成投资" in page and ".0000" not in page and "None" not in page
+    assert "30,000人" in page
+    assert '<form method="post" enctype' not in page
+    assert "累计完成投资" in page
+    assert ".0000" not in page
+    assert "None" not in page
 
 
 def test_the_form_still_checks_csrf(filing_project):
@@ -231,14 +250,17 @@ def test_reviewer_sees_investment_and_photo_thumbnails(client, filing_project, s
     assert client.post(report_url(filing_project), data).status_code == 302
     client.force_login(org.staff)
     listing = client.get(reverse("filing:review")).content.decode()
-    assert "1.2亿元" in listing and "1张" in listing
+    assert "1.2亿元" in listing
+    assert "1张" in listing
     page = client.get(report_url(filing_project)).content.decode()
-    assert "累计完成投资" in page and "1.2亿元" in page
+    assert "累计完成投资" in page
+    assert "1.2亿元" in page
     attachment = ProgressReport.objects.get(project=filing_project, month=5).attachments.get()
     file_url = reverse("filing:attachment", args=[attachment.pk])
     assert f'<a href="{file_url}" target="_blank" rel="noopener"><img src="{file_url}"' in page
     response = client.get(file_url)
-    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
     # Someone who may not see the report cannot fetch its photo either.
     client.force_login(org.lanshan_filer)
     assert client.get(file_url).status_code == 404
@@ -250,7 +272,8 @@ def test_home_has_a_year_and_month_picker(client, filing_project):
     assert '<option value="2026" selected>2026年</option>' in page
     assert '<option value="5" selected>5月</option>' in page  # today's period: May, filed in June
     page = client.get(reverse("filing:home"), {"year": "2026", "month": "4"}).content.decode()
-    assert "2026年4月进展" in page and "已采纳" in page
+    assert "2026年4月进展" in page
+    assert "已采纳" in page
     # A month still to come, or nonsense, falls back to the current period.
     for params in (
         {"year": "2026", "month": "9"},

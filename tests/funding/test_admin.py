@@ -54,7 +54,7 @@ def test_admin_shows_the_services_refusal_and_writes_nothing(client, org, povert
 
 
 @pytest.mark.parametrize(
-    "name, content, message",
+    ("name", "content", "message"),
     [
         ("文件.exe", b"MZ\x90\x00", "不支持的文件类型"),
         ("文件.pdf", b"not a pdf at all", "文件内容与扩展名"),
@@ -69,8 +69,10 @@ def test_a_wrong_attachment_is_refused_before_anything_is_stored(
     settings.MEDIA_ROOT = tmp_path
     data = entry_post(poverty_project, attachment=SimpleUploadedFile(name, content))
     response = login(client, org.staff).post(reverse("admin:funding_entry_add"), data)
-    assert response.status_code == 200 and message in response.content.decode()
-    assert not Entry.objects.exists() and not any(tmp_path.rglob("*.*"))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Entry.objects.exists()
+    assert not any(tmp_path.rglob("*.*"))
 
 
 def test_a_scanned_document_is_stored_with_the_entry(client, org, poverty_project, settings, tmp_path):

@@ -120,7 +120,8 @@ def test_other_regions_project_is_not_accepted(client, org, poverty_project):
         "date": "2016-03-01",
     }
     response = api(client, org.jinan_staff).post(ENTRIES, body)
-    assert response.status_code == 400 and "project" in response.json()["fields"]
+    assert response.status_code == 400
+    assert "project" in response.json()["fields"]
 
 
 def test_cancel_through_the_api(client, org, poverty_project, money):
@@ -128,7 +129,8 @@ def test_cancel_through_the_api(client, org, poverty_project, money):
     api(client, org.staff)
     assert client.post(f"{ENTRIES}{entry.pk}/cancel/", {}).status_code == 400
     response = client.post(f"{ENTRIES}{entry.pk}/cancel/", {"reason": "重复登记"})
-    assert response.status_code == 200 and response.json()["is_cancelled"]
+    assert response.status_code == 200
+    assert response.json()["is_cancelled"]
 
 
 def test_summary_by_region_with_text(client, org, seeded_money, django_assert_max_num_queries):
@@ -147,7 +149,8 @@ def test_totals_and_monthly(client, org, seeded_money):
     assert totals["arrived"] == "131160000.00"
     assert Decimal(totals["yoy_arrived"]) == Decimal("1.6232")
     months = client.get("/api/v1/funding/monthly/", {"year": 2016}).json()
-    assert len(months) == 12 and months[2]["last_cum_arrived"] == "50000000.00"
+    assert len(months) == 12
+    assert months[2]["last_cum_arrived"] == "50000000.00"
 
 
 def test_summary_visibility_and_bad_parameters(client, org, seeded_money):
@@ -155,6 +158,7 @@ def test_summary_visibility_and_bad_parameters(client, org, seeded_money):
     rows = client.get("/api/v1/funding/summary/", {"by": "level", "year": 2016}).json()
     assert sum(Decimal(r["planned"]) for r in rows) == Decimal("67430000")
     response = client.get("/api/v1/funding/summary/", {"by": "region", "year": 2016, "region": "371300"})
-    assert response.status_code == 400 and response.json()["code"] == "unknown_region"
+    assert response.status_code == 400
+    assert response.json()["code"] == "unknown_region"
     assert client.get("/api/v1/funding/summary/", {"by": "village", "year": 2016}).status_code == 400
     assert client.get("/api/v1/funding/summary/", {"by": "level"}).status_code == 400

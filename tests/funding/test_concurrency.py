@@ -61,7 +61,8 @@ def test_two_concurrent_disbursements_cannot_exceed_arrivals(org, make_project, 
     results = run_at_once([disburse, disburse])
     refused = [r for r in results if isinstance(r, DomainError)]
     done = [r for r in results if isinstance(r, Entry)]
-    assert len(done) == 1 and len(refused) == 1, results
+    assert len(done) == 1, results
+    assert len(refused) == 1, results
     assert refused[0].code == "disbursement_exceeds_arrival"
     source = FundingSource.objects.get(project=project, level="central")
     assert (source.arrived, source.disbursed) == (Decimal("1000"), Decimal("600"))

@@ -49,7 +49,9 @@ def test_staff_upload_previews_then_confirm_imports(
     assert ledger_import.status == ImportStatus.CHECKED
     assert not ProgressValue.objects.exists()
     page = client.get(response.url).content.decode()
-    assert "新增 1 行" in page and "确认导入" in page and "01 新增城镇就业 9月 新增城镇就业人数" in page
+    assert "新增 1 行" in page
+    assert "确认导入" in page
+    assert "01 新增城镇就业 9月 新增城镇就业人数" in page
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("admin:ledgers_ledgerimport_confirm", args=[ledger_import.pk]))
@@ -71,7 +73,10 @@ def test_errors_are_listed_with_sheet_row_and_column_and_no_confirm(client, org,
     ledger_import = LedgerImport.objects.get()
     assert ledger_import.status == ImportStatus.FAILED
     page = client.get(response.url).content.decode()
-    assert "9月" in page and ">3<" in page and "D（累计完成值）" in page and "“很多”不是有效的数字" in page
+    assert "9月" in page
+    assert ">3<" in page
+    assert "D（累计完成值）" in page
+    assert "“很多”不是有效的数字" in page
     assert "确认导入" not in page
 
 
@@ -85,7 +90,8 @@ def test_a_large_file_runs_as_a_task_and_its_progress_is_polled(
     ledger_import = LedgerImport.objects.get()
     status_url = reverse("admin:ledgers_ledgerimport_status", args=[ledger_import.pk])
     waiting = client.get(status_url).json()
-    assert waiting["running"] and waiting["progress"]["stage"] == "queued"
+    assert waiting["running"]
+    assert waiting["progress"]["stage"] == "queued"
     assert (
         "ledger-progress"
         in client.get(reverse("admin:ledgers_ledgerimport_preview", args=[ledger_import.pk])).content.decode()
@@ -126,7 +132,8 @@ def test_leaders_and_auditors_cannot_import_but_export_what_they_see(client, org
 def test_the_export_page_offers_the_funding_ledger_beside_the_progress_ledger(client, org, ledger_project):
     client.force_login(org.staff)
     page = client.get(EXPORT).content.decode()
-    assert '<option value="progress"' in page and '<option value="funding"' in page
+    assert '<option value="progress"' in page
+    assert '<option value="funding"' in page
     response = client.get(EXPORT, {"kind": "funding", "plan": ledger_project.plan.pk})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert load_workbook(io.BytesIO(response.content)).sheetnames[:2] == ["台账", "分级资金"]
@@ -165,10 +172,12 @@ def test_changelist_lists_imports(client, org, ledger_project, django_assert_max
     with django_assert_max_num_queries(12):
         page = client.get(reverse("admin:ledgers_ledgerimport_changelist")).content.decode()
     assert "九月进展.xlsx" in page
-    assert "上传台账" in page and "导出台账/汇总表" in page
+    assert "上传台账" in page
+    assert "导出台账/汇总表" in page
 
 
 def test_leaders_see_the_export_button_but_not_the_upload_button(client, org):
     client.force_login(org.leader)
     page = client.get(reverse("admin:ledgers_ledgerimport_changelist")).content.decode()
-    assert "导出台账/汇总表" in page and "上传台账" not in page
+    assert "导出台账/汇总表" in page
+    assert "上传台账" not in page

@@ -63,7 +63,7 @@ def test_money_in_the_unit_of_the_header_or_the_cell(raw, unit, expected):
         ("20190630", datetime.date(2019, 6, 30)),
         ("6月底", datetime.date(2016, 6, 30)),
         (43646, datetime.date(2019, 6, 30)),  # an Excel serial date
-        (datetime.datetime(2019, 6, 30, 0, 0), datetime.date(2019, 6, 30)),
+        (datetime.datetime(2019, 6, 30, 0, 0), datetime.date(2019, 6, 30)),  # noqa: DTZ001 (Excel: naive)
     ],
 )
 def test_dates(raw, expected):
@@ -140,7 +140,8 @@ def test_the_streaming_reader_gives_what_openpyxl_gives():
     sheet = book.active
     sheet.title = "数据"
     sheet.append(["文字", "  带空格 ", "全角１２３", 12, 3.25, True, None, "=不是公式"])
-    sheet.append([datetime.date(2019, 6, 30), datetime.datetime(2019, 6, 30, 8, 30), -5, 1e-7, "", "x"])
+    # Spreadsheet cells hold naive datetimes: Excel has no time zones.
+    sheet.append([datetime.date(2019, 6, 30), datetime.datetime(2019, 6, 30, 8, 30), -5, 1e-7, "", "x"])  # noqa: DTZ001
     sheet.append([])
     sheet.append([None, None, "隔空的单元格"])
     sheet["A6"] = 43646
@@ -166,7 +167,7 @@ def test_the_streaming_reader_gives_what_openpyxl_gives():
     }
     got = {n: r for n, r in ours.worksheets[0].iter_rows() if r}
     assert got == expected
-    assert got[6] == (datetime.datetime(2019, 6, 30),)
+    assert got[6] == (datetime.datetime(2019, 6, 30),)  # noqa: DTZ001 (Excel: naive)
 
 
 def test_the_streaming_reader_refuses_a_dtd():

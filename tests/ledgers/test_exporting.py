@@ -45,14 +45,16 @@ def test_template_has_chinese_headers_an_example_row_and_notes():
         assert book.sheetnames == ["台账", "填写说明"]
         rows = [list(r) for r in book["台账"].iter_rows(values_only=True)]
         assert rows[0][0].startswith("2016年临沂市")
-        assert "项目名称" in rows[1] and rows[2][0] == "示例"
+        assert "项目名称" in rows[1]
+        assert rows[2][0] == "示例"
         assert any("万元" in str(r[0]) for r in book["填写说明"].iter_rows(values_only=True))
 
 
 def test_an_empty_template_imports_nothing_and_no_error(org, ledger_project):
     for kind in ("projects", "progress"):
         report = import_ledger(io.BytesIO(template(kind)), kind, actor=org.staff, year=2016)
-        assert report.ok and report.total_rows == 0, report.lines()
+        assert report.ok, report.lines()
+        assert report.total_rows == 0, report.lines()
 
 
 @pytest.mark.parametrize("kind", ["projects", "progress"])
@@ -140,7 +142,8 @@ def test_ledger_exports_write_amounts_and_figures_as_numbers(org, filled_plan):
     money = [
         r[header.index("累计完成投资（元）")] for r in rows if r[header.index("累计完成投资（元）")].value
     ]
-    assert money and all(c.data_type == "n" and c.number_format == "#,##0.00" for c in money)
+    assert money
+    assert all(c.data_type == "n" and c.number_format == "#,##0.00" for c in money)
 
 
 # -- commands

@@ -43,7 +43,8 @@ def test_funding_plan_by_level_from_a_merged_header(org, ledger_project):
     source = FundingSource.objects.get(project=ledger_project, level=SourceLevel.PROVINCE)
     assert source.history.first().history_change_reason == "台账导入：资金.xlsx"
     again = run(PLAN_ROWS, "projects", actor=org.staff, merges=PLAN_MERGES)
-    assert again.counts == {"unchanged": 1} and not again.written
+    assert again.counts == {"unchanged": 1}
+    assert not again.written
 
 
 def test_a_changed_plan_is_a_recorded_adjustment(org, ledger_project):
@@ -95,12 +96,14 @@ def test_arrivals_disbursements_and_spending_go_through_the_funding_services(org
         Decimal("5000000.00"),
     )
     central = Entry.objects.get(level=SourceLevel.CENTRAL)
-    assert central.amount == Decimal("10000000.00") and central.date.isoformat() == "2016-06-30"
+    assert central.amount == Decimal("10000000.00")
+    assert central.date.isoformat() == "2016-06-30"
     assert central.history.get().history_change_reason == "台账导入：资金.xlsx"
     assert Entry.objects.get(kind=EntryKind.DISBURSEMENT).recipient_unit == org.lanshan_gov
 
     again = run(rows, "funding", actor=org.staff)
-    assert again.counts == {"unchanged": 4} and Entry.objects.count() == 4
+    assert again.counts == {"unchanged": 4}
+    assert Entry.objects.count() == 4
 
 
 def test_a_disbursement_above_arrivals_is_refused_with_its_row_and_nothing_is_written(org, ledger_project):
@@ -165,7 +168,9 @@ def test_funding_export_adds_the_levels_in_long_form_as_numbers(org, ledger_proj
     assert province[header.index("到位（万元）")].value == pytest.approx(float(source.arrived) / 10000)
     for name in ("计划（万元）", "到位（万元）", "拨付（万元）", "支出（万元）"):
         cell = province[header.index(name)]
-        assert cell.data_type == "n" and cell.number_format == "#,##0.00", name
+        assert cell.data_type == "n", name
+        assert cell.number_format == "#,##0.00", name
     rate_cell = province[header.index("拨付率")]
-    assert rate_cell.data_type == "n" and rate_cell.number_format == "0.0%"
+    assert rate_cell.data_type == "n"
+    assert rate_cell.number_format == "0.0%"
     assert rate_cell.value == pytest.approx(round(1000 / 3541, 4))

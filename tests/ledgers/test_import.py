@@ -98,7 +98,8 @@ def test_a_changed_target_is_reported_then_written(org):
     preview = run(rows, actor=org.staff, dry_run=True)
     assert preview.counts == {"unchanged": 2, "changed": 1}
     changed = next(r for r in preview.rows if r.action == "changed")
-    assert changed.row == 6 and changed.changes == ["年度目标：150000 → 160000"]
+    assert changed.row == 6
+    assert changed.changes == ["年度目标：150000 → 160000"]
     assert Target.objects.get(name="农村劳动力转移就业").annual_target == 150000
     run(rows, actor=org.staff)
     target = Target.objects.get(name="农村劳动力转移就业")
@@ -201,7 +202,8 @@ def test_progress_reimport_is_idempotent_and_changes_are_updated(org, ledger_pro
     rows = progress_rows(["01", None, "9月", "新增城镇就业人数", 93000, 100, "x"])
     run(rows, "progress", actor=org.staff)
     again = run(rows, "progress", actor=org.staff)
-    assert again.counts == {"unchanged": 1} and not again.written
+    assert again.counts == {"unchanged": 1}
+    assert not again.written
     assert ProgressValue.history.count() == 1
     rows[2][4] = 94000
     changed = run(rows, "progress", actor=org.staff)

@@ -57,7 +57,8 @@ def test_file_size_limit_and_non_xlsx_files(settings):
 
 def test_the_import_reports_a_bomb_as_an_error(org):
     report = import_ledger(io.BytesIO(bomb(30)), "projects", actor=org.staff, year=2016)
-    assert not report.ok and "压缩" in report.problems[0].message
+    assert not report.ok
+    assert "压缩" in report.problems[0].message
 
 
 def test_openpyxl_parses_through_defusedxml():

@@ -19,7 +19,8 @@ def inbox(filers, outboxes, django_capture_on_commit_callbacks):
 @pytest.mark.django_db
 def test_inbox_page_needs_sign_in(client):
     response = client.get(reverse("notifications:inbox"))
-    assert response.status_code == 302 and response["Location"].startswith("/filing/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/filing/login/")
 
 
 @pytest.mark.django_db
@@ -27,7 +28,9 @@ def test_inbox_lists_own_notifications_and_marks_read(client, inbox, django_asse
     client.force_login(inbox.filer)
     response = client.get(reverse("notifications:inbox"))
     body = response.content.decode()
-    assert "第一条" in body and "第二条" in body and "别人的" not in body
+    assert "第一条" in body
+    assert "第二条" in body
+    assert "别人的" not in body
     own = Notification.objects.get(user=inbox.filer, event="a")
     client.post(reverse("notifications:read", args=[own.pk]))
     own.refresh_from_db()
@@ -61,7 +64,8 @@ def test_api_lists_own_only_and_marks_read(client, inbox, django_assert_num_quer
     assert client.post(f"/api/v1/notifications/{other.pk}/read/").status_code == 404
     first = Notification.objects.get(user=inbox.filer, event="a")
     response = client.post(f"/api/v1/notifications/{first.pk}/read/")
-    assert response.status_code == 200 and response.json()["is_read"] is True
+    assert response.status_code == 200
+    assert response.json()["is_read"] is True
     unread = client.get("/api/v1/notifications/?unread=true").json()["results"]
     assert [n["title"] for n in unread] == ["第二条"]
     assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 1}
@@ -76,6 +80,7 @@ def test_api_needs_sign_in(client):
 def test_admin_inbox_shows_own_notifications(client, inbox):
     client.force_login(inbox.staff)
     body = client.get("/admin/notifications/notification/").content.decode()
-    assert "别人的" in body and "第一条" not in body
+    assert "别人的" in body
+    assert "第一条" not in body
     client.force_login(inbox.filer)  # filers have no admin
     assert client.get("/admin/notifications/notification/").status_code in (302, 403)

@@ -30,12 +30,14 @@ def test_notify_records_in_app_and_sends_email_and_sms_on_commit(filers, outboxe
         created = notify([filers.filer], event="e1", title="请报送5月进展", body="截止6月5日", url="/filing/")
     assert len(created) == 1
     # Nothing leaves before the commit; the in-app message is there at once.
-    assert outboxes.sms == [] and outboxes.mail == []
+    assert outboxes.sms == []
+    assert outboxes.mail == []
     assert Delivery.objects.get(channel=Channel.INAPP).status == DeliveryStatus.SENT
     for callback in callbacks:
         callback()
     assert [m.to for m in outboxes.mail] == [["filer@example.cn"]]
-    assert "请报送5月进展" in outboxes.mail[0].subject and "/filing/" in outboxes.mail[0].body
+    assert "请报送5月进展" in outboxes.mail[0].subject
+    assert "/filing/" in outboxes.mail[0].body
     assert [m.phone for m in outboxes.sms] == ["13800000001"]
     assert "截止6月5日" in outboxes.sms[0].text
     statuses = dict(Delivery.objects.values_list("channel", "status"))
@@ -57,18 +59,24 @@ def test_same_event_twice_sends_nothing_the_second_time(filers, outboxes, captur
 
 @pytest.mark.django_db(transaction=True)
 def test_rolled_back_change_sends_nothing(filers, outboxes):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        notify([filers.filer], event="e3", title="不会发出")
-        raise RuntimeError("the change failed")
+    def failing_change():
+        with transaction.atomic():
+            notify([filers.filer], event="e3", title="不会发出")
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
     assert Notification.objects.count() == 0
-    assert outboxes.sms == [] and outboxes.mail == []
+    assert outboxes.sms == []
+    assert outboxes.mail == []
 
 
 @pytest.mark.django_db(transaction=True)
 def test_committed_change_sends_once_with_eager_task(filers, outboxes):
     with transaction.atomic():
         notify([filers.filer], event="e4", title="发出")
-    assert len(outboxes.sms) == 1 and len(outboxes.mail) == 1
+    assert len(outboxes.sms) == 1
+    assert len(outboxes.mail) == 1
 
 
 @pytest.mark.django_db
@@ -77,7 +85,8 @@ def test_users_without_address_get_skipped_deliveries(filers, outboxes, capture)
         notify([filers.lanshan_filer], event="e5", title="提醒")
     statuses = dict(Delivery.objects.values_list("channel", "status"))
     assert statuses == {"inapp": "sent", "email": "skipped", "sms": "skipped"}
-    assert outboxes.sms == [] and outboxes.mail == []
+    assert outboxes.sms == []
+    assert outboxes.mail == []
 
 
 @pytest.mark.django_db
@@ -85,7 +94,8 @@ def test_only_requested_channels_and_in_app_always(filers, outboxes, capture):
     with capture(execute=True):
         notify([filers.filer], event="e6", title="只发短信", channels=("sms",))
     assert sorted(Delivery.objects.values_list("channel", flat=True)) == ["inapp", "sms"]
-    assert len(outboxes.sms) == 1 and outboxes.mail == []
+    assert len(outboxes.sms) == 1
+    assert outboxes.mail == []
 
 
 @pytest.mark.django_db
@@ -94,13 +104,16 @@ def test_failed_delivery_is_logged_and_can_be_retried(filers, outboxes, settings
     with capture(execute=True):
         notify([filers.filer], event="e7", title="提醒")
     failed = Delivery.objects.get(channel=Channel.EMAIL)
-    assert failed.status == DeliveryStatus.FAILED and "SMTP 不可用" in failed.error and failed.attempts == 1
+    assert failed.status == DeliveryStatus.FAILED
+    assert "SMTP 不可用" in failed.error
+    assert failed.attempts == 1
     assert Delivery.objects.get(channel=Channel.SMS).status == DeliveryStatus.SENT
     settings.NOTIFICATION_CHANNELS = {}
     with capture(execute=True):
         assert retry_deliveries(Delivery.objects.all()) == 1
     failed.refresh_from_db()
-    assert failed.status == DeliveryStatus.SENT and failed.attempts == 2
+    assert failed.status == DeliveryStatus.SENT
+    assert failed.attempts == 2
     assert len(outboxes.mail) == 1
 
 
@@ -111,7 +124,8 @@ def test_delivering_twice_sends_once(filers, outboxes, capture):
     ids = list(Delivery.objects.values_list("pk", flat=True))
     assert deliver(ids) == {"sent": 2, "failed": 0}
     assert deliver(ids) == {"sent": 0, "failed": 0}
-    assert len(outboxes.sms) == 1 and len(outboxes.mail) == 1
+    assert len(outboxes.sms) == 1
+    assert len(outboxes.mail) == 1
 
 
 @pytest.mark.django_db

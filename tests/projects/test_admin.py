@@ -137,7 +137,8 @@ def test_history_shows_old_and_new_values_to_auditor_not_leader(client, org, dat
     project.save()
     url = reverse("admin:projects_project_history", args=[project.pk])
     content = login(client, org.auditor).get(url).content.decode()
-    assert "项目01" in content and "加强和改进就业创业服务" in content
+    assert "项目01" in content
+    assert "加强和改进就业创业服务" in content
     assert login(client, org.leader).get(url).status_code == 403
 
 
@@ -350,7 +351,8 @@ def test_admin_empties_the_investment_of_a_draft(client, org, make_project, file
 
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.investment_completed is None and report.narrative == "进展顺利"
+    assert report.investment_completed is None
+    assert report.narrative == "进展顺利"
 
 
 def test_report_workflow_through_admin_detail_actions(client, org, make_project):
@@ -367,7 +369,8 @@ def test_report_workflow_through_admin_detail_actions(client, org, make_project)
     assert report.status == ReportStatus.DRAFT
     client.post(step("submit"))
     report.refresh_from_db()
-    assert report.status == ReportStatus.SUBMITTED and report.submitted_by == org.staff
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.submitted_by == org.staff
 
     response = client.post(step("return"), {"reason": ""})
     assert response.status_code == 200
@@ -375,7 +378,8 @@ def test_report_workflow_through_admin_detail_actions(client, org, make_project)
     assert report.status == ReportStatus.SUBMITTED
     client.post(step("return"), {"reason": "照片缺失，请补充"})
     report.refresh_from_db()
-    assert report.status == ReportStatus.RETURNED and report.return_reason == "照片缺失，请补充"
+    assert report.status == ReportStatus.RETURNED
+    assert report.return_reason == "照片缺失，请补充"
 
     client.post(step("submit"))
     client.post(step("accept"))

@@ -45,14 +45,17 @@ def test_nobody_deletes_an_accepted_report_in_the_admin(client, filing_project, 
     response = bulk_delete(client, locked, reports["draft"], confirm=True)
     assert response.status_code == 302
     text = " ".join(str(m) for m in get_messages(response.wsgi_request))
-    assert "已采纳" in text and "不能删除" in text and "更正" in text
+    assert "已采纳" in text
+    assert "不能删除" in text
+    assert "更正" in text
     assert ProgressReport.objects.filter(pk__in=[locked.pk, reports["draft"].pk]).count() == 2
 
 
 def test_a_draft_is_deleted_through_the_bulk_action(client, filing_project, reports):
     client.force_login(filing_project.org.staff)
     confirm = bulk_delete(client, reports["draft"])
-    assert confirm.status_code == 200 and "确定" in confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "确定" in confirm.content.decode()
     assert bulk_delete(client, reports["draft"], confirm=True).status_code == 302
     assert not ProgressReport.objects.filter(pk=reports["draft"].pk).exists()
     assert ProgressReport.objects.filter(pk=reports["accepted"].pk).exists()
@@ -77,9 +80,12 @@ def test_api_refuses_to_delete_a_locked_report_with_a_code(client, filing_projec
         response = api_delete(client, reports["accepted"])
         assert response.status_code == 409
         body = response.json()
-        assert body["code"] == "report_locked" and "已锁定" in body["detail"] and "更正" in body["detail"]
+        assert body["code"] == "report_locked"
+        assert "已锁定" in body["detail"]
+        assert "更正" in body["detail"]
     response = api_delete(client, reports["submitted"])
-    assert response.status_code == 409 and response.json()["code"] == "report_not_deletable"
+    assert response.status_code == 409
+    assert response.json()["code"] == "report_not_deletable"
     assert ProgressReport.objects.filter(project=filing_project).count() == 3
 
 

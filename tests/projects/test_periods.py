@@ -60,9 +60,9 @@ def test_periods_are_ordered_in_time_and_hashable():
 
 
 def test_a_month_outside_the_year_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="month must be 1-12"):
         Period(2026, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="month must be 1-12"):
         Period(2026, 13)
 
 

@@ -38,7 +38,8 @@ def test_filer_saves_and_submits_own_units_report(org, project):
 
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
-    assert report.submitted_by == org.filer and report.submitted_at is not None
+    assert report.submitted_by == org.filer
+    assert report.submitted_at is not None
     assert report.values.get().value == Decimal("20000")
 
 
@@ -134,7 +135,8 @@ def test_review_cycle_return_resubmit_accept_lock(org, project, file_report):
     services.submit_report(report, actor=org.filer)
     services.accept_report(report, actor=org.staff)
     report.refresh_from_db()
-    assert report.status == ReportStatus.ACCEPTED and report.reviewed_by == org.staff
+    assert report.status == ReportStatus.ACCEPTED
+    assert report.reviewed_by == org.staff
     assert report.return_reason == ""
     assert report.history.filter(return_reason="数据与人社统计不一致").exists()  # the reason stays on record
 
@@ -249,7 +251,9 @@ def test_attachment_type_and_size_are_checked(org, project, settings):
 
 
 def test_role_sets_admin_access(org):
-    assert org.staff.is_staff and org.leader.is_staff and org.auditor.is_staff
+    assert org.staff.is_staff
+    assert org.leader.is_staff
+    assert org.auditor.is_staff
     assert not org.filer.is_staff
     org.filer.role = "staff"
     org.filer.save()

@@ -63,7 +63,8 @@ def test_proposals_visible_per_role(org, make_proposal, collection_round):
 def test_phone_is_only_masked_in_the_api(org, make_proposal):
     proposal = make_proposal(source="portal")
     body = client_for(org.staff).get(f"{API}/proposals/{proposal.pk}/").content.decode()
-    assert CITIZEN_PHONE not in body and "138****5678" in body
+    assert CITIZEN_PHONE not in body
+    assert "138****5678" in body
     assert "phone_hash" not in body
 
 
@@ -71,7 +72,8 @@ def test_staff_handle_proposals_by_post(org, make_proposal):
     a, b = make_proposal("一"), make_proposal("二")
     client = client_for(org.staff)
     response = client.post(f"{API}/proposals/{a.pk}/accept/", {"reason": "符合范围"}, format="json")
-    assert response.status_code == 200 and response.json()["status"] == ProposalStatus.ACCEPTED
+    assert response.status_code == 200
+    assert response.json()["status"] == ProposalStatus.ACCEPTED
     response = client.post(
         f"{API}/proposals/merge/", {"proposals": [a.pk, b.pk], "into": a.pk}, format="json"
     )
@@ -91,14 +93,16 @@ def test_rule_violations_are_chinese_errors(org, make_proposal):
     proposal = make_proposal()
     client = client_for(org.staff)
     response = client.post(f"{API}/proposals/{proposal.pk}/decline/", {"reason": ""}, format="json")
-    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
     response = client.post(f"{API}/proposals/shortlist/", {"proposals": [proposal.pk]}, format="json")
     assert response.status_code == 409
     assert "须先受理" in response.json()["detail"]
     response = client.post(
         f"{API}/proposals/merge/", {"proposals": [proposal.pk, 99999], "into": proposal.pk}, format="json"
     )
-    assert response.status_code == 400 and "不在可见范围" in response.json()["detail"]
+    assert response.status_code == 400
+    assert "不在可见范围" in response.json()["detail"]
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.SUBMITTED
 
@@ -152,7 +156,8 @@ def test_decision_steps_in_order_through_the_api(org, make_candidate, run_decisi
     response = client.post(
         url, {"stage": "expert", "held_on": "2016-10-01", "outcome": "passed"}, format="json"
     )
-    assert response.status_code == 409 and "下一环节应为“决策动议”" in response.json()["detail"]
+    assert response.status_code == 409
+    assert "下一环节应为“决策动议”" in response.json()["detail"]
     run_decision(candidate, until=DecisionStage.RISK)
     response = client.post(
         url,
@@ -182,7 +187,8 @@ def test_decision_steps_in_order_through_the_api(org, make_candidate, run_decisi
     )
     assert response.status_code == 201, response.content
     detail = client.get(f"{API}/candidates/{candidate.pk}/").json()
-    assert detail["status"] == CandidateStatus.APPROVED and detail["next_stage"] is None
+    assert detail["status"] == CandidateStatus.APPROVED
+    assert detail["next_stage"] is None
     assert detail["project"] == Candidate.objects.get().project_id
     assert [s["stage"] for s in detail["steps"]] == [
         "motion",

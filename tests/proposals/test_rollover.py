@@ -68,7 +68,8 @@ def test_rollover_continues_exits_and_merges(org, year_end):
     assert org.edu in merged.cooperating_units.all()
     assert not Project.objects.filter(plan=plan, code="03").exists()
     exited = CarryOver.objects.get(project=year_end["03"])
-    assert exited.done_at is not None and exited.successor is None
+    assert exited.done_at is not None
+    assert exited.successor is None
     assert set(Project.objects.filter(plan=plan).values_list("code", flat=True)) == {"01", "02", "M1"}
 
 

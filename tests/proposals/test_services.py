@@ -164,7 +164,8 @@ def test_merge_keeps_links_and_accepts_the_kept_one(org, make_proposal):
     a.refresh_from_db()
     kept.refresh_from_db()
     assert kept.status == ProposalStatus.ACCEPTED
-    assert a.status == ProposalStatus.MERGED and a.merged_into == kept
+    assert a.status == ProposalStatus.MERGED
+    assert a.merged_into == kept
     assert set(kept.absorbed.all()) == {a, b}
     assert a.actions.last().related_proposal == kept
     # A merged proposal cannot be handled again, and the kept one goes on to the candidate list.

@@ -38,7 +38,8 @@ def test_trace_follows_a_merged_proposal_to_its_project(org, make_proposal, run_
         "decision",
         "project",
     ]
-    assert "城区停车难问题" in story[1].detail and kept.tracking_code in story[1].detail
+    assert "城区停车难问题" in story[1].detail
+    assert kept.tracking_code in story[1].detail
     assert story[2].detail == "“新建公共停车场”"
     assert story[4].detail == "2017年民生实事票决：得票1834，排名第2位（有效选票5120张）"
     assert [e.title for e in story if e.kind == "decision"] == [

@@ -98,7 +98,8 @@ def test_citizen_votes_gets_a_receipt_and_sees_live_results(live_server, phone_p
 
     go(page, "link", "查看投票结果", "投票结果")
     table = page.locator("table").inner_text()
-    assert "新建城区公共停车场" in table and "100.0%" in table
+    assert "新建城区公共停车场" in table
+    assert "100.0%" in table
     assert "有效选票 1 张" in page.locator("main").inner_text()
 
     page.goto(live_server.url + "/votes/receipts/")

@@ -45,8 +45,10 @@ def test_participate_page_lists_rounds_and_votes(client, collection_round, make_
     make_vote()
     page = client.get(reverse("publicity:participate"))
     assert page.status_code == 200
-    assert collection_round.name in page.text and "我要提建议" in page.text
-    assert "2017年临沂市民生实事备选项目网上投票" in page.text and "未开始" in page.text
+    assert collection_round.name in page.text
+    assert "我要提建议" in page.text
+    assert "2017年临沂市民生实事备选项目网上投票" in page.text
+    assert "未开始" in page.text
     assert 'href="/participate/"' in page.text  # the nav link
 
 
@@ -78,7 +80,8 @@ def test_invalid_proposal_does_not_use_up_the_code(client, collection_round, in_
     code = code_sent_to(PHONE)
     short = {**PROPOSAL, "description": "太短", "phone": PHONE, "code": code, "action": "submit"}
     page = client.post(round_url(collection_round), short)
-    assert page.status_code == 400 and "建议内容请至少写10个字" in page.text
+    assert page.status_code == 400
+    assert "建议内容请至少写10个字" in page.text
     assert 'value="王小明"' in page.text
     done = client.post(
         round_url(collection_round), {**PROPOSAL, "phone": PHONE, "code": code, "action": "submit"}
@@ -94,9 +97,11 @@ def test_proposal_submitted_and_traced(client, collection_round, in_round, outbo
     )
     proposal = Proposal.objects.get()
     assert done["Location"] == reverse("publicity:proposal_submitted", args=[proposal.tracking_code])
-    assert proposal.phone_masked == "138****5678" and proposal.source == "portal"
+    assert proposal.phone_masked == "138****5678"
+    assert proposal.source == "portal"
     page = client.get(done["Location"])
-    assert proposal.tracking_code in page.text and "138****5678" in page.text
+    assert proposal.tracking_code in page.text
+    assert "138****5678" in page.text
     # Another browser asking for the confirmation page is sent to the public look-up instead.
     from django.test import Client
 
@@ -104,17 +109,22 @@ def test_proposal_submitted_and_traced(client, collection_round, in_round, outbo
 
     trace = client.get(reverse("publicity:track"), {"code": proposal.tracking_code.lower()})
     assert trace.status_code == 200
-    assert "提交建议" in trace.text and "待处理" in trace.text
+    assert "提交建议" in trace.text
+    assert "待处理" in trace.text
     missing = client.get(reverse("publicity:track"), {"code": "JYNOTHERE2345"})
-    assert missing.status_code == 404 and "没有找到该查询码对应的建议" in missing.text
+    assert missing.status_code == 404
+    assert "没有找到该查询码对应的建议" in missing.text
 
 
 def test_closed_round_takes_no_proposals(client, collection_round, outbox):
     with time_machine.travel(datetime.datetime(2016, 10, 8, tzinfo=datetime.UTC), tick=False):
         page = client.get(round_url(collection_round))
-        assert "当前不在征集期内" in page.text and "提交建议</button>" not in page.text
+        assert "当前不在征集期内" in page.text
+        assert "提交建议</button>" not in page.text
         response = client.post(round_url(collection_round), {**PROPOSAL, "phone": PHONE, "action": "send"})
-    assert response.status_code == 302 and outbox == [] and not Proposal.objects.exists()
+    assert response.status_code == 302
+    assert outbox == []
+    assert not Proposal.objects.exists()
 
 
 # -- voting ------------------------------------------------------------------------------------------------
@@ -126,7 +136,8 @@ def verify(client, vote_url):
     done = client.post(
         verify_url, {"action": "confirm", "phone": PHONE, "code": code_sent_to(PHONE), "next": vote_url}
     )
-    assert done.status_code == 302 and done["Location"] == vote_url
+    assert done.status_code == 302
+    assert done["Location"] == vote_url
 
 
 def test_voting_flow_phone_code_choices_receipt(client, make_vote, voting_open, outbox):
@@ -135,14 +146,16 @@ def test_voting_flow_phone_code_choices_receipt(client, make_vote, voting_open, 
     a, b, c, _ = vote.options.order_by("sequence").values_list("pk", flat=True)
 
     page = client.get(url)
-    assert "获取验证码" in page.text and "新建城区公共停车场：说明。" in page.text
+    assert "获取验证码" in page.text
+    assert "新建城区公共停车场：说明。" in page.text
     assert 'name="options"' not in page.text
     assert client.post(url, {"options": [a]}).status_code == 302  # not verified: nothing cast
     assert not Ballot.objects.exists()
 
     verify(client, url)
     page = client.get(url)
-    assert 'name="options"' in page.text and "138****5678" in page.text
+    assert 'name="options"' in page.text
+    assert "138****5678" in page.text
 
     too_many = client.post(url, {"options": [a, b, c]})
     assert too_many.status_code == 400
@@ -154,13 +167,17 @@ def test_voting_flow_phone_code_choices_receipt(client, make_vote, voting_open, 
     ballot = Ballot.objects.get()
     assert done["Location"] == reverse("publicity:receipt_detail", args=[ballot.receipt])
     receipt = client.get(done["Location"])
-    assert "投票成功" in receipt.text and ballot.receipt in receipt.text
-    assert "新建城区公共停车场" in receipt.text and "新增普惠性幼儿园学位" in receipt.text
+    assert "投票成功" in receipt.text
+    assert ballot.receipt in receipt.text
+    assert "新建城区公共停车场" in receipt.text
+    assert "新增普惠性幼儿园学位" in receipt.text
 
     again = client.get(url)
-    assert "已参加过本次投票" in again.text and 'name="options"' not in again.text
+    assert "已参加过本次投票" in again.text
+    assert 'name="options"' not in again.text
     refused = client.post(url, {"options": [b]})
-    assert refused.status_code == 400 and "已参加过本次投票" in refused.text
+    assert refused.status_code == 400
+    assert "已参加过本次投票" in refused.text
     assert Ballot.objects.count() == 1
 
 
@@ -180,7 +197,8 @@ def test_unknown_option_on_the_page(client, make_vote, voting_open, outbox):
     url = reverse("publicity:vote", args=[vote.pk])
     verify(client, url)
     page = client.post(url, {"options": ["999999"]})
-    assert page.status_code == 400 and "所选项目不在本次投票的备选清单中" in page.text
+    assert page.status_code == 400
+    assert "所选项目不在本次投票的备选清单中" in page.text
 
 
 def test_results_page_waits_for_the_close(client, make_vote, voting_open):
@@ -193,11 +211,13 @@ def test_results_page_waits_for_the_close(client, make_vote, voting_open):
         cast_ballot(vote, phone(n), options)
     url = reverse("publicity:vote_results", args=[vote.pk])
     hidden = client.get(url)
-    assert "投票结果将于" in hidden.text and "75.0%" not in hidden.text
+    assert "投票结果将于" in hidden.text
+    assert "75.0%" not in hidden.text
     voting_open.move_to(datetime.datetime(2016, 11, 1, tzinfo=datetime.UTC))
     shown = client.get(url)
     assert "有效选票 <strong>4</strong> 张" in shown.text
-    assert "75.0%" in shown.text and "50.0%" in shown.text
+    assert "75.0%" in shown.text
+    assert "50.0%" in shown.text
 
 
 def test_receipt_check(client, make_vote, voting_open):
@@ -207,9 +227,12 @@ def test_receipt_check(client, make_vote, voting_open):
     vote = make_vote()
     ballot = cast_ballot(vote, phone(3), vote.options.values_list("pk", flat=True)[:1])
     found = client.get(reverse("publicity:receipt_check"), {"code": ballot.receipt.lower()})
-    assert found.status_code == 200 and "选票已计入" in found.text and "139****0003" in found.text
+    assert found.status_code == 200
+    assert "选票已计入" in found.text
+    assert "139****0003" in found.text
     missing = client.get(reverse("publicity:receipt_check"), {"code": "TPNOPE234567"})
-    assert missing.status_code == 404 and "没有找到该回执码对应的选票" in missing.text
+    assert missing.status_code == 404
+    assert "没有找到该回执码对应的选票" in missing.text
 
 
 def test_vote_pages_query_counts(client, make_vote, voting_open, django_assert_max_num_queries):
@@ -249,8 +272,10 @@ def test_no_clear_phone_in_any_table_or_log(client, collection_round, make_vote,
         url = reverse("publicity:vote", args=[vote.pk])
         verify(client, url)
         client.post(url, {"options": list(vote.options.values_list("pk", flat=True)[:1])})
-    assert Proposal.objects.count() == 1 and Ballot.objects.count() == 1
+    assert Proposal.objects.count() == 1
+    assert Ballot.objects.count() == 1
     text = all_table_text()
     assert "138****5678" in text  # the scan does see the phone columns
     assert PHONE not in text
-    assert "138****5678" in caplog.text and PHONE not in caplog.text
+    assert "138****5678" in caplog.text
+    assert PHONE not in caplog.text

@@ -24,7 +24,8 @@ def test_staff_publishes_a_project_with_a_summary(org, disclosure):
     publication = ProjectPublication.objects.get(project=disclosure.hidden)
     services.set_project_published(publication, True, actor=org.staff)
     publication.refresh_from_db()
-    assert publication.is_published and publication.published_at is not None
+    assert publication.is_published
+    assert publication.published_at is not None
     assert publication.history.count() == 2
 
 
@@ -106,7 +107,8 @@ def test_results_count_the_rates(disclosure):
     assert survey.satisfaction_rate == pytest.approx(0.5)
     assert survey.support_rate == pytest.approx(0.5)
     empty = Survey.objects.with_results().get(project=disclosure.hidden)
-    assert empty.answers == 0 and empty.satisfaction_rate is None
+    assert empty.answers == 0
+    assert empty.satisfaction_rate is None
 
 
 def test_a_survey_closes_after_it_opens(disclosure):

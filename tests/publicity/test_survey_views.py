@@ -17,7 +17,8 @@ def verify(client, phone=PHONE, *, next_url):
     response = client.post(
         url, {"action": "confirm", "phone": phone, "code": code_sent_to(phone), "next": next_url}
     )
-    assert response.status_code == 302 and response["Location"] == next_url
+    assert response.status_code == 302
+    assert response["Location"] == next_url
     return client
 
 
@@ -25,12 +26,14 @@ def test_a_citizen_verifies_a_phone_and_answers_once(disclosure, outbox):
     client = Client()
     url = reverse("publicity:disclosure-survey", args=[disclosure.shown.pk])
     page = client.get(url).content.decode()
-    assert "验证手机号码" in page and "获取验证码" in page
+    assert "验证手机号码" in page
+    assert "获取验证码" in page
     assert "提交评价" not in page
 
     verify(client, next_url=url)
     page = client.get(url).content.decode()
-    assert "138****5678" in page and "提交评价" in page
+    assert "138****5678" in page
+    assert "提交评价" in page
 
     response = client.post(url, ANSWER)
     assert response.status_code == 302
@@ -83,5 +86,6 @@ def test_a_closed_survey_takes_no_answers(disclosure, outbox):
     assert "已结束" in client.get(url).content.decode()
     verify(client, next_url=url)
     response = client.post(url, ANSWER)
-    assert response.status_code == 400 and "未在进行中" in response.content.decode()
+    assert response.status_code == 400
+    assert "未在进行中" in response.content.decode()
     assert not SurveyResponse.objects.exists()

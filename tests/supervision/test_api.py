@@ -123,7 +123,8 @@ def test_accountability_api(org, world):
     assert (hrss["orders"], hrss["reports_overdue"], hrss["open_problems"]) == (1, 1, 1)
     assert [row["id"] for row in results(client_for(org.filer).get(API + "accountability/"))] == [org.hrss.pk]
     bad = client_for(org.staff).get(API + "accountability/?year=abc")
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid_year"
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_year"
 
 
 @pytest.mark.django_db
@@ -167,9 +168,11 @@ def test_the_unit_answers_through_the_api_and_staff_close(org, world):
         == 403
     )
     wrong = client_for(org.filer).post(url + "respond/", {"stage": "report", "text": "x"})
-    assert wrong.status_code == 409 and wrong.json()["code"] == "invalid_transition"
+    assert wrong.status_code == 409
+    assert wrong.json()["code"] == "invalid_transition"
     empty = client_for(org.filer).post(url + "respond/", {"stage": "acknowledge", "text": ""})
-    assert empty.status_code == 400 and "text" in empty.json()["fields"]
+    assert empty.status_code == 400
+    assert "text" in empty.json()["fields"]
     for stage in Stage:
         response = client_for(org.filer).post(
             url + "respond/", {"stage": stage.value, "text": f"{stage.label}了"}
@@ -178,7 +181,8 @@ def test_the_unit_answers_through_the_api_and_staff_close(org, world):
     assert response.json()["status"] == OrderStatus.REPORTED
     assert client_for(org.auditor).post(url + "close/", {"note": "同意"}).status_code == 403
     closed = client_for(org.staff).post(url + "close/", {"note": "同意销号"})
-    assert closed.status_code == 200 and closed.json()["status"] == OrderStatus.CLOSED
+    assert closed.status_code == 200
+    assert closed.json()["status"] == OrderStatus.CLOSED
     # The issuer heard of each stage once.
     assert (
         Notification.objects.filter(
@@ -199,17 +203,20 @@ def test_rectification_through_the_api(org, world, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     bad = filer.post(url + "evidence/", {"file": SimpleUploadedFile("a.exe", b"MZ")}, format="multipart")
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid_file"
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_file"
     good = filer.post(
         url + "evidence/",
         {"file": SimpleUploadedFile("牌.jpg", b"\xff\xd8"), "caption": "新牌"},
         format="multipart",
     )
-    assert good.status_code == 200 and len(good.json()["rectification"]["evidence"]) == 1
+    assert good.status_code == 200
+    assert len(good.json()["rectification"]["evidence"]) == 1
     assert filer.post(url + "submit/", {"result": "已补设"}).status_code == 200
     assert filer.post(url + "verify/", {}).status_code == 403  # never by the unit itself
     verified = client_for(org.staff).post(url + "verify/", {"note": "现场核实"})
-    assert verified.status_code == 200 and verified.json()["status"] == ProblemStatus.CLOSED
+    assert verified.status_code == 200
+    assert verified.json()["status"] == ProblemStatus.CLOSED
 
 
 @pytest.mark.django_db
@@ -218,7 +225,8 @@ def test_problems_and_inspections_are_recorded_by_staff(org, world):
     assert client_for(org.filer).post(API + "problems/", problem).status_code == 403
     assert client_for(org.jinan_staff).post(API + "problems/", problem).status_code == 403
     created = client_for(org.staff).post(API + "problems/", problem)
-    assert created.status_code == 201 and created.json()["unit"]["short_name"] == "市教育局"
+    assert created.status_code == 201
+    assert created.json()["unit"]["short_name"] == "市教育局"
     inspection = {
         "kind": "unannounced",
         "date": "2026-10-11",

@@ -51,11 +51,13 @@ def test_stage_days_are_configurable_in_settings_and_per_order(org, settings, ti
     time_machine.move_to(ISSUED, tick=False)
     settings.SUPERVISION_ORDER_STAGE_DAYS = {"acknowledge": 2, "feedback": 5, "settle": 10, "report": 15}
     order = services.issue_order(actor=org.staff, unit=org.hrss, title="事项", requirement="要求")
-    assert order.report_due == at(15) and order.acknowledge_due == at(2)
+    assert order.report_due == at(15)
+    assert order.acknowledge_due == at(2)
     own = services.issue_order(
         actor=org.staff, unit=org.hrss, title="事项", requirement="要求", stage_days={"report": 20}
     )
-    assert own.report_due == at(20) and own.settle_due == at(10)
+    assert own.report_due == at(20)
+    assert own.settle_due == at(10)
     with pytest.raises(DomainError, match="依次不小于"):
         services.issue_order(
             actor=org.staff, unit=org.hrss, title="事项", requirement="要求", stage_days={"feedback": 1}
@@ -88,7 +90,8 @@ def test_the_unit_answers_the_stages_in_order_and_staff_close(order, org, time_m
         services.respond_to_order(order, actor=org.filer, stage=stage, text=f"{stage.label}情况")
     order.refresh_from_db()
     assert order.status == OrderStatus.REPORTED
-    assert order.acknowledged_at == at(0.5) and order.reported_at == at(9)
+    assert order.acknowledged_at == at(0.5)
+    assert order.reported_at == at(9)
     assert OrderResponse.objects.filter(order=order).count() == 4
     with pytest.raises(InvalidTransition, match="四个阶段均已答复"):
         services.respond_to_order(order, actor=org.filer, stage=Stage.REPORT, text="再报")
@@ -96,7 +99,8 @@ def test_the_unit_answers_the_stages_in_order_and_staff_close(order, org, time_m
         services.close_order(order, actor=org.leader, note="办结")
     services.close_order(order, actor=org.staff, note="整改到位，同意销号")
     order.refresh_from_db()
-    assert order.status == OrderStatus.CLOSED and order.closed_by == org.staff
+    assert order.status == OrderStatus.CLOSED
+    assert order.closed_by == org.staff
     with pytest.raises(InvalidTransition):
         services.respond_to_order(order, actor=org.filer, stage=Stage.REPORT, text="再报")
     # Every stage met its deadline: the escalation task finds nothing even much later.

@@ -64,8 +64,8 @@ def test_rectification_from_measures_to_verified_close(problem, org, settings, t
     with pytest.raises(DomainError, match="不支持的文件类型"):
         services.add_evidence(problem, actor=org.filer, file=SimpleUploadedFile("x.exe", b"MZ"))
     settings.MINSHENG_ATTACHMENT_MAX_BYTES = 10
+    big = SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 20)
     with pytest.raises(DomainError, match="文件过大"):
-        big = SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 20)
         services.add_evidence(problem, actor=org.filer, file=big)
     assert Evidence.objects.count() == 1
     assert not list((tmp_path / "supervision" / "evidence").glob("**/x.exe"))
@@ -85,7 +85,8 @@ def test_rectification_from_measures_to_verified_close(problem, org, settings, t
     services.submit_rectification(problem, actor=org.filer, result="已停止夜间施工")
     services.verify_rectification(problem, actor=org.staff, note="回访群众，已解决")
     problem.refresh_from_db()
-    assert problem.status == ProblemStatus.CLOSED and problem.closed_at is not None
+    assert problem.status == ProblemStatus.CLOSED
+    assert problem.closed_at is not None
     assert problem.rectification.verified_by == org.staff
 
 

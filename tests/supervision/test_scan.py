@@ -99,7 +99,8 @@ def test_alerts_close_when_their_cause_is_gone_and_reopen_as_new_alerts(scan_pro
     assert result.as_dict() == {"raised": 0, "closed": 3, "open": 1}
     assert keys() == [(AlertKind.LAGGING, "county", None)]
     closed = Alert.objects.get(kind=AlertKind.MISSING_REPORT)
-    assert closed.status == AlertStatus.CLOSED and closed.closed_at is not None
+    assert closed.status == AlertStatus.CLOSED
+    assert closed.closed_at is not None
 
     # The cause comes back (the report is returned): a new alert, the closed one stays as the record.
     returned = ProgressReport.objects.filter(project=late, month=9)

@@ -118,7 +118,8 @@ def test_admin_chrome_is_chinese(client, django_user_model):
 
     # Signing out of the admin returns to the one login page.
     response = client.post("/admin/logout/")
-    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
 
 
 def test_admin_javascript_catalog_translates_the_date_shortcuts():

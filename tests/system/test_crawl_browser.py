@@ -327,7 +327,7 @@ def settle(page, pending: dict) -> None:
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))")
 
 
-def crawl(browser, base: str, role: str, viewport: str) -> Crawl:
+def crawl(browser, base: str, role: str, viewport: str) -> Crawl:  # noqa: C901 (one breadth-first walk)
     result = Crawl(role, viewport)
     options = PHONE if viewport == "phone" else DESKTOP
     # A desktop away from the server's time zone, as the reporter was: the admin's date widgets
@@ -423,7 +423,8 @@ def crawl(browser, base: str, role: str, viewport: str) -> Crawl:
         result.seconds[url] = time.monotonic() - started
     context.close()
     slowest = sorted(result.seconds.items(), key=lambda item: -item[1])[:5]
-    print(
+    # The crawl's timings, shown with pytest -s: where a slow page would show first.
+    print(  # noqa: T201
         f"\n{role} on {viewport}: {len(result.visited)} pages in {sum(result.seconds.values()):.0f} s, "
         f"{len(queue)} links left in the queue; slowest: "
         + ", ".join(f"{url} {seconds:.1f} s" for url, seconds in slowest)

@@ -4,6 +4,7 @@ and shown with separators in 万元/亿元 by one formatting helper."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -61,12 +62,14 @@ def test_form_field_takes_human_numbers_and_says_how_in_chinese():
     field = numbers.HumanDecimalField(unit="万元", max_digits=16, decimal_places=4, required=False)
     assert field.clean("7.6亿") == Decimal("76000")
     assert field.clean("") is None
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         field.clean("七点六亿")
     assert refused.value.messages == [HINT]
     # A text input, so the browser lets "7.6亿" through; the saved value comes back without "12.0000".
     html = field.widget.render("x", field.prepare_value(Decimal("12.0000")))
-    assert 'type="text"' in html and 'inputmode="decimal"' in html and 'value="12"' in html
+    assert 'type="text"' in html
+    assert 'inputmode="decimal"' in html
+    assert 'value="12"' in html
 
 
 @pytest.mark.parametrize(
@@ -129,7 +132,8 @@ def test_filer_types_figures_as_written_on_paper(client, filing_project):
         "职业技能培训": Decimal("30000"),
     }
     page = client.get(url).content.decode()
-    assert 'value="12000"' in page and ".0000" not in page  # 1.2亿 = 12000万元, shown back plainly
+    assert 'value="12000"' in page
+    assert ".0000" not in page
 
 
 @pytest.mark.django_db
@@ -174,7 +178,8 @@ def test_funding_api_and_admin_take_written_amounts(client, org, poverty_project
     assert response.status_code == 201, response.json()
     assert Entry.objects.get().amount == Decimal("91000000.00")
     response = client.post("/api/v1/funding/entries/", {**body, "amount": "许多", "date": "2016-03-10"})
-    assert response.status_code == 400 and HINT in str(response.json())
+    assert response.status_code == 400
+    assert HINT in str(response.json())
 
     data = {
         "project": poverty_project.pk,

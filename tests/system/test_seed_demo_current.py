@@ -79,7 +79,8 @@ class TestLivingYear:
         )
         reports = ProgressReport.objects.filter(project__plan=plan)
         assert set(reports.values_list("month", flat=True)) == set(range(1, last + 1))
-        assert "按今天" in output and "生成" in output
+        assert "按今天" in output
+        assert "生成" in output
 
     def test_reports_are_mixed_late_returned_and_waiting(self, seeded):
         year, last, _ = seeded
@@ -168,7 +169,9 @@ class TestLivingYear:
         survey = Survey.objects.get(
             project__plan__year=year, project__sequence=1, project__plan__region__code="371300"
         )
-        assert round.is_open() and vote.is_open() and survey.is_open()
+        assert round.is_open()
+        assert vote.is_open()
+        assert survey.is_open()
         assert vote.options.count() == 3
 
         assert round.name in client.get("/participate/").content.decode()

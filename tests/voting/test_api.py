@@ -44,7 +44,9 @@ def test_votes_list_and_detail_are_public(api, make_vote, voting_open, django_as
     with django_assert_num_queries(2):  # vote, its options with candidates
         detail = api.get(f"/api/v1/votes/{vote.pk}/")
     body = detail.json()
-    assert body["phase"] == "open" and body["max_choices"] == 2 and body["results_public"] is False
+    assert body["phase"] == "open"
+    assert body["max_choices"] == 2
+    assert body["results_public"] is False
     assert [o["title"] for o in body["options"]][:2] == ["新建城区公共停车场", "改造老旧小区供暖管网"]
     assert body["options"][0]["description"] == "新建城区公共停车场：说明。"
 
@@ -59,7 +61,8 @@ def test_send_code_then_cast_then_check_receipt(api, make_vote, voting_open, out
     assert body["phone_masked"] == "138****5678"
     assert body["options"] == ["新建城区公共停车场", "改造老旧小区供暖管网"]
     receipt = api.get(f"/api/v1/receipts/{body['receipt'].lower()}/")
-    assert receipt.status_code == 200 and receipt.json()["vote"] == vote.title
+    assert receipt.status_code == 200
+    assert receipt.json()["vote"] == vote.title
     assert api.get("/api/v1/receipts/TPNOTAREAL22/").json()["code"] == "not_found"
 
 
@@ -67,9 +70,11 @@ def test_code_rate_limit_answers_429(api, voting_open, outbox):
     send_code(api)
     again = api.post("/api/v1/verification/codes/", {"phone": PHONE}, format="json")
     assert again.status_code == 429
-    assert again.json()["code"] == "too_frequent" and "验证码发送过于频繁" in again.json()["detail"]
+    assert again.json()["code"] == "too_frequent"
+    assert "验证码发送过于频繁" in again.json()["detail"]
     bad = api.post("/api/v1/verification/codes/", {"phone": "123"}, format="json")
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid_phone"
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_phone"
 
 
 def test_bad_ballots_change_nothing_and_keep_the_code(api, make_vote, voting_open, outbox):
@@ -85,11 +90,14 @@ def test_bad_ballots_change_nothing_and_keep_the_code(api, make_vote, voting_ope
     for options, error, text in cases:
         response = cast(api, vote, options, code=code)
         assert response.status_code == 400
-        assert response.json()["code"] == error and text in response.json()["detail"]
+        assert response.json()["code"] == error
+        assert text in response.json()["detail"]
     wrong = cast(api, vote, [a], code=f"{(int(code) + 1) % 10**6:06d}")
-    assert wrong.status_code == 400 and wrong.json()["code"] == "code_wrong"
+    assert wrong.status_code == 400
+    assert wrong.json()["code"] == "code_wrong"
     empty = cast(api, vote, [], code=code)
-    assert empty.status_code == 400 and empty.json()["code"] == "invalid"
+    assert empty.status_code == 400
+    assert empty.json()["code"] == "invalid"
     assert not Ballot.objects.exists()
     assert cast(api, vote, [a], code=code).status_code == 201  # the code survived the refusals
 
@@ -101,12 +109,14 @@ def test_reused_code_and_second_ballot_are_refused(api, make_vote, voting_open, 
     code = send_code(api)
     assert cast(api, vote, [a], code=code).status_code == 201
     reused = cast(api, other, option_ids(other), code=code)
-    assert reused.status_code == 400 and reused.json()["code"] == "code_expired"
+    assert reused.status_code == 400
+    assert reused.json()["code"] == "code_expired"
     assert not Ballot.objects.filter(vote=other).exists()
     voting_open.shift(61)
     fresh = send_code(api)
     again = cast(api, vote, [b], code=fresh)
-    assert again.status_code == 409 and again.json()["code"] == "already_voted"
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_voted"
     assert "已参加过本次投票" in again.json()["detail"]
     assert list(BallotChoice.objects.values_list("option_id", flat=True)) == [a]
     # Refused before the code was looked at: the fresh code still works in the other vote.
@@ -118,7 +128,8 @@ def test_expired_code_is_refused(api, make_vote, voting_open, outbox):
     code = send_code(api)
     voting_open.shift(5 * 60 + 1)
     response = cast(api, vote, option_ids(vote)[:1], code=code)
-    assert response.status_code == 400 and response.json()["code"] == "code_expired"
+    assert response.status_code == 400
+    assert response.json()["code"] == "code_expired"
 
 
 def test_out_of_window_ballot_is_refused(api, make_vote, outbox):
@@ -126,14 +137,16 @@ def test_out_of_window_ballot_is_refused(api, make_vote, outbox):
     with time_machine.travel(datetime.datetime(2016, 11, 2, tzinfo=datetime.UTC), tick=False):
         code = send_code(api)
         response = cast(api, vote, option_ids(vote)[:1], code=code)
-    assert response.status_code == 400 and response.json()["code"] == "vote_closed"
+    assert response.status_code == 400
+    assert response.json()["code"] == "vote_closed"
 
 
 def test_results_follow_the_publication_rule(api, make_vote, voting_open, outbox, org):
     vote = make_vote()
     cast(api, vote, option_ids(vote)[:1], code=send_code(api))
     hidden = api.get(f"/api/v1/votes/{vote.pk}/results/")
-    assert hidden.status_code == 403 and hidden.json()["code"] == "results_not_public"
+    assert hidden.status_code == 403
+    assert hidden.json()["code"] == "results_not_public"
     staff = APIClient()
     staff.force_authenticate(org.staff)
     assert staff.get(f"/api/v1/votes/{vote.pk}/results/").json()["ballots"] == 1
@@ -148,7 +161,8 @@ def test_results_follow_the_publication_rule(api, make_vote, voting_open, outbox
     vote.save()
     voting_open.move_to(datetime.datetime(2016, 11, 1, tzinfo=datetime.UTC))
     body = api.get(f"/api/v1/votes/{vote.pk}/results/").json()
-    assert body["phase"] == "closed" and body["ballots"] == 1
+    assert body["phase"] == "closed"
+    assert body["ballots"] == 1
     assert body["options"][0] == {
         "option_id": option_ids(vote)[0],
         "candidate_id": vote.options.order_by("sequence").first().candidate_id,
@@ -165,7 +179,8 @@ def test_ballot_ip_rate_limit(api, make_vote, voting_open, outbox, settings):
     for _ in range(2):
         assert cast(api, vote, [option_ids(vote)[0]], code="123456").status_code == 400
     limited = cast(api, vote, [option_ids(vote)[0]], code="123456")
-    assert limited.status_code == 429 and limited.json()["code"] == "too_frequent"
+    assert limited.status_code == 429
+    assert limited.json()["code"] == "too_frequent"
 
 
 def test_schema_documents_the_public_vote(api):

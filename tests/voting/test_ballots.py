@@ -29,7 +29,8 @@ def test_ballot_records_choices_and_a_receipt(make_vote, voting_open):
     vote = make_vote()
     a, b, *_ = option_ids(vote)
     ballot = cast_ballot(vote, phone(1), [b, a])
-    assert ballot.receipt.startswith("TP") and len(ballot.receipt) == 12
+    assert ballot.receipt.startswith("TP")
+    assert len(ballot.receipt) == 12
     assert ballot.phone_masked == "139****0001"
     assert sorted(ballot.choices.values_list("option_id", flat=True)) == [a, b]
 
@@ -44,7 +45,8 @@ def test_ballot_records_choices_and_a_receipt(make_vote, voting_open):
 def test_out_of_window_ballot_is_refused(make_vote, at, code, text):
     vote = make_vote()
     error = refused(vote, phone(1), option_ids(vote)[:1], now=at)
-    assert error.code == code and text in error.message
+    assert error.code == code
+    assert text in error.message
     assert not Ballot.objects.exists()
 
 
@@ -57,7 +59,8 @@ def test_choice_rules(make_vote, voting_open):
     assert refused(vote, phone(1), [a, a]).code == "repeated_choice"
     assert refused(vote, phone(1), [a, option_ids(other)[0]]).message == "所选项目不在本次投票的备选清单中。"
     assert refused(vote, phone(1), ["x"]).code == "unknown_option"
-    assert not Ballot.objects.exists() and not BallotChoice.objects.exists()
+    assert not Ballot.objects.exists()
+    assert not BallotChoice.objects.exists()
 
 
 def test_second_ballot_of_a_phone_is_refused_and_changes_nothing(make_vote, voting_open):
@@ -65,7 +68,8 @@ def test_second_ballot_of_a_phone_is_refused_and_changes_nothing(make_vote, voti
     a, b, c, _ = option_ids(vote)
     first = cast_ballot(vote, phone(1), [a])
     error = refused(vote, phone(1), [b, c])
-    assert isinstance(error, AlreadyVoted) and error.status == 409
+    assert isinstance(error, AlreadyVoted)
+    assert error.status == 409
     assert "已参加过本次投票" in error.message
     assert list(Ballot.objects.values_list("receipt", flat=True)) == [first.receipt]
     assert list(BallotChoice.objects.values_list("option_id", flat=True)) == [a]
@@ -118,7 +122,8 @@ def test_with_unverify_a_failed_check_writes_nothing_and_gives_nothing_back(make
 
     with pytest.raises(VerificationError):
         cast_ballot(vote, phone(1), option_ids(vote)[:1], verify=wrong_code, unverify=lambda: calls.append(1))
-    assert calls == [] and not Ballot.objects.exists()
+    assert calls == []
+    assert not Ballot.objects.exists()
 
 
 def test_a_failed_verification_rolls_the_ballot_back(make_vote, voting_open):
@@ -131,7 +136,8 @@ def test_a_failed_verification_rolls_the_ballot_back(make_vote, voting_open):
 
     with pytest.raises(VerificationError):
         cast_ballot(vote, phone(1), option_ids(vote)[:2], verify=wrong_code)
-    assert not Ballot.objects.exists() and not BallotChoice.objects.exists()
+    assert not Ballot.objects.exists()
+    assert not BallotChoice.objects.exists()
 
 
 def test_results_count_the_ballots_with_shared_ranks(make_vote, voting_open):
@@ -164,7 +170,8 @@ def test_phone_columns_hold_only_hash_and_mask(make_vote, voting_open):
     with connection.cursor() as cursor:
         cursor.execute("SELECT phone_hash, phone_masked FROM voting_ballot")
         ((digest, masked),) = cursor.fetchall()
-    assert len(digest) == 64 and masked == "139****0042"
+    assert len(digest) == 64
+    assert masked == "139****0042"
 
 
 # -- real concurrency against PostgreSQL -----------------------------------------------------------------

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 def test_demo_vote_ballots_and_results():
     call_command("seed_demo", stdout=io.StringIO())
     vote = Vote.objects.get(title=demo.VOTE["title"])
-    assert vote.phase() == "closed" and vote.options.count() == 11
+    assert vote.phase() == "closed"
+    assert vote.options.count() == 11
     assert Ballot.objects.filter(vote=vote).count() == demo.VOTERS
     result = vote_result(vote)
     assert result.ballots == demo.VOTERS
@@ -35,7 +36,8 @@ def test_demo_vote_ballots_and_results():
             step.ballots,
         )
     practice = Vote.objects.get(title=demo.PRACTICE["title"])
-    assert practice.results_live and practice.options.count() == 11
+    assert practice.results_live
+    assert practice.options.count() == 11
 
     out = io.StringIO()
     call_command("seed_demo", stdout=out)

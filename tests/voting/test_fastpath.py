@@ -97,18 +97,25 @@ def test_a_ballot_is_cast_without_django_and_answers_like_the_api(
     a, b, *_ = options_of(vote)
     code = send_code(client)
     status, headers, body = request(app, ballot_path(vote), {"phone": PHONE, "code": code, "options": [b, a]})
-    assert status == 201 and app.calls["django"] == 0
-    assert headers["Content-Type"] == "application/json" and headers["X-Frame-Options"] == "DENY"
+    assert status == 201
+    assert app.calls["django"] == 0
+    assert headers["Content-Type"] == "application/json"
+    assert headers["X-Frame-Options"] == "DENY"
     ballot = Ballot.objects.get()
-    assert body["receipt"] == ballot.receipt and body["phone_masked"] == "138****5678"
-    assert body["vote_id"] == vote.pk and body["vote"] == vote.title
+    assert body["receipt"] == ballot.receipt
+    assert body["phone_masked"] == "138****5678"
+    assert body["vote_id"] == vote.pk
+    assert body["vote"] == vote.title
     assert body["options"] == ["改造老旧小区供暖管网", "新建城区公共停车场"]
     assert body["cast_at"] == client.get(f"/api/v1/receipts/{ballot.receipt}/").json()["cast_at"]
     assert sorted(BallotChoice.objects.values_list("option_id", flat=True)) == sorted([a, b])
     # The code is used up; the phone has voted: both answered on the fast path, nothing more written.
     status, _, body = request(app, ballot_path(vote), {"phone": PHONE, "code": code, "options": [a]})
-    assert status == 409 and body["code"] == "already_voted" and app.calls["django"] == 0
-    assert Ballot.objects.count() == 1 and BallotChoice.objects.count() == 2
+    assert status == 409
+    assert body["code"] == "already_voted"
+    assert app.calls["django"] == 0
+    assert Ballot.objects.count() == 1
+    assert BallotChoice.objects.count() == 2
 
 
 def test_wrong_code_and_too_many_choices_change_nothing(app, client, make_vote, voting_open, outbox):
@@ -117,16 +124,21 @@ def test_wrong_code_and_too_many_choices_change_nothing(app, client, make_vote, 
     code = send_code(client)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     status, _, body = request(app, ballot_path(vote), {"phone": PHONE, "code": wrong, "options": [a]})
-    assert status == 400 and body["code"] == "code_wrong" and body["fields"]["code"]
+    assert status == 400
+    assert body["code"] == "code_wrong"
+    assert body["fields"]["code"]
     status, _, body = request(app, ballot_path(vote), {"phone": PHONE, "code": code, "options": [a, b, c]})
-    assert status == 400 and body["code"] == "too_many_choices" and "最多可选2个" in body["detail"]
-    assert not Ballot.objects.exists() and app.calls["django"] == 0
+    assert status == 400
+    assert body["code"] == "too_many_choices"
+    assert "最多可选2个" in body["detail"]
+    assert not Ballot.objects.exists()
+    assert app.calls["django"] == 0
     status, _, _ = request(app, ballot_path(vote), {"phone": PHONE, "code": code, "options": [a]})
     assert status == 201  # the code survived both refusals
 
 
 @pytest.mark.parametrize(
-    "payload, content_type",
+    ("payload", "content_type"),
     [
         ({"phone": PHONE, "code": "123456", "options": []}, "application/json"),
         ({"phone": PHONE, "code": "12345", "options": [1]}, "application/json"),
@@ -138,7 +150,8 @@ def test_wrong_code_and_too_many_choices_change_nothing(app, client, make_vote, 
 def test_what_the_fast_path_cannot_judge_goes_to_django(app, make_vote, voting_open, payload, content_type):
     vote = make_vote()
     status, _, body = request(app, ballot_path(vote), payload, content_type=content_type)
-    assert app.calls["django"] == 1 and status == 400
+    assert app.calls["django"] == 1
+    assert status == 400
     assert body["code"] in {"invalid", "parse_error", "code_expired", "unknown_option"}
     assert not Ballot.objects.exists()
 
@@ -147,16 +160,20 @@ def test_an_unknown_vote_and_other_requests_go_to_django(app, make_vote, voting_
     status, _, body = request(
         app, "/api/v1/votes/999999/ballots/", {"phone": PHONE, "code": "123456", "options": [1]}
     )
-    assert status == 404 and body["code"] == "not_found" and app.calls["django"] == 1
+    assert status == 404
+    assert body["code"] == "not_found"
+    assert app.calls["django"] == 1
     status, _, _ = request(app, "/healthz", method="GET")
-    assert status == 200 and app.calls["django"] == 2
+    assert status == 200
+    assert app.calls["django"] == 2
 
 
 def test_a_host_outside_allowed_hosts_is_refused_by_django(app, make_vote, voting_open):
     vote = make_vote()
     payload = {"phone": PHONE, "code": "123456", "options": options_of(vote)[:1]}
     status, _, _ = request(app, ballot_path(vote), payload, host="evil.example.com")
-    assert status == 400 and app.calls["django"] == 1
+    assert status == 400
+    assert app.calls["django"] == 1
     assert not Ballot.objects.exists()
 
 
@@ -166,9 +183,11 @@ def test_plain_http_is_left_to_django_where_https_is_required(make_vote, voting_
     with override_settings(SECURE_SSL_REDIRECT=True):
         app = BallotFastPath(WSGIHandler())  # the middleware reads the setting when it is built
         status, headers, _ = request(app, ballot_path(vote), payload)
-        assert status == 301 and headers["Location"].startswith("https://")
+        assert status == 301
+        assert headers["Location"].startswith("https://")
         secure = request(app, ballot_path(vote), payload, scheme="https")
-    assert secure[0] == 400 and secure[2]["code"] == "code_expired"  # judged on the fast path
+    assert secure[0] == 400
+    assert secure[2]["code"] == "code_expired"
     assert not Ballot.objects.exists()
 
 
@@ -183,7 +202,9 @@ def test_a_vote_closed_after_its_paper_was_read_refuses_the_ballot(
     )
     code = send_code(client)
     status, _, body = request(app, ballot_path(vote), {"phone": PHONE, "code": code, "options": [a]})
-    assert status == 400 and body["code"] == "vote_closed" and "截止" in body["detail"]
+    assert status == 400
+    assert body["code"] == "vote_closed"
+    assert "截止" in body["detail"]
     assert not Ballot.objects.exists()
 
 
@@ -194,7 +215,8 @@ def test_an_option_taken_off_the_paper_meanwhile_is_refused(app, client, make_vo
     VoteOption.objects.filter(pk=b).delete()
     code = send_code(client)
     status, _, body = request(app, ballot_path(vote), {"phone": PHONE, "code": code, "options": [a, b]})
-    assert status == 400 and body["code"] == "unknown_option"
+    assert status == 400
+    assert body["code"] == "unknown_option"
     assert not Ballot.objects.exists()
     status, _, _ = request(app, ballot_path(vote), {"phone": PHONE, "code": code, "options": [a]})
     assert status == 201  # the code was not used up by the refusal
@@ -210,7 +232,8 @@ def test_a_vote_reopened_after_its_paper_was_read_takes_the_ballot(
     status, _, body = request(
         app, ballot_path(vote), {"phone": PHONE, "code": code, "options": options_of(vote)[:1]}
     )
-    assert status == 201 and Ballot.objects.count() == 1
+    assert status == 201
+    assert Ballot.objects.count() == 1
 
 
 def test_the_wsgi_module_puts_the_fast_path_in_front_of_django():
@@ -232,9 +255,11 @@ def test_a_phone_that_voted_keeps_its_new_code_for_another_vote(app, client, mak
     status, _, body = request(
         app, ballot_path(vote), {"phone": PHONE, "code": fresh, "options": options_of(vote)[1:2]}
     )
-    assert status == 409 and body["code"] == "already_voted"
+    assert status == 409
+    assert body["code"] == "already_voted"
     # The code was checked first and given back when the database refused the second ballot.
     status, _, _ = request(
         app, ballot_path(other), {"phone": PHONE, "code": fresh, "options": options_of(other)}
     )
-    assert status == 201 and Ballot.objects.count() == 2
+    assert status == 201
+    assert Ballot.objects.count() == 2

@@ -33,7 +33,8 @@ def error_code(call):
 
 def test_code_is_texted_and_confirmed_once(outbox):
     sent = verification.send_code(PHONE, ip="10.0.0.1", purpose="vote")
-    assert sent.hash == hash_phone(PHONE) and sent.masked == "138****5678"
+    assert sent.hash == hash_phone(PHONE)
+    assert sent.masked == "138****5678"
     assert [m.phone for m in outbox] == [PHONE]
     code = code_sent_to(PHONE)
     assert "投票验证码" in outbox[0].text
@@ -98,7 +99,8 @@ def test_a_new_code_replaces_the_old_one_and_resets_attempts(outbox, settings):
 def test_invalid_phone_gets_a_chinese_message(outbox):
     with pytest.raises(VerificationError) as caught:
         verification.send_code("12345", ip=None, purpose="vote")
-    assert caught.value.code == "invalid_phone" and "11位手机号码" in caught.value.message
+    assert caught.value.code == "invalid_phone"
+    assert "11位手机号码" in caught.value.message
     assert outbox == []
 
 
@@ -136,7 +138,8 @@ def test_ip_rate_limit_on_redis(redis_cache, outbox):
         verification.send_code(phone, ip="10.9.9.9", purpose="vote")
     with pytest.raises(VerificationError) as caught:
         verification.send_code(phones[10], ip="10.9.9.9", purpose="vote")
-    assert caught.value.code == "too_frequent" and "操作过于频繁" in caught.value.message
+    assert caught.value.code == "too_frequent"
+    assert "操作过于频繁" in caught.value.message
     verification.send_code(phones[10], ip="10.9.9.10", purpose="vote")  # another address is not held up
     assert len(outbox) == 11
 
@@ -210,7 +213,8 @@ def test_verify_page_sends_code_then_confirms_and_returns(client, outbox):
     url = reverse("publicity:verify_phone", args=["survey"])
     page = client.get(url, {"next": "/somewhere/"})
     assert page.status_code == 200
-    assert "获取验证码" in page.text and 'for="id_phone"' in page.text
+    assert "获取验证码" in page.text
+    assert 'for="id_phone"' in page.text
 
     sent = client.post(url, {"action": "send", "phone": "138 1234 5678", "next": "/somewhere/"})
     assert sent.status_code == 200
@@ -218,12 +222,14 @@ def test_verify_page_sends_code_then_confirms_and_returns(client, outbox):
     assert 'value="13812345678"' in sent.text  # step 2 carries the phone in the page, not the session
 
     wrong = client.post(url, {"action": "confirm", "phone": PHONE, "code": "12345x", "next": "/somewhere/"})
-    assert wrong.status_code == 400 and "验证码为6位数字" in wrong.text
+    assert wrong.status_code == 400
+    assert "验证码为6位数字" in wrong.text
 
     done = client.post(
         url, {"action": "confirm", "phone": PHONE, "code": code_sent_to(PHONE), "next": "/somewhere/"}
     )
-    assert done.status_code == 302 and done["Location"] == "/somewhere/"
+    assert done.status_code == 302
+    assert done["Location"] == "/somewhere/"
     assert client.session[verification.SESSION_KEY]["survey"]["masked"] == "138****5678"
     assert PHONE not in str(client.session.items())
 

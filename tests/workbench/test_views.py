@@ -52,7 +52,9 @@ def test_every_login_url_shows_the_one_chinese_login_page(client, org, login_url
     assert response.status_code == 200
     assert [t.name for t in response.templates][0] == "registration/login.html"
     body = response.content.decode()
-    assert "欢迎登录民生实事管理系统" in body and "用户名" in body and "密码" in body
+    assert "欢迎登录民生实事管理系统" in body
+    assert "用户名" in body
+    assert "密码" in body
     assert english_words(visible_text(body)) == []
 
 
@@ -80,7 +82,8 @@ def test_next_is_honoured_and_an_outside_next_is_not(client, org):
 
 def test_a_filer_sent_from_the_admin_goes_to_the_filing_page_not_back_into_the_admin(client, org):
     response = client.get("/admin/")
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
     response = client.post(response["Location"], {"username": "filer", "password": PASSWORD})
     assert response["Location"] == "/filing/"
     # Signed in, the admin still refuses; its login page sends the filer home instead of looping.
@@ -110,7 +113,8 @@ def test_a_user_without_a_role_is_told_in_chinese(client, org):
 def test_signing_out_returns_to_the_login(client, org, logout_url):
     client.force_login(org.staff)
     response = client.post(logout_url)
-    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
     assert client.get("/workbench/").status_code == 302
 
 
@@ -186,12 +190,14 @@ def test_admin_index_and_sidebar_follow_the_yearly_workflow(client, org):
 def test_admin_sidebar_hides_what_a_role_may_not_use(client, org):
     client.force_login(org.leader)
     body = client.get("/admin/").content.decode()
-    assert 'href="/dashboard/"' in body and 'href="/supervision/"' in body
+    assert 'href="/dashboard/"' in body
+    assert 'href="/supervision/"' in body
     for hidden in ['href="/workbench/"', 'href="/filing/review/"', 'href="/history/"']:
         assert hidden not in body
     client.force_login(org.auditor)
     body = client.get("/admin/").content.decode()
-    assert 'href="/history/"' in body and 'href="/workbench/"' not in body
+    assert 'href="/history/"' in body
+    assert 'href="/workbench/"' not in body
 
 
 # -- one colour
@@ -222,11 +228,13 @@ def test_workbench_counts_the_citys_work_today(client, org, world):
     desk, body = desk_of(client, org.staff)
     # September is being filed (due 5 October); "late" has not reported it, the suspended one owes nothing.
     assert (desk.year, desk.month) == (2026, 9)
-    assert [row.project.code for row in desk.due] == ["late"] and desk.due_count == 1
+    assert [row.project.code for row in desk.due] == ["late"]
+    assert desk.due_count == 1
     assert desk.alerts_count == 4  # behind, late (missing September), milestone, county (兰山区)
     assert desk.overdue_orders_count == 0
     assert desk.waiting_count == 53  # every submitted report of the six projects (8 of "late")
-    assert "本期应报未报（1）" in body and "待审核月报（53）" in body
+    assert "本期应报未报（1）" in body
+    assert "待审核月报（53）" in body
     assert 'href="/filing/projects/{}/months/9/"'.format(world.projects["late"].pk) in body
     for link in ["/dashboard/", "/supervision/", "/filing/review/", "/admin/projects/project/"]:
         assert f'href="{link}"' in body
@@ -235,9 +243,11 @@ def test_workbench_counts_the_citys_work_today(client, org, world):
 def test_workbench_shows_only_the_counties_own_work(client, org, world):
     desk, body = desk_of(client, org.county_staff)
     assert desk.due_count == 0
-    assert desk.alerts_count == 1 and desk.alerts[0].project == world.projects["county"]
+    assert desk.alerts_count == 1
+    assert desk.alerts[0].project == world.projects["county"]
     assert desk.waiting_count == 9
-    assert "本期应报未报（0）" in body and "补报9月月报" not in body
+    assert "本期应报未报（0）" in body
+    assert "补报9月月报" not in body
 
 
 def test_workbench_lists_overdue_supervision_stages(client, org, world, time_machine):
@@ -248,10 +258,13 @@ def test_workbench_lists_overdue_supervision_stages(client, org, world, time_mac
     escalate_overdue_orders()
     desk, body = desk_of(client, org.staff)
     assert desk.overdue_orders_count == 2
-    assert "补报9月月报" in body and "加快进度" in body and "签收部署" in body
+    assert "补报9月月报" in body
+    assert "加快进度" in body
+    assert "签收部署" in body
     desk, body = desk_of(client, org.county_staff)
     assert desk.overdue_orders_count == 1
-    assert "加快进度" in body and "补报9月月报" not in body
+    assert "加快进度" in body
+    assert "补报9月月报" not in body
 
 
 def test_workbench_takes_a_fixed_number_of_queries(client, org, world):
@@ -295,8 +308,12 @@ def test_auditor_history_lists_changes_of_their_scope_with_links(client, org, hi
     response = client.get("/history/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "市级项目（改）" in body and "兰山项目" in body and "济南项目" not in body
-    assert "按批复更名" in body and "修改" in body and "新增" in body
+    assert "市级项目（改）" in body
+    assert "兰山项目" in body
+    assert "济南项目" not in body
+    assert "按批复更名" in body
+    assert "修改" in body
+    assert "新增" in body
     city = histories["city"]
     link = f"/admin/projects/project/{city.pk}/history/"
     assert f'href="{link}"' in body
@@ -309,7 +326,9 @@ def test_auditor_history_lists_changes_of_their_scope_with_links(client, org, hi
 def test_county_auditor_sees_only_the_countys_history(client, org, histories):
     client.force_login(org.lanshan_auditor)
     body = client.get("/history/?model=projects.project").content.decode()
-    assert "兰山项目" in body and "市级项目" not in body and "济南项目" not in body
+    assert "兰山项目" in body
+    assert "市级项目" not in body
+    assert "济南项目" not in body
 
 
 def test_history_filters_by_kind_of_record_and_pages(client, org, histories):

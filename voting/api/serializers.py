@@ -6,6 +6,8 @@ description of the component in the Chinese API documentation.
 
 from rest_framework import serializers
 
+from minsheng.api import MoneySerializerField
+
 from ..models import Ballot, Vote, VoteOption
 from ..verification import PURPOSES
 
@@ -16,9 +18,7 @@ class OptionSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="candidate.title", read_only=True)
     description = serializers.CharField(source="candidate.description", read_only=True)
     category = serializers.CharField(source="candidate.get_category_display", read_only=True)
-    estimated_cost = serializers.DecimalField(
-        source="candidate.estimated_cost", max_digits=18, decimal_places=2, read_only=True, allow_null=True
-    )
+    estimated_cost = MoneySerializerField(source="candidate.estimated_cost", read_only=True, allow_null=True)
 
     class Meta:
         model = VoteOption
