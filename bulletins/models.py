@@ -325,6 +325,10 @@ class Bulletin(models.Model):
         return reverse("bulletin-public-pdf", args=[self.pk])
 
 
+class BulletinSectionQuerySet(RestrictedQuerySet):
+    reach = Reach(via="bulletin")
+
+
 class BulletinSection(models.Model):
     """A section of a bulletin: the opening, one per project, the problems, the next steps; editable text."""
 
@@ -350,6 +354,8 @@ class BulletinSection(models.Model):
         editable=False,
         help_text="生成时发现的问题（如进展情况属于以前月份而未打印），不打印，供编辑核对。",
     )
+
+    objects = BulletinSectionQuerySet.as_manager()
 
     history = HistoricalRecords()
 

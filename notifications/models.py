@@ -56,6 +56,10 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
+class DeliveryQuerySet(RestrictedQuerySet):
+    reach = Reach(via="notification")
+
+
 class Delivery(models.Model):
     """One attempt to deliver a notification on one channel, with its outcome (the delivery log)."""
 
@@ -70,6 +74,8 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "发送记录"

@@ -212,6 +212,10 @@ class SupervisionOrder(models.Model):
         return self.status != OrderStatus.CLOSED
 
 
+class OrderResponseQuerySet(RestrictedQuerySet):
+    reach = Reach(via="order")
+
+
 class OrderResponse(models.Model):
     """A unit's answer to one stage of a 督办单 (签收, 反馈, 落实, 结果)."""
 
@@ -224,6 +228,8 @@ class OrderResponse(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="填写人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("填写时间")
+
+    objects = OrderResponseQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -239,6 +245,10 @@ class OrderResponse(models.Model):
         return f"{self.order.number} {self.get_stage_display()}"
 
 
+class EscalationQuerySet(RestrictedQuerySet):
+    reach = Reach(via="order")
+
+
 class Escalation(models.Model):
     """A missed stage of a 督办单, recorded once (unique per order and stage) by the escalation task."""
 
@@ -248,6 +258,8 @@ class Escalation(models.Model):
     stage = models.CharField("超期阶段", max_length=12, choices=Stage.choices)
     due_at = models.DateTimeField("时限")
     escalated_at = models.DateTimeField("升级时间")
+
+    objects = EscalationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "督办升级"
@@ -405,6 +417,10 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
     return f"supervision/evidence/{instance.rectification.problem_id}/{Path(filename).name}"
 
 
+class EvidenceQuerySet(RestrictedQuerySet):
+    reach = Reach(via="rectification")
+
+
 class Evidence(models.Model):
     """A file that shows a rectification was done (photo or document)."""
 
@@ -423,6 +439,8 @@ class Evidence(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "整改佐证材料"
@@ -480,6 +498,10 @@ def photo_path(instance: "InspectionPhoto", filename: str) -> str:
     return f"supervision/inspections/{instance.inspection_id}/{Path(filename).name}"
 
 
+class InspectionPhotoQuerySet(RestrictedQuerySet):
+    reach = Reach(via="inspection")
+
+
 class InspectionPhoto(models.Model):
     """A photo taken during an inspection."""
 
@@ -490,6 +512,8 @@ class InspectionPhoto(models.Model):
     caption = models.CharField("说明", max_length=200, blank=True)
     size = models.PositiveBigIntegerField("大小（字节）", default=0, editable=False)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = InspectionPhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = "督查照片"

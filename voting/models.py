@@ -102,6 +102,10 @@ class Vote(models.Model):
         return {"upcoming": "未开始", "open": "投票中", "closed": "已结束"}[self.phase()]
 
 
+class VoteOptionQuerySet(RestrictedQuerySet):
+    reach = Reach(via="vote")
+
+
 class VoteOption(models.Model):
     """A candidate on a vote's ballot paper, in the order shown."""
 
@@ -110,6 +114,8 @@ class VoteOption(models.Model):
         "proposals.Candidate", verbose_name="备选项目", on_delete=models.PROTECT, related_name="vote_options"
     )
     sequence = models.PositiveSmallIntegerField("序号", default=0)
+
+    objects = VoteOptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "投票选项"
