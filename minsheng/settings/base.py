@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "projects",
     "funding",
     "proposals",
+    "verification",
     "voting",
     "filing",
     "supervision",

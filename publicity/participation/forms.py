@@ -2,7 +2,7 @@
 
 from django import forms
 
-from voting.forms import PhoneForm
+from verification.forms import PhoneForm
 
 
 class ProposalPhoneForm(PhoneForm):
