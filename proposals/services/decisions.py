@@ -11,10 +11,10 @@ from minsheng.errors import CommonErrorCode, DomainError, InvalidTransition
 from projects.choices import AttachmentKind, ChangeType, ProjectLevel
 from projects.models import Plan, Project
 from projects.services import record_adjustment
-from voting.results import candidate_result
 
 from ..choices import DECISION_ORDER, CandidateStatus, DecisionOutcome, DecisionStage
 from ..errors import ProposalsErrorCode
+from ..hooks import candidate_result
 from ..models import Candidate, DecisionStep, check_attachment
 from .common import _first_message, _full_clean, _require_staff
 
