@@ -143,7 +143,7 @@ def prepare(phones: int):
     from org.models import Region
     from projects.choices import Category
     from proposals.models import Candidate
-    from voting import verification
+    from verification import services as verification
     from voting.models import Ballot, BallotChoice, Vote, VoteOption
 
     region, _ = Region.objects.get_or_create(

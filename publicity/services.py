@@ -92,7 +92,7 @@ def _choice(choices, value, label: str) -> str:
 def answer_survey(
     survey: Survey, *, phone_hash: str, awareness: str, satisfaction: str, support: str, comment: str = ""
 ) -> SurveyResponse:
-    """Record one verified phone's answer (`phone_hash` from voting.verification's VerifiedPhone): the
+    """Record one verified phone's answer (`phone_hash` from verification.services' VerifiedPhone): the
     survey must be open and its project published."""
     survey = Survey.objects.select_for_update().select_related("project").get(pk=survey.pk)
     published = ProjectPublication.objects.filter(project=survey.project, is_published=True).exists()

@@ -1,10 +1,10 @@
-"""The codes of the voting app's domain errors (ballots, phone verification, results)."""
+"""The codes of the voting app's domain errors (ballots, results; phone verification has its own)."""
 
 from django.db import models
 
 
 class VotingErrorCode(models.TextChoices):
-    """Why a ballot, a verification code or a look at the results was refused."""
+    """Why a ballot or a look at the results was refused."""
 
     BALLOT_REFUSED = "ballot_refused", "选票未被接受"
     NO_CHOICE = "no_choice", "未选择项目"
@@ -16,9 +16,4 @@ class VotingErrorCode(models.TextChoices):
     VOTE_WITHDRAWN = "vote_withdrawn", "投票已撤销"
     VOTE_CHANGED = "vote_changed", "投票信息刚刚有变动"
     ALREADY_VOTED = "already_voted", "该手机号已投过票"
-    VERIFICATION_FAILED = "verification_failed", "手机验证未通过"
-    TOO_FREQUENT = "too_frequent", "获取验证码过于频繁"
-    CODE_WRONG = "code_wrong", "验证码错误"
-    CODE_EXPIRED = "code_expired", "验证码已过期或已使用"
-    TOO_MANY_ATTEMPTS = "too_many_attempts", "验证码错误次数过多"
     RESULTS_NOT_PUBLIC = "results_not_public", "投票结果尚未公布"

@@ -8,10 +8,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from minsheng.errors import DomainError
+from verification.errors import VerificationErrorCode
+from verification.services import VerificationError, VerifiedPhone
 
 from .errors import VotingErrorCode
 from .models import Ballot, BallotChoice, Vote, VoteOption, new_receipt
-from .verification import VerificationError, VerifiedPhone
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ def _verify_first(verify: Callable[[], object], vote: Vote, phone: VerifiedPhone
     try:
         verify()
     except VerificationError as error:
-        if error.code == VotingErrorCode.CODE_EXPIRED and has_voted(vote, phone):
+        if error.code == VerificationErrorCode.CODE_EXPIRED and has_voted(vote, phone):
             raise AlreadyVoted() from None
         raise
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "projects",
     "funding",
     "proposals",
+    "verification",
     "voting",
     "filing",
     "supervision",

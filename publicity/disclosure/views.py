@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from minsheng.errors import DomainError
 from projects.models import Project
-from voting import verification
-from voting.views import verification_context, verify_url
+from verification import services as verification
+from verification.views import verification_context, verify_url
 
 from .. import services
 from ..models import PhotoPublication, SurveyResponse
@@ -91,7 +91,7 @@ def home_disclosure() -> dict:
 
 @require_http_methods(["GET", "POST"])
 def survey(request, pk: int):
-    """The survey of a published project: verify a phone (voting.verification), then answer once."""
+    """The survey of a published project: verify a phone (verification.services), then answer once."""
     project = get_object_or_404(
         Project.objects.filter(publication__is_published=True, survey__isnull=False).select_related(
             "survey", "plan"

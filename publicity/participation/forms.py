@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.datastructures import MultiValueDict
 
-from voting.forms import PhoneForm
+from verification.forms import PhoneForm
 
 
 class ProposalPhoneForm(PhoneForm):

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from voting.views import verify_phone
+from verification.views import verify_phone
 
 from . import views
 

@@ -13,12 +13,12 @@ from minsheng.errors import DomainError
 from proposals.forms import PublicProposalForm
 from proposals.models import CollectionRound, Proposal
 from proposals.services import submit_proposal, trace
-from voting import verification
+from verification import services as verification
+from verification.services import VerificationError
+from verification.views import verification_context
 from voting.models import Ballot, BallotChoice, Vote
 from voting.results import vote_result
 from voting.services import cast_ballot, has_voted
-from voting.verification import VerificationError
-from voting.views import verification_context
 
 from .forms import BallotForm, LookupForm, ProposalPhoneForm
 

@@ -35,7 +35,7 @@ SEED_SENTENCES = [
 # Percentages the generator prints that seed 001 does not print for that figure, each for a stated reason.
 NOT_IN_SEED = {
     # The seed's own arithmetic: 43/178 = 24.157% (it truncated to 24.15%); no whole number of communities
-    # gives 186% (28/15 = 186.7%). See projects/demo/linyi_2016.py.
+    # gives 186% (28/15 = 186.7%). See fixtures/demo/data/linyi_2016.py.
     "老旧小区启动改造": "24.16",
     "新开工建设农村新型社区": "187",
 }

@@ -8,6 +8,7 @@ import pytest
 from proposals import services
 from proposals.choices import DecisionStage, ProposalSource
 from proposals.forms import PublicProposalForm
+from proposals.services import decisions
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def test_trace_follows_a_merged_proposal_to_its_project(org, make_proposal, run_
     services.merge_proposals([kept, mine], into=kept, actor=org.staff, reason="内容相近")
     candidate = services.shortlist_proposals([kept], actor=org.staff, title="新建公共停车场")
     monkeypatch.setattr(
-        services,
+        decisions,
         "candidate_result",
         lambda c: {"vote": "2017年民生实事票决", "votes": 1834, "rank": 2, "ballots": 5120},
     )

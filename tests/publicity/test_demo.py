@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from projects.demo.loader import load_demo
+from fixtures.demo.loader import load_demo
 from publicity.models import ProjectPublication, Survey
 
 pytestmark = pytest.mark.django_db

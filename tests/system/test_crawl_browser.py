@@ -20,7 +20,7 @@ from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve
 from pytest_django.live_server_helper import LiveServer
 
-from projects.demo import users as demo_users
+from fixtures.demo.data import users as demo_users
 
 # The demo data is committed once for the module (the live server's thread reads it through its own
 # connection); `django_db` only asks pytest-django for the test database.
@@ -39,7 +39,7 @@ ENTRY_PAGES = [
     "/notifications/",
 ]
 
-# role -> demo login (projects/demo/users.py); None is the public, not signed in.
+# role -> demo login (fixtures/demo/data/users.py); None is the public, not signed in.
 ROLES = {
     "public": None,
     "admin": "admin",

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tests.fixtures.processes import database_url_of_test_db
-from voting import verification
+from verification import services as verification
 from voting.models import Ballot, BallotChoice
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]

@@ -21,12 +21,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from bulletins.models import Bulletin
+from fixtures.demo.loader import load_demo
 from funding.models import Entry
 from minsheng.api import RestrictedViewSetMixin
 from notifications.models import Notification
 from org.choices import Role
 from org.models import Region, Unit, User
-from projects.demo.loader import load_demo
 from projects.models import ProgressReport, Project, ReportAttachment
 from proposals.models import Candidate, CollectionRound, DecisionStep, Proposal
 from supervision.models import Alert, Inspection, Problem, SupervisionOrder

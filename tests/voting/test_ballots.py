@@ -112,7 +112,7 @@ def test_with_unverify_the_code_is_checked_first_and_given_back_when_the_ballot_
 
 @pytest.mark.django_db(transaction=True)
 def test_with_unverify_a_failed_check_writes_nothing_and_gives_nothing_back(make_vote, voting_open):
-    from voting.verification import VerificationError
+    from verification.services import VerificationError
 
     vote = make_vote()
     calls = []
@@ -127,7 +127,7 @@ def test_with_unverify_a_failed_check_writes_nothing_and_gives_nothing_back(make
 
 
 def test_a_failed_verification_rolls_the_ballot_back(make_vote, voting_open):
-    from voting.verification import VerificationError
+    from verification.services import VerificationError
 
     vote = make_vote()
 

@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
+from fixtures.demo import voting as demo
 from proposals.choices import DecisionStage
 from proposals.models import DecisionStep
-from voting import demo
 from voting.models import Ballot, BallotChoice, Vote
 from voting.results import candidate_result, vote_result
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from minsheng.phones import hash_phone
 from tests.fixtures.voting import code_sent_to
-from voting import verification
-from voting.verification import VerificationError
+from verification import services as verification
+from verification.services import VerificationError
 
 PHONE = "13812345678"
 
@@ -260,7 +260,7 @@ def test_verify_page_shows_rate_limit_in_chinese(client, outbox):
 def test_verified_phone_required_redirects_then_lets_through(rf, outbox):
     from django.contrib.sessions.backends.cache import SessionStore
 
-    from voting.views import verified_phone_required
+    from verification.views import verified_phone_required
 
     @verified_phone_required("survey")
     def view(request):

@@ -36,8 +36,8 @@ from rest_framework.fields import DateTimeField
 
 from minsheng.api import CONFLICT, domain_error_body
 from minsheng.errors import CommonErrorCode, DomainError
+from verification import services as verification
 
-from .. import verification
 from ..services import BallotError, ballot_paper, cast_ballot, check_choices, check_open
 
 logger = logging.getLogger(__name__)

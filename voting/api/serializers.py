@@ -7,9 +7,9 @@ description of the component in the Chinese API documentation.
 from rest_framework import serializers
 
 from minsheng.api import MoneySerializerField
+from verification.services import PURPOSES
 
 from ..models import Ballot, Vote, VoteOption
-from ..verification import PURPOSES
 
 
 # A candidate as printed on the ballot paper.

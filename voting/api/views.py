@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from minsheng.errors import DomainError
 from org.api.serializers import ErrorSerializer
+from verification import services as verification
 
-from .. import verification
 from ..errors import VotingErrorCode
 from ..models import Ballot, Vote, VoteOption
 from ..results import vote_result

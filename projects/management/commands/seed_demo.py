@@ -1,14 +1,14 @@
 """`manage.py seed_demo`: load the demo data (regions, units, users, plans) from the seed documents, and the
-year being run (projects/demo/current_year.py). Rows that exist are kept as they are (users' edits too)."""
+year being run (fixtures/demo/current_year.py). Rows that exist are kept as they are (users' edits too)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from fixtures.demo.data import users as user_data
+from fixtures.demo.loader import load_demo, seeded_models
 from org import access
 from org.choices import Role
-from projects.demo import users as user_data
-from projects.demo.loader import load_demo, seeded_models
 
 
 class Command(BaseCommand):

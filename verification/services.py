@@ -29,7 +29,7 @@ from minsheng.phones import hash_phone, mask_phone, normalize_phone
 from minsheng.sms import send_sms
 
 from .codestore import get_store
-from .errors import VotingErrorCode
+from .errors import VerificationErrorCode
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +50,13 @@ _PURPOSE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 class VerificationError(DomainError):
     """A code could not be sent or confirmed; `code` says why (stable), the message is for citizens."""
 
-    code = VotingErrorCode.VERIFICATION_FAILED
+    code = VerificationErrorCode.VERIFICATION_FAILED
 
 
 class TooFrequent(VerificationError):
     """A rate limit was hit (HTTP 429 on the API)."""
 
-    code = VotingErrorCode.TOO_FREQUENT
+    code = VerificationErrorCode.TOO_FREQUENT
     status = 429
 
 
@@ -181,11 +181,11 @@ def check_code(phone: str, code: str, *, purpose: str) -> VerifiedPhone:
         raise _too_many()
     if outcome == "expired":
         raise VerificationError(
-            "验证码已过期或已使用，请重新获取。", code=VotingErrorCode.CODE_EXPIRED, field="code"
+            "验证码已过期或已使用，请重新获取。", code=VerificationErrorCode.CODE_EXPIRED, field="code"
         )
     if outcome == "wrong":
         raise VerificationError(
-            f"验证码错误，还可尝试{most - tries}次。", code=VotingErrorCode.CODE_WRONG, field="code"
+            f"验证码错误，还可尝试{most - tries}次。", code=VerificationErrorCode.CODE_WRONG, field="code"
         )
     return VerifiedPhone(phone_hash, mask_phone(digits))
 
@@ -198,7 +198,7 @@ def give_back(phone: str, code: str, *, purpose: str) -> None:
 
 def _too_many() -> VerificationError:
     return VerificationError(
-        "验证码错误次数过多，已失效，请重新获取。", code=VotingErrorCode.TOO_MANY_ATTEMPTS, field="code"
+        "验证码错误次数过多，已失效，请重新获取。", code=VerificationErrorCode.TOO_MANY_ATTEMPTS, field="code"
     )
 
 

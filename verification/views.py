@@ -1,12 +1,12 @@
 """The reusable "verify your phone" page: any public page can send a citizen here and get them back verified.
 
-    from voting.views import verified_phone_required
+    from verification.views import verified_phone_required
 
     @verified_phone_required("survey")
     def survey(request, pk):
         request.verified_phone  # VerifiedPhone(hash, masked)
 
-or put `{% include "publicity/participation/_verify_phone.html" %}` (with `verify_purpose` and
+or put `{% include "verification/_verify_phone.html" %}` (with `verify_purpose` and
 `verify_next` in the context, see `verification_context`) in front of the page's own form.
 """
 
@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from . import verification
-from .errors import VotingErrorCode
+from . import services as verification
+from .errors import VerificationErrorCode
 from .forms import CodeForm, PhoneForm
-from .verification import VerificationError
+from .services import VerificationError
 
 
 def verify_url(purpose: str, next_url: str) -> str:
@@ -70,7 +70,7 @@ def _safe_next(request, purpose) -> str:
 def verify_phone(request, purpose):
     """Step 1 (action=send): text a code. Step 2 (action=confirm): check it, then go back to `next`."""
     if purpose not in verification.PURPOSES:
-        return render(request, "publicity/participation/verify_phone.html", {"unknown": True}, status=404)
+        return render(request, "verification/verify_phone.html", {"unknown": True}, status=404)
     context = verification_context(request, purpose, _safe_next(request, purpose))
     status = 200
     if request.method == "POST":
@@ -83,7 +83,7 @@ def verify_phone(request, purpose):
                     return redirect(context["verify_next"])
                 except VerificationError as error:
                     form.add_error(
-                        error.field if error.code != VotingErrorCode.TOO_MANY_ATTEMPTS else None,
+                        error.field if error.code != VerificationErrorCode.TOO_MANY_ATTEMPTS else None,
                         error.message,
                     )
             context.update(verify_form=form, verify_step="code")
@@ -105,4 +105,4 @@ def verify_phone(request, purpose):
                 context["verify_form"] = form
         if context["verify_form"].errors:
             status = 400
-    return render(request, "publicity/participation/verify_phone.html", context, status=status)
+    return render(request, "verification/verify_phone.html", context, status=status)

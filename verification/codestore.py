@@ -2,7 +2,7 @@
 default cache is Django's Redis cache, otherwise the Django cache API (the in-process cache of tests and of
 the zero-setup default, which has one process only).
 
-Both stores answer the same three questions with the same rules, so verification.py does not care which
+Both stores answer the same three questions with the same rules, so services.py does not care which
 one it talks to:
 
 - `count(key, window)`: count an event in a fixed window and return the count so far;
