@@ -28,6 +28,7 @@ from ..models import (
     ReportRevision,
     Target,
 )
+from ..uploads import check_upload
 from .common import REPORT_LABELS, ReadOnlyInlineMixin
 
 REPORT_FIELDS = ("investment_completed", "narrative", "problems", "next_steps", "correction_reason")
@@ -132,8 +133,46 @@ def unfilled_targets(report: ProgressReport) -> list[Target]:
     return list(report.project.targets.exclude(values__report=report))
 
 
+class AttachmentFormSet(BaseInlineFormSet):
+    """Attachments are added and removed through the services (add_attachment checks type, size and
+    content); a refused upload is the row's error, before anything is saved."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if form.instance.pk or data.get("DELETE") or not data.get("file"):
+                continue
+            try:
+                check_upload(data["file"], data.get("kind") or "")
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+
+    def save_through_services(self, actor) -> None:
+        report = self.instance
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data:
+                continue
+            if form.instance.pk and data.get("DELETE"):
+                services.remove_attachment(form.instance, actor=actor)
+            elif form.instance.pk:
+                if form.has_changed():  # the caption or the kind: the attachment's own description
+                    form.save()
+            elif data.get("file"):
+                services.add_attachment(
+                    report.project,
+                    report.month,
+                    actor=actor,
+                    kind=data["kind"],
+                    file=data["file"],
+                    caption=data.get("caption") or "",
+                )
+
+
 class AttachmentInline(ScopedInlineMixin, TabularInline):
     model = ReportAttachment
+    formset = AttachmentFormSet
     fields = ["kind", "file", "caption", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = ["size", "uploaded_by", "uploaded_at"]
     extra = 0
@@ -353,6 +392,10 @@ class ProgressReportAdmin(ConfirmServiceMixin, HumanNumbersAdminMixin, HistoryAd
                 self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
+        if isinstance(formset, AttachmentFormSet):
+            formset.save_through_services(request.user)
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         instances = formset.save(commit=False)
         for instance in instances:
             if isinstance(instance, ReportAttachment) and instance.uploaded_by_id is None:

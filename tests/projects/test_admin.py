@@ -1,11 +1,13 @@
 """The admin: every page loads for every role that may see it, scoped to the user's region, read-only roles
 cannot write, history only for staff and auditors, and the report workflow goes through the services."""
 
+import base64
 import datetime
 from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -334,6 +336,55 @@ def test_admin_takes_a_value_out_of_a_draft_through_the_service(client, org, mak
     assert dict(report.values.values_list("target__name", "value")) == {"a": Decimal("65")}
     report.refresh_from_db()
     assert report.narrative == "进展顺利"
+
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def test_admin_adds_and_removes_attachments_through_the_service(
+    client, org, make_project, file_report, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    project = make_project(targets={"a": 100})
+    report = file_report(project, 9, {"a": 60}, status=ReportStatus.DRAFT)
+    a = project.targets.get()
+    url = reverse("admin:projects_progressreport_change", args=[report.pk])
+
+    def post(upload, **rows):
+        data = value_formset(report, [(a, "60")])
+        data["values-INITIAL_FORMS"] = 1
+        data["values-0-id"] = ProgressValue.objects.get(report=report, target=a).pk
+        data["values-0-report"] = report.pk
+        data.update(
+            {"attachments-TOTAL_FORMS": 1, "attachments-0-kind": "photo", "attachments-0-caption": "现场"}
+        )
+        data.update(rows)
+        if upload is not None:
+            data["attachments-0-file"] = upload
+        return client.post(url, data)
+
+    login(client, org.staff)
+    refused = post(SimpleUploadedFile("现场.png", b"not a picture", "image/png"))
+    assert refused.status_code == 200  # the service's upload check, shown on the row; nothing stored
+    assert not report.attachments.exists()
+
+    assert post(SimpleUploadedFile("现场.png", PNG, "image/png")).status_code == 302
+    attachment = report.attachments.get()
+    assert (attachment.size, attachment.uploaded_by, attachment.caption) == (len(PNG), org.staff, "现场")
+
+    removed = post(
+        None,
+        **{
+            "attachments-INITIAL_FORMS": 1,
+            "attachments-0-id": attachment.pk,
+            "attachments-0-report": report.pk,
+            "attachments-0-DELETE": "on",
+        },
+    )
+    assert removed.status_code == 302
+    assert not report.attachments.exists()
 
 
 def test_admin_empties_the_investment_of_a_draft(client, org, make_project, file_report):
