@@ -3,6 +3,7 @@
 from django.contrib import admin
 from unfold.admin import TabularInline
 
+from minsheng.admin_confirm import checked_by
 from org.admin_base import HistoryAdmin, ScopedInlineMixin
 
 from .. import services
@@ -42,11 +43,32 @@ class InspectionAdmin(HistoryAdmin):
     fields = ["kind", "date", "title", "inspectors", "projects", "summary"]
     inlines = [FindingInline, PhotoInline]
 
+    def _record(self, request, data):
+        return services.record_inspection(
+            actor=request.user,
+            kind=data["kind"],
+            date=data["date"],
+            title=data["title"],
+            inspectors=data["inspectors"],
+            projects=data.get("projects") or (),
+            summary=data.get("summary") or "",
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if (
+            obj is None
+        ):  # recorded by the service; its refusal (no region, a project out of scope) on the form
+            return checked_by(form, lambda data: self._record(request, data))
+        return form
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-            obj.region = request.user.unit.region if request.user.unit_id else None
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        inspection = self._record(request, form.cleaned_data)
+        obj.pk = inspection.pk
+        obj._state.adding = False
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Problem:

@@ -198,6 +198,41 @@ def test_staff_issue_an_order_in_the_admin(org, world, login):
 
 
 @pytest.mark.django_db
+def test_staff_record_an_inspection_in_the_admin_through_the_service(org, world, login):
+    project = world.projects["late"]
+    form = {
+        "kind": "unannounced",
+        "date": "2026-10-10",
+        "title": "十月暗访",
+        "inspectors": "王民生、李督查",
+        "projects": [project.pk],
+        "summary": "",
+        "findings-TOTAL_FORMS": 1,
+        "findings-INITIAL_FORMS": 0,
+        "findings-0-unit": org.hrss.pk,
+        "findings-0-project": project.pk,
+        "findings-0-description": "工地无公示牌",
+        "findings-0-severity": "minor",
+        "photos-TOTAL_FORMS": 0,
+        "photos-INITIAL_FORMS": 0,
+    }
+    response = login(org.staff).post("/admin/supervision/inspection/add/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    inspection = world.inspection.__class__.objects.get(title="十月暗访")
+    assert (inspection.region, inspection.recorded_by) == (org.city, org.staff)
+    assert list(inspection.projects.all()) == [project]
+    assert inspection.findings.get().description == "工地无公示牌"
+
+    # An administrator with no unit and no project: the service cannot tell the region; said on the form.
+    refused = login(org.admin).post(
+        "/admin/supervision/inspection/add/",
+        {**form, "title": "无区划", "projects": [], "findings-TOTAL_FORMS": 0},
+    )
+    assert refused.status_code == 200
+    assert "无法确定督查所属区划" in refused.content.decode()
+    assert not world.inspection.__class__.objects.filter(title="无区划").exists()
+
+
 def test_staff_close_and_verify_through_admin_steps(org, world, login):
     for stage in ("acknowledge", "feedback", "settle", "report"):
         services.respond_to_order(world.order, actor=org.filer, stage=stage, text="办理")
