@@ -96,7 +96,8 @@ class ProjectPublicationAdmin(PrepareActionMixin, PublishActionsMixin, HistoryAd
     search_fields = ["project__code", "project__title"]
     list_select_related = ["project__plan"]
     autocomplete_fields = ["project"]
-    readonly_fields = ["published_at"]
+    # Published and withdrawn only through the list actions (services.set_project_published: a summary first).
+    readonly_fields = ["is_published", "published_at"]
     fields = ["project", "is_published", "public_summary", "published_at"]
 
     @display(description="年度", ordering="project__plan__year")
@@ -127,6 +128,7 @@ class PhotoPublicationAdmin(PrepareActionMixin, PublishActionsMixin, HistoryAdmi
     search_fields = ["public_caption", "attachment__caption", "attachment__report__project__title"]
     list_select_related = ["attachment__report__project"]
     raw_id_fields = ["attachment"]
+    readonly_fields = ["is_published"]  # through the list actions (services.set_photo_published)
     fields = ["attachment", "is_published", "public_caption", "sequence"]
 
     @display(description="项目")

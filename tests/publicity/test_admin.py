@@ -89,6 +89,21 @@ def test_read_only_roles_cannot_publish(client, org, answered, role):
     assert client.get(reverse("admin:publicity_survey_add")).status_code == 403
 
 
+def test_the_change_form_does_not_publish_past_the_service(client, org, answered):
+    """Publishing needs a public summary (the service's rule): the change form cannot tick it on."""
+    login(client, org.staff)
+    publication = ProjectPublication.objects.get(project=answered.hidden)
+    publication.public_summary = ""
+    publication.save()
+    change = reverse("admin:publicity_projectpublication_change", args=[publication.pk])
+    response = client.post(
+        change, {"project": answered.hidden.pk, "is_published": "on", "public_summary": ""}
+    )
+    assert response.status_code == 302
+    publication.refresh_from_db()
+    assert not publication.is_published
+
+
 def test_staff_publishes_and_withdraws_with_actions(client, org, answered):
     login(client, org.staff)
     hidden = ProjectPublication.objects.get(project=answered.hidden)
