@@ -115,6 +115,12 @@ def is_administrator_account(user) -> bool:
     return bool(getattr(user, ADMINISTRATOR_FIELD))
 
 
+def make_administrator(user) -> None:
+    """Mark an account (not yet saved) as a system administrator's: every region, the admin included."""
+    setattr(user, ADMINISTRATOR_FIELD, True)
+    user.is_staff = True
+
+
 def is_admin_role(role: str) -> bool:
     return role in ADMIN_ROLES
 

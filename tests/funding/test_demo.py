@@ -22,7 +22,7 @@ def demo():
 
 
 def test_demo_funding_follows_the_seeds(demo):
-    admin = User.objects.filter(is_superuser=True).first()
+    admin = User.objects.get(username="admin")
     poverty = FundingSource.objects.filter(project__title="扶贫开发攻坚", project__plan__year=2016)
     assert dict(poverty.values_list("level", "planned")) == {
         "central": Decimal("0.91") * YI,
