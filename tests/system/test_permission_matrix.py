@@ -1,5 +1,5 @@
-"""The permission matrix: every API endpoint (from the OpenAPI schema) and every page (from the URL
-configuration) for every role, against the demo's regions and units, and an oracle written here in plain
+"""The permission matrix: every API endpoint (from the OpenAPI schema), every page (from the URL
+configuration) and every admin list and change page (from the admin's registry) for every role, against the demo's regions and units, and an oracle written here in plain
 attribute terms, apart from org/access.py's SQL lookups.
 
 Scope cases come from the demo: the city's staff, leader and auditor (their region and its counties), a
@@ -339,3 +339,50 @@ def test_page_matrix(world):
                     problems.append(f"{who.name} {url}: leaks {model.__name__} {obj.pk}")
     assert not problems, "\n".join(problems)
     assert checked > 100
+
+
+# -- the admin -------------------------------------------------------------------------------------------
+
+
+def admin_reader(who) -> bool:
+    """Who works in the admin: administrators, 民生办 staff, leaders and auditors (filers use the pages)."""
+    return who.name in ("admin", "staff", "leader", "auditor", "county_staff")
+
+
+@pytest.mark.django_db
+def test_admin_matrix(world):
+    """Every registered model's list, and the change page of rows spread over the regions and units, for
+    every identity: lists open for the admin's roles only, a row opens exactly when the oracle allows."""
+    from django.contrib import admin as django_admin
+
+    problems = []
+    checked = 0
+    for model in django_admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        changelist = reverse("admin:{}_{}_changelist".format(*info))
+        for who in world:
+            client = client_for(who)
+            response = client.get(changelist)
+            checked += 1
+            opened = response.status_code == 200
+            if response.status_code >= 500:
+                problems.append(f"{who.name} {changelist}: {response.status_code}")
+            elif opened and not admin_reader(who):
+                problems.append(f"{who.name} {changelist}: opened, expected the admin login")
+            elif admin_reader(who) and not opened:
+                problems.append(f"{who.name} {changelist}: refused ({response.status_code})")
+            if model not in ANCHORS:
+                continue
+            for obj in sample(model, limit=6):
+                url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+                response = client.get(url)
+                checked += 1
+                allowed = admin_reader(who) and may_see(who, obj)
+                if response.status_code >= 500:
+                    problems.append(f"{who.name} {url}: {response.status_code}")
+                elif allowed and response.status_code != 200:
+                    problems.append(f"{who.name} {url}: refused ({response.status_code})")
+                elif not allowed and response.status_code == 200:
+                    problems.append(f"{who.name} {url}: leaks {model.__name__} {obj.pk}")
+    assert not problems, "\n".join(problems)
+    assert checked > 300
