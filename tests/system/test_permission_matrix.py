@@ -1,6 +1,7 @@
 """The permission matrix: every API endpoint (from the OpenAPI schema), every page (from the URL
-configuration) and every admin list and change page (from the admin's registry) for every role, against the demo's regions and units, and an oracle written here in plain
-attribute terms, apart from org/access.py's SQL lookups.
+configuration) and every admin list and change page (from the admin's registry) for every role, against
+the demo's regions and units, and an oracle written here in plain attribute terms, apart from
+org/access.py's SQL lookups.
 
 Scope cases come from the demo: the city's staff, leader and auditor (their region and its counties), a
 county's staff (own county; the city above and other regions out of reach), the city's filer (own unit;
