@@ -45,6 +45,8 @@ def test_filer_files_on_a_phone_staff_returns_and_accepts(
     # Nothing wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     item.get_by_role("link").click()
+    # The page's script is deferred: wait for it (the load event) before typing, as a person would see it.
+    page.wait_for_load_state("load")
 
     jobs = page.get_by_label("新增城镇就业（人）")
     assert "30,000人" in page.locator(".indicator").first.inner_text()  # April beside the field
