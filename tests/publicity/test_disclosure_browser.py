@@ -23,6 +23,7 @@ def test_a_citizen_reads_a_project_and_answers_its_survey_on_a_phone(
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
 
     page.get_by_role("link", name="新增城镇就业").click()
+    page.wait_for_load_state("load")  # the photo below is checked as loaded: wait for the page's load event
     assert "已完成全年任务的100.0%" in page.locator(".plain-progress").inner_text()
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "100"
     image = page.locator(".photos img")
@@ -34,6 +35,7 @@ def test_a_citizen_reads_a_project_and_answers_its_survey_on_a_phone(
     page.get_by_role("link", name="参加满意度评价").click()
     page.locator("#id_phone").fill(PHONE)
     page.get_by_role("button", name="获取验证码").click()
+    page.locator("#id_code").wait_for()  # the server has answered (and sent the text) once the field shows
     page.locator("#id_code").fill(code_sent_to(PHONE))
     page.get_by_role("button", name="确认验证码").click()
 

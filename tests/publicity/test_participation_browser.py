@@ -75,6 +75,7 @@ def test_citizen_votes_gets_a_receipt_and_sees_live_results(live_server, phone_p
     page.get_by_role("link", name=vote.title).click()
     page.get_by_role("textbox", name="手机号码").fill(PHONE)
     page.get_by_role("button", name="获取验证码").click()
+    page.get_by_label("短信验证码").wait_for()  # shown once the server has answered (and sent the text)
     page.get_by_label("短信验证码").fill(code_sent_to(PHONE))
     page.get_by_role("button", name="确认验证码").click()
 
