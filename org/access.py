@@ -203,6 +203,13 @@ def cooperates(user, project) -> bool:
     return bool(is_filer(user) and project.cooperating_units.filter(pk=user.unit_id).exists())
 
 
+@rules.predicate
+def did_the_work(user, obj) -> bool:
+    """The user did the work under review: submitted the report, planned or submitted the rectification,
+    answered the 督办单 (each model names its authors in `authors()`)."""
+    return bool(is_signed_in(user) and user.pk is not None and user.pk in obj.authors())
+
+
 may_manage = may_edit & covers  # 民生办 staff of the object's region or a region above it
 may_manage_project = may_edit & sees
 
@@ -224,6 +231,8 @@ RULES = {
     "cooperate": cooperates,
     "member": in_unit,
     "see": sees,
+    # Four eyes: whoever did the work does not review it, administrators included.
+    "review": ~did_the_work,
 }
 for _name, _predicate in RULES.items():
     rules.add_rule(f"minsheng.{_name}", _predicate)

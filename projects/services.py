@@ -286,6 +286,7 @@ def accept_report(report: ProgressReport, *, actor) -> ProgressReport:
     """审核通过: the report is accepted and locked."""
     report = _lock(report)
     _require_staff(actor, report.project)
+    access.require("review", actor, report, message="不能审核自己报送的报告。")
     if not report.can_review():
         raise InvalidTransition(f"该报告{report.get_status_display()}，只有已报送的报告可以审核。")
     report.status = ReportStatus.ACCEPTED
@@ -312,6 +313,7 @@ def return_report(report: ProgressReport, *, actor, reason: str) -> ProgressRepo
         )
     report = _lock(report)
     _require_staff(actor, report.project)
+    access.require("review", actor, report, message="不能退回自己报送的报告。")
     if not report.can_review():
         raise InvalidTransition(f"该报告{report.get_status_display()}，只有已报送的报告可以退回。")
     report.status = ReportStatus.RETURNED

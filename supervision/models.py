@@ -191,6 +191,10 @@ class SupervisionOrder(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}"
 
+    def authors(self) -> set[int]:
+        """Who answered the order's stages: none of them closes it (the four-eyes rule)."""
+        return set(self.responses.exclude(author=None).values_list("author_id", flat=True))
+
     @property
     def number(self) -> str:
         return f"督办〔{self.year}〕{self.serial}号"
@@ -363,6 +367,14 @@ class Rectification(models.Model):
     deadline = models.DateField("整改时限")
     responsible_person = models.CharField("责任人", max_length=50, blank=True)
     result = models.TextField("整改结果", blank=True)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="整改措施填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="报送人",
@@ -393,6 +405,10 @@ class Rectification(models.Model):
 
     def __str__(self):
         return f"整改：{self.problem}"
+
+    def authors(self) -> set[int]:
+        """Who did the work a verifier judges (the four-eyes rule): who planned it and who submitted it."""
+        return {pk for pk in (self.planned_by_id, self.submitted_by_id) if pk is not None}
 
 
 def _check_upload(file, kind=AttachmentKind.PHOTO) -> int:

@@ -118,6 +118,10 @@ class ProgressReport(models.Model):
     def is_locked(self) -> bool:
         return self.status == ReportStatus.ACCEPTED
 
+    def authors(self) -> set[int]:
+        """Who did the work a reviewer judges (the four-eyes rule): the user who submitted it."""
+        return {pk for pk in (self.submitted_by_id,) if pk is not None}
+
     def can_edit(self) -> bool:
         return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
 

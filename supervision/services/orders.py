@@ -7,6 +7,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from minsheng.errors import DomainError, InvalidTransition, PermissionDenied
+from org import access
 from org.models import Region, Unit, User
 from projects.models import Project
 
@@ -135,6 +136,7 @@ def close_order(order: SupervisionOrder, *, actor, note: str) -> SupervisionOrde
         raise InvalidTransition("承办单位报告办理结果后方可销号。")
     if actor.unit_id == order.unit_id:
         raise PermissionDenied("不能为本单位承办的督办单销号。")
+    access.require("review", actor, order, message="不能为自己办理过的督办单销号。")
     order.status = OrderStatus.CLOSED
     order.closed_by = actor
     order.closed_at = timezone.now()

@@ -109,6 +109,7 @@ def plan_rectification(
     rectification, _ = Rectification.objects.update_or_create(
         problem=problem,
         defaults={
+            "planned_by": access.as_user(actor),
             "measures": require_text(measures, "整改措施"),
             "deadline": deadline,
             "responsible_person": responsible_person.strip(),
@@ -163,6 +164,9 @@ def _require_verifier(actor, problem: Problem) -> None:
     require_visible(Problem, actor, problem)
     if actor.unit_id is not None and actor.unit_id == problem.unit_id:
         raise PermissionDenied("整改须由责任单位以外的人员核验。")
+    rectification = getattr(problem, "rectification", None)
+    if rectification is not None:
+        access.require("review", actor, rectification, message="不能核验自己填报或报送的整改。")
 
 
 @transaction.atomic

@@ -423,6 +423,14 @@ def test_report_workflow_through_admin_detail_actions(client, org, make_project)
     assert report.status == ReportStatus.SUBMITTED
     assert report.submitted_by == org.staff
 
+    # Four eyes: who submitted it does not review it; the refusal stays on the page.
+    refused = client.post(step("accept"))
+    assert refused.status_code == 200
+    assert "不能审核自己报送的报告" in refused.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    login(client, org.admin)
+
     response = client.post(step("return"), {"reason": ""})
     assert response.status_code == 200
     report.refresh_from_db()
@@ -432,7 +440,9 @@ def test_report_workflow_through_admin_detail_actions(client, org, make_project)
     assert report.status == ReportStatus.RETURNED
     assert report.return_reason == "照片缺失，请补充"
 
+    login(client, org.staff)
     client.post(step("submit"))
+    login(client, org.admin)
     client.post(step("accept"))
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
