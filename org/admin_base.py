@@ -11,6 +11,15 @@ from .access import may_edit, may_see_history
 from .access import may_use_admin as can_view
 
 
+def scoped_choices(db_field, request, kwargs: dict) -> dict:
+    """A relation field's choices limited to what the user may see, so nothing outside their region can be
+    linked (the server-side queryset also rejects a forged id)."""
+    related = db_field.related_model
+    if access.is_restricted(related):
+        kwargs["queryset"] = related._default_manager.restrict(request.user)
+    return kwargs
+
+
 class RoleScopedAdmin(ModelAdmin):
     """Admin permissions follow the role, not per-model Django permissions.
 
@@ -46,18 +55,14 @@ class RoleScopedAdmin(ModelAdmin):
         return self.scope(request, super().get_queryset(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Choices offered in forms are limited to what the user may see, so nothing outside their
-        # region can be linked (the server-side queryset also rejects a forged id).
-        related = db_field.related_model
-        if access.is_restricted(related):
-            kwargs["queryset"] = related._default_manager.restrict(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(
+            db_field, request, **scoped_choices(db_field, request, kwargs)
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if access.is_restricted(related):
-            kwargs["queryset"] = related._default_manager.restrict(request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(
+            db_field, request, **scoped_choices(db_field, request, kwargs)
+        )
 
 
 class ScopedInlineMixin:
@@ -76,10 +81,9 @@ class ScopedInlineMixin:
         return can_view(request.user) and may_edit(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if access.is_restricted(related):
-            kwargs["queryset"] = related._default_manager.restrict(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(
+            db_field, request, **scoped_choices(db_field, request, kwargs)
+        )
 
 
 class HistoryAdmin(RoleScopedAdmin, SimpleHistoryAdmin):
