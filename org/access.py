@@ -233,6 +233,11 @@ RULES = {
     "see": sees,
     # Four eyes: whoever did the work does not review it, administrators included.
     "review": ~did_the_work,
+    # The three administrators (三员分立, issue 15): accounts, units and regions; roles, lockouts and second
+    # factors; the security audit log. Until the three roles exist, the superuser holds all three.
+    "manage_accounts": is_administrator,
+    "manage_security": is_administrator,
+    "read_security_log": is_administrator,
 }
 for _name, _predicate in RULES.items():
     rules.add_rule(f"minsheng.{_name}", _predicate)

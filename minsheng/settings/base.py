@@ -211,6 +211,11 @@ else:
 # backend prints, the file backend appends to SMS_FILE_PATH, the locmem backend keeps an outbox (tests).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "minsheng.sms.ConsoleBackend")
 SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", BASE_DIR / "var" / "sms.log"))
+# 商用密码 (GB/T 39786): SM3 password hashing and phone HMACs, SM4 for contact fields, the SM3 audit chain.
+# On in production (prod.py); elsewhere off unless MINSHENG_NATIONAL_CRYPTO says so.
+MINSHENG_NATIONAL_CRYPTO = env_bool("MINSHENG_NATIONAL_CRYPTO", False)
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), minsheng/net.py.
+MINSHENG_TRUSTED_PROXIES = env_list("MINSHENG_TRUSTED_PROXIES")
 # Phones are stored as an HMAC under this key plus masked digits, never in clear.
 PHONE_HASH_KEY = os.environ.get("PHONE_HASH_KEY", SECRET_KEY)
 

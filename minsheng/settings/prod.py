@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, env_bool
 
 if not DATABASES:
     raise ImproperlyConfigured("请设置 DATABASE_URL（PostgreSQL）/ set DATABASE_URL to the PostgreSQL server")
@@ -19,3 +19,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+MINSHENG_NATIONAL_CRYPTO = env_bool("MINSHENG_NATIONAL_CRYPTO", True)
