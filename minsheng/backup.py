@@ -344,6 +344,23 @@ def user_tables(database: Database) -> int:
     return row[0]
 
 
+# Settings a newer pg_restore sets that an older server does not know (a newer pg_restore is used when no
+# matching one is installed, e.g. the embedded wheel's 18 against a 16 server). Anything else is an error.
+HARMLESS_ON_OLDER_SERVERS = ('unrecognized configuration parameter "transaction_timeout"',)
+
+
+def _restore_with_newer_tool(command: list[str], env: dict[str, str]) -> None:
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    errors = [
+        line for line in result.stderr.splitlines() if "error:" in line and "errors ignored" not in line
+    ]
+    real = [line for line in errors if not any(harmless in line for harmless in HARMLESS_ON_OLDER_SERVERS)]
+    if real or (result.returncode != 0 and not errors):
+        raise BackupError(
+            f"pg_restore 数据库恢复失败 / pg_restore failed (exit {result.returncode}):\n{result.stderr}"
+        )
+
+
 def restore(
     directory: Path,
     *,
@@ -365,15 +382,16 @@ def restore(
             f"目标数据库 {database.describe()} 不是空库（已有 {existing} 张表），为防止覆盖已拒绝恢复；"
             "确需覆盖请加 --force。/ The target database is not empty; use --force to overwrite it."
         )
-    pg_restore = pg_tool("pg_restore", server_major(database))
-    command = [str(pg_restore), "--no-owner", "--no-acl", "--exit-on-error", "--no-password"]
+    major = server_major(database)
+    pg_restore = pg_tool("pg_restore", major)
+    command = [str(pg_restore), "--no-owner", "--no-acl", "--no-password"]
     if existing:
         command += ["--clean", "--if-exists"]
-    _run(
-        [*command, f"--dbname={database.name}", str(directory / DUMP)],
-        database.env(),
-        "pg_restore 数据库恢复",
-    )
+    command += [f"--dbname={database.name}", str(directory / DUMP)]
+    if _tool_major(pg_restore) == major:
+        _run([*command[:1], "--exit-on-error", *command[1:]], database.env(), "pg_restore 数据库恢复")
+    else:
+        _restore_with_newer_tool(command, database.env())
     restored_files = {}
     if files:
         roots = file_roots()
