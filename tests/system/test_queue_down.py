@@ -1,6 +1,7 @@
 """Redis down (the broker URL on a closed port): building a bulletin from the admin or the API, or
 uploading a large ledger, is refused at once with a Chinese message and nothing is written, instead of the
-request hanging on reconnect loops (~20 s) or answering 500."""
+request hanging on reconnect loops (~20 s) or answering 500; the notifications of an action that did commit
+are marked failed, to be sent again from the admin."""
 
 import signal
 import socket
@@ -13,6 +14,9 @@ from rest_framework.test import APIClient
 
 from bulletins.models import Bulletin
 from ledgers.models import LedgerImport
+from notifications.choices import Channel, DeliveryStatus
+from notifications.models import Delivery, Notification
+from notifications.services import notify
 from tests.fixtures.celery_worker import celery_conf
 from tests.fixtures.ledgers import build_workbook
 
@@ -108,3 +112,17 @@ def test_a_large_ledger_upload_is_refused_before_anything_is_stored(org, setting
     assert "后台任务队列（Redis）暂时无法连接" in response.content.decode()
     assert not LedgerImport.objects.exists()
     assert not any(tmp_path.rglob("*.xlsx"))
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_notifications_of_a_committed_action_are_failed_for_a_later_resend(
+    filers, outboxes, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        within_deadline(lambda: notify([filers.filer], event="queue-down", title="提醒"))
+
+    assert Notification.objects.filter(user=filers.filer).count() == 1  # the action and its record stand
+    queued = Delivery.objects.exclude(channel=Channel.INAPP)
+    assert queued.exists()
+    assert set(queued.values_list("status", flat=True)) == {DeliveryStatus.FAILED}
+    assert queued.first().error.startswith("后台任务队列（Redis）无法连接")
