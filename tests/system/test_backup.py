@@ -61,6 +61,13 @@ def some_data(org, make_project, file_report, media):
     return first
 
 
+def backed_up(root: Path) -> Path:
+    """Run `manage.py backup` into `root` (empty before); the backup directory it made."""
+    call_command("backup", root=str(root))
+    (directory,) = root.iterdir()
+    return directory
+
+
 def files_of(root: Path) -> dict[str, bytes]:
     return {str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()}
 
@@ -126,7 +133,7 @@ def test_backup_then_restore_into_a_fresh_database_finds_the_same_data_and_a_wor
 
 @committed
 def test_restore_refuses_a_non_empty_database_unless_forced(some_data, tmp_path, fresh_database):
-    directory = Path(call_command("backup", root=str(tmp_path / "backups")))
+    directory = backed_up(tmp_path / "backups")
     call_command("restore_backup", str(directory), database_url=fresh_database.url(), no_files=True)
     with fresh_database.connect(autocommit=True) as connection:
         connection.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(Entry._meta.db_table)))
@@ -145,7 +152,7 @@ def test_restore_refuses_a_non_empty_database_unless_forced(some_data, tmp_path,
 
 @committed
 def test_a_damaged_backup_is_refused_before_anything_is_restored(some_data, tmp_path, fresh_database):
-    directory = Path(call_command("backup", root=str(tmp_path / "backups")))
+    directory = backed_up(tmp_path / "backups")
     archive = directory / "media.tar.gz"
     damaged = bytearray(archive.read_bytes())
     damaged[-1] ^= 0xFF
@@ -199,7 +206,7 @@ def test_a_newer_pg_restore_than_the_server_still_restores(some_data, tmp_path, 
     major = backup.server_major(backup.default_database())
     if backup._tool_major(newer) in (None, major):
         pytest.skip("the embedded wheel's pg_restore is not newer than this server")
-    directory = Path(call_command("backup", root=str(tmp_path / "backups")))
+    directory = backed_up(tmp_path / "backups")
     monkeypatch.setattr(backup, "pg_tool", lambda name, major: newer)
 
     call_command("restore_backup", str(directory), database_url=fresh_database.url(), no_files=True)

@@ -34,4 +34,3 @@ class Command(BaseCommand):
         counts = "，".join(f"{label} {fact['rows']}" for label, fact in manifest["tables"].items())
         files = "，".join(f"{name} {root['files']} 个文件" for name, root in manifest["file_roots"].items())
         self.stdout.write(f"备份完成：{directory}\n  数据表：{counts}\n  文件：{files}")
-        return str(directory)
