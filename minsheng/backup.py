@@ -230,7 +230,8 @@ def backup(root: Path | None = None, *, keep: int | None = None, database: Datab
         raise BackupError(f"备份目录已存在 / {target} exists already")
     partial = root / f".{name}.partial"  # renamed when complete: a crash leaves no half backup to restore
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
+    root.mkdir(parents=True, exist_ok=True)
+    partial.mkdir(mode=0o700)  # the whole database and every upload: readable by the service account only
     try:
         major = server_major(database)
         pg_dump = pg_tool("pg_dump", major)
@@ -276,6 +277,8 @@ def backup(root: Path | None = None, *, keep: int | None = None, database: Datab
             "tables": facts,
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        for path in partial.iterdir():
+            path.chmod(0o600)
         partial.rename(target)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)

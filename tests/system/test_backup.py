@@ -82,6 +82,8 @@ def test_backup_then_restore_into_a_fresh_database_finds_the_same_data_and_a_wor
     (directory,) = (tmp_path / "backups").iterdir()
 
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    assert directory.stat().st_mode & 0o777 == 0o700  # the whole database: for the service account only
+    assert {path.stat().st_mode & 0o777 for path in directory.iterdir()} == {0o600}
     assert set(manifest["files"]) == {"database.dump", "media.tar.gz"}
     assert manifest["tables"]["projects"]["rows"] == 2
     assert manifest["tables"]["funding_entries"]["rows"] == 2
