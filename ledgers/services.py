@@ -198,27 +198,32 @@ def _begin_attempt(ledger_import_id: int, expected: str) -> int | None:
 
 def fail_run(ledger_import_id: int, reason: str) -> bool:
     """Fail a run that did not finish (nothing was written), with a Chinese reason; it may be run again.
-    False when the job was not running any more (a run that finished is never overwritten)."""
+    False when the job is not running any more (a finished run is never overwritten) or a live run holds
+    it (its row is locked for the run: it is at work, not stuck)."""
     from .models import LedgerImport
 
-    ledger_import = (
-        LedgerImport.objects.filter(pk=ledger_import_id).only("kind", "original_name", "status").first()
-    )
-    if ledger_import is None or ledger_import.status not in RUNNING:
-        return False
-    report = Report(
-        kind=ledger_import.kind,
-        filename=ledger_import.original_name,
-        dry_run=ledger_import.status == ImportStatus.CHECKING,
-        interrupted=True,
-    )
-    report.problems.append(Problem(reason))
-    updated = LedgerImport.objects.filter(pk=ledger_import_id, status=ledger_import.status).update(
-        status=ImportStatus.FAILED, report=report.to_dict(), finished_at=timezone.now()
-    )
-    if updated:
-        cache.set(progress_key(ledger_import_id), {"stage": "done", "done": 1, "total": 1}, 3600)
-    return bool(updated)
+    with transaction.atomic():
+        ledger_import = (
+            LedgerImport.objects.select_for_update(skip_locked=True)
+            .filter(pk=ledger_import_id, status__in=RUNNING)
+            .only("kind", "original_name", "status")
+            .first()
+        )
+        if ledger_import is None:
+            return False
+        report = Report(
+            kind=ledger_import.kind,
+            filename=ledger_import.original_name,
+            dry_run=ledger_import.status == ImportStatus.CHECKING,
+            interrupted=True,
+        )
+        report.problems.append(Problem(reason))
+        ledger_import.status = ImportStatus.FAILED
+        ledger_import.report = report.to_dict()
+        ledger_import.finished_at = timezone.now()
+        ledger_import.save(update_fields=["status", "report", "finished_at"])
+    cache.set(progress_key(ledger_import_id), {"stage": "done", "done": 1, "total": 1}, 3600)
+    return True
 
 
 def fail_stuck_imports(*, now=None) -> list[int]:

@@ -4,6 +4,7 @@ attempts, and the office runs a failed run again from the admin."""
 
 import datetime
 
+import psycopg
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +18,7 @@ from ledgers.models import LedgerImport
 from ledgers.tasks import fail_stuck_imports_task, run_ledger_import_task
 from projects.models import ProgressValue
 from tests.fixtures.ledgers import build_workbook
+from tests.fixtures.processes import database_url_of_test_db
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +178,22 @@ def test_a_run_failed_for_its_content_is_not_offered_again(client, org, ledger_p
     ledger_import.refresh_from_db()
     assert ledger_import.status == ImportStatus.FAILED
     assert "该台账有错误，未导入，不能重新运行。" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_watchdog_leaves_a_run_that_is_still_at_work(org, ledger_project):
+    """A slow run past its time still holds its row (locked for the run): it is at work, not stuck."""
+    ledger_import = running_import(org)
+    run = psycopg.connect(database_url_of_test_db())  # the live run's session
+    run.execute(f"SELECT 1 FROM {LedgerImport._meta.db_table} WHERE id = %s FOR UPDATE", [ledger_import.pk])
+    try:
+        with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
+            assert services.fail_stuck_imports() == []
+    finally:
+        run.rollback()
+        run.close()
+    ledger_import.refresh_from_db()
+    assert ledger_import.status == ImportStatus.IMPORTING
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
+        assert services.fail_stuck_imports() == [ledger_import.pk]
