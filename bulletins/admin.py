@@ -11,6 +11,7 @@ from unfold.decorators import action, display
 
 from minsheng.admin_confirm import ConfirmServiceMixin
 from minsheng.errors import DomainError
+from minsheng.queue import enqueue
 from org import access
 from org.admin_base import HistoryAdmin, ScopedInlineMixin
 from org.models import Region
@@ -241,8 +242,14 @@ class BulletinAdmin(ConfirmServiceMixin, HistoryAdmin):
         form = BuildForm(request.POST or None, initial=initial, user=request.user)
 
         def run(data):
-            build_bulletin_task.delay(
-                data["region"].pk, data["year"], data["month"], request.user.pk, data["regenerate"]
+            # Redis down: a Chinese refusal on the form within a second (minsheng/queue.py), not a hang.
+            enqueue(
+                build_bulletin_task,
+                data["region"].pk,
+                data["year"],
+                data["month"],
+                request.user.pk,
+                data["regenerate"],
             )
             label = cumulative_label(data["month"], "月份")
             return f"已开始生成{data['region']}{data['year']}年{label}简报，稍后刷新列表。"

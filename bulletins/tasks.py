@@ -12,6 +12,7 @@ from . import services
 from .models import BulletinSettings
 
 
+# One region's bulletin with its charts: the default limits (5 minutes soft, settings.base) suffice.
 @shared_task
 def build_bulletin_task(
     region_id: int, year: int, month: int, user_id: int | None = None, regenerate: bool = False

@@ -84,6 +84,7 @@ class LedgerImportAdmin(RoleScopedAdmin):
             path("<int:pk>/preview/", view(self.preview_view), name="ledgers_ledgerimport_preview"),
             path("<int:pk>/status/", view(self.status_view), name="ledgers_ledgerimport_status"),
             path("<int:pk>/confirm/", view(self.confirm_view), name="ledgers_ledgerimport_confirm"),
+            path("<int:pk>/rerun/", view(self.rerun_view), name="ledgers_ledgerimport_rerun"),
             *super().get_urls(),
         ]
 
@@ -135,6 +136,7 @@ class LedgerImportAdmin(RoleScopedAdmin):
             report=report,
             action_labels=ACTION_LABELS,
             can_confirm=ledger_import.can_confirm() and self.has_add_permission(request),
+            can_rerun=ledger_import.can_rerun() and self.has_add_permission(request),
             progress=services.read_progress(ledger_import.pk),
         )
         return TemplateResponse(request, "admin/ledgers/preview.html", context)
@@ -157,6 +159,17 @@ class LedgerImportAdmin(RoleScopedAdmin):
         ledger_import = get_object_or_404(self.get_queryset(request), pk=pk)
         try:
             services.confirm_import(ledger_import, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("admin:ledgers_ledgerimport_preview", pk=pk)
+
+    def rerun_view(self, request, pk):
+        """An interrupted check or import (worker lost, time limit, queue down) checked again."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise DjangoPermissionDenied
+        ledger_import = get_object_or_404(self.get_queryset(request), pk=pk)
+        try:
+            services.rerun_import(ledger_import, actor=request.user)
         except DomainError as error:
             messages.error(request, error.message)
         return redirect("admin:ledgers_ledgerimport_preview", pk=pk)

@@ -43,6 +43,11 @@ class LedgerImport(models.Model):
         related_name="+",
     )
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # The current run (dry run or import): when it was queued or its last attempt began, and how many
+    # attempts a worker began. The watchdog fails runs stuck past their time; a run that keeps killing its
+    # worker stops after MAX_ATTEMPTS instead of being handed back to the queue for ever.
+    running_since = models.DateTimeField("本次运行开始时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("本次运行尝试次数", default=0)
 
     objects = LedgerImportQuerySet.as_manager()
 
@@ -60,3 +65,7 @@ class LedgerImport(models.Model):
 
     def can_confirm(self) -> bool:
         return self.status == ImportStatus.CHECKED
+
+    def can_rerun(self) -> bool:
+        """A run interrupted (worker lost, time limit, queue down) may be checked again from its file."""
+        return self.status == ImportStatus.FAILED and bool((self.report or {}).get("interrupted"))

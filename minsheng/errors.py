@@ -39,6 +39,8 @@ class CommonErrorCode(models.TextChoices):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", "不支持该提交格式"
     THROTTLED = "throttled", "请求过于频繁"
     SERVER_ERROR = "server_error", "服务器内部错误"
+    # ops (issue 15): a task could not be queued because Redis does not answer (minsheng/queue.py).
+    QUEUE_UNAVAILABLE = "queue_unavailable", "后台任务队列暂时不可用"
 
 
 class DomainError(Exception):

@@ -110,10 +110,21 @@ def notify(
 
 
 def _queue(delivery_ids: list[int]) -> None:
+    from minsheng.queue import QueueUnavailable, enqueue
+
     from .tasks import deliver_notifications_task
 
     for start in range(0, len(delivery_ids), BATCH):
-        deliver_notifications_task.delay(delivery_ids[start : start + BATCH])
+        batch = delivery_ids[start : start + BATCH]
+        try:
+            enqueue(deliver_notifications_task, batch)
+        except QueueUnavailable:
+            # Redis down after the user's action committed: the action stands (no 500), the messages are
+            # marked failed with the reason, and the admin's "重新发送" queues them again later.
+            Delivery.objects.filter(pk__in=batch, status=DeliveryStatus.PENDING).update(
+                status=DeliveryStatus.FAILED,
+                error="后台任务队列（Redis）无法连接，未发送；可在后台重新发送。",
+            )
 
 
 def deliver(delivery_ids: Iterable[int]) -> dict:

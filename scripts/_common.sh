@@ -118,6 +118,10 @@ ensure_packages() {
     local database_url="$1" redis_url="$2" missing=()
     command -v curl >/dev/null 2>&1 || missing+=(curl)
     command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
+    # ops (issue 15): backups and their restore drill (scripts/backup.sh, tests/system/test_backup.py).
+    if ! command -v pg_dump >/dev/null 2>&1 || ! command -v pg_restore >/dev/null 2>&1; then
+        case " ${missing[*]} " in *" postgresql-client "*) ;; *) missing+=(postgresql-client) ;; esac
+    fi
     command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
     if is_local_url "$database_url" && ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; then
         missing+=(postgresql)

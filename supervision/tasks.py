@@ -7,7 +7,8 @@ from celery import shared_task
 from . import services
 
 
-@shared_task
+# The scan reads every project of every plan: up to 10 minutes before it is stopped (then run again).
+@shared_task(soft_time_limit=10 * 60, time_limit=12 * 60)
 def scan_alerts_task(on: str | None = None) -> dict:
     """The daily scan: raise alerts for new causes, close those whose cause is gone, then notify the units
     of the alerts not yet notified (including any left by an interrupted run). `on` (YYYY-MM-DD) judges as

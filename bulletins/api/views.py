@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from minsheng.api import RestrictedViewSetMixin
 from minsheng.errors import PermissionDenied
+from minsheng.queue import enqueue
 from org import access
 from org.api.serializers import ErrorSerializer
 from org.api.views import ReadOnlyViewSet
@@ -78,7 +79,14 @@ class BuildBulletinView(APIView):
         summary="生成简报草稿",
         description="民生办工作人员按区划和期间生成（或重新生成）简报草稿，后台任务执行。",
         request=BuildRequestSerializer,
-        responses={202: BuildResponseSerializer, 400: OpenApiResponse(ErrorSerializer), 403: ERROR_403},
+        responses={
+            202: BuildResponseSerializer,
+            400: OpenApiResponse(ErrorSerializer),
+            403: ERROR_403,
+            503: OpenApiResponse(
+                ErrorSerializer, description="后台任务队列暂时不可用（code 为 queue_unavailable）。"
+            ),
+        },
     )
     def post(self, request):
         data = BuildRequestSerializer(data=request.data)
@@ -86,7 +94,8 @@ class BuildBulletinView(APIView):
         region = Region.objects.restrict(request.user).filter(code=data.validated_data["region"]).first()
         if region is None or not access.may_edit(request.user):
             raise PermissionDenied("只有本级及上级民生办工作人员可以生成简报。")
-        result = build_bulletin_task.delay(
+        result = enqueue(  # Redis down: 503 {code: queue_unavailable, detail} at once (minsheng/queue.py)
+            build_bulletin_task,
             region.pk,
             data.validated_data["year"],
             data.validated_data["month"],

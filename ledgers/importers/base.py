@@ -85,6 +85,8 @@ class Report:
     skipped: int = 0
     written: bool = False
     notes: list[str] = field(default_factory=list)
+    # The run did not finish (worker lost, time limit, queue down): nothing written, it may be run again.
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:

@@ -176,6 +176,50 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# --- ops (issue 15): tasks that survive a dying worker, and fail fast without Redis ---------------------
+# A task whose process dies (OOM killer, SIGKILL, a crash) is handed back to the queue instead of being
+# acknowledged as failed; each task is safe to run again (a status or unique key guards it).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Time limits: a default for every task; the long ones (ledger imports) set their own on the task.
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
+# The longest task is the ledger import: hard limit 16 minutes (ledgers/tasks.py). A message taken by a
+# worker that died whole (no ack, no reject) goes back to the queue after the visibility timeout, so the
+# timeout must exceed the longest hard limit (else a running import would be handed to a second worker):
+# 20 minutes. Redis (kombu) sweeps for such messages every unacked_restore_interval x throttle seconds.
+MINSHENG_TASK_VISIBILITY_TIMEOUT = int(os.environ.get("MINSHENG_TASK_VISIBILITY_TIMEOUT", 20 * 60))
+# A job (ledger import) still running this long after its attempt began is failed by the watchdog
+# (ledgers.services.fail_stuck_imports): past the visibility timeout, a redelivery would have started it.
+MINSHENG_JOB_STUCK_AFTER = int(
+    os.environ.get("MINSHENG_JOB_STUCK_AFTER", MINSHENG_TASK_VISIBILITY_TIMEOUT + 5 * 60)
+)
+_restore_interval = max(1, min(10, MINSHENG_TASK_VISIBILITY_TIMEOUT // 60))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": MINSHENG_TASK_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": _restore_interval,
+    "unacked_restore_throttle": max(1, min(10, MINSHENG_TASK_VISIBILITY_TIMEOUT // (10 * _restore_interval))),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+# A request that queues a task (.delay()) must not hang when Redis is down: connect within 2 s, retry once
+# (kombu's defaults retry for ~20 s), then minsheng.queue turns the error into a Chinese message.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5},
+    "socket_connect_timeout": 2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+# Backups (scripts/backup.sh, manage.py backup): where they go and how many daily ones are kept.
+MINSHENG_BACKUP_ROOT = Path(os.environ.get("MINSHENG_BACKUP_ROOT", BASE_DIR / "var" / "backups"))
+MINSHENG_BACKUP_KEEP = int(os.environ.get("MINSHENG_BACKUP_KEEP", "14"))
+# --- end ops ----------------------------------------------------------------------------------------------
+
 
 def app_beat_schedules(app_names) -> dict:
     """Every app's `<app>/schedule.py` BEAT_SCHEDULE, merged. Those modules hold plain dicts and celery
