@@ -113,3 +113,28 @@ def test_rotation_leaves_no_change_history_row(old_key, org):
     rotate()
 
     assert User.history.count() == rows
+
+
+def test_the_data_migrations_encrypt_rows_in_clear_and_unapplying_decrypts_them(org):
+    # The RunPython pair every encrypting migration uses (e.g. org/migrations/0003_encrypt_phones.py).
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from minsheng.encrypted import encrypt_existing
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE org_unit SET contact_phone = %s WHERE id = %s", ["0539-5555555", org.hrss.pk])
+        cursor.execute("UPDATE org_user SET phone = %s WHERE id = %s", ["13900000000", org.staff.pk])
+    forward, backward = encrypt_existing("org", {"Unit": ["contact_phone"], "User": ["phone"]})
+    editor = SimpleNamespace(connection=connection)
+
+    forward(apps, editor)
+    assert raw("org_unit", "contact_phone", org.hrss.pk).startswith("sm4:")
+    assert raw("org_user", "phone", org.staff.pk).startswith("sm4:")
+    assert Unit.objects.get(pk=org.hrss.pk).contact_phone == "0539-5555555"
+
+    backward(apps, editor)
+    assert raw("org_unit", "contact_phone", org.hrss.pk) == "0539-5555555"
+    assert raw("org_user", "phone", org.staff.pk) == "13900000000"
+    assert raw("org_unit", "contact_phone", org.edu.pk) == ""
