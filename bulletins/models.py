@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from minsheng.encrypted import EncryptedCharField
 from minsheng.fields import MoneyField, RateField
 from org.access import Reach, RestrictedQuerySet
 from org.choices import RegionLevel
@@ -82,7 +83,7 @@ class BulletinSettings(models.Model):
     signer = models.CharField("签发", max_length=50, blank=True)
     reviewer = models.CharField("审核", max_length=50, blank=True)
     editor = models.CharField("编辑", max_length=50, blank=True)
-    phone = models.CharField("电话", max_length=30, blank=True)
+    phone = EncryptedCharField("电话", max_length=30, blank=True)
     toc_min_sections = models.PositiveSmallIntegerField(
         "目录起始项目数", default=8, help_text="项目章节达到此数时在正文前加目录。"
     )
@@ -218,7 +219,7 @@ class Bulletin(models.Model):
     signer = models.CharField("签发", max_length=50, blank=True)
     reviewer = models.CharField("审核", max_length=50, blank=True)
     editor = models.CharField("编辑", max_length=50, blank=True)
-    phone = models.CharField("电话", max_length=30, blank=True)
+    phone = EncryptedCharField("电话", max_length=30, blank=True)
     show_toc = models.BooleanField("加目录", default=False)
 
     is_public = models.BooleanField("在公开页面发布", default=False, help_text="仅已印发的简报可公开。")

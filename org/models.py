@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from minsheng.encrypted import EncryptedCharField
+
 from . import access
 from .access import Reach, RestrictedQuerySet
 from .choices import RegionLevel, Role, UnitKind
@@ -90,7 +92,7 @@ class Unit(models.Model):
         Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="units"
     )
     credit_code = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    contact_phone = EncryptedCharField("联系电话", max_length=30, blank=True)
     is_active = models.BooleanField("启用", default=True)
 
     objects = UnitQuerySet.as_manager()
@@ -124,7 +126,7 @@ class User(AbstractUser):
         Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     role = models.CharField("角色", max_length=10, choices=Role.choices, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True)
+    phone = EncryptedCharField("手机号", max_length=20, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

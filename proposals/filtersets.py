@@ -32,9 +32,10 @@ class ProposalFilterSet(django_filters.FilterSet):
     tracking_code = django_filters.CharFilter(
         field_name="tracking_code", lookup_expr="iexact", label="查询码"
     )
+    # Not proposer_name: it is SM4-encrypted at rest (minsheng/encrypted.py), the database cannot search it.
     search = SearchFilter(
-        search_fields=["tracking_code", "title", "description", "proposer_name", "proposer_organisation"],
-        label="关键字（查询码、标题、内容、建议人）",
+        search_fields=["tracking_code", "title", "description", "proposer_organisation"],
+        label="关键字（查询码、标题、内容、所属组织）",
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from minsheng.codes import random_code
+from minsheng.encrypted import EncryptedCharField
 from minsheng.fields import MoneyField
 from minsheng.phones import hash_phone, mask_phone
 from org.access import Reach, RestrictedQuerySet
@@ -106,7 +107,7 @@ class Proposal(models.Model):
         "查询码", max_length=20, unique=True, default=new_tracking_code, editable=False
     )
     source = models.CharField("来源", max_length=10, choices=ProposalSource.choices)
-    proposer_name = models.CharField(
+    proposer_name = EncryptedCharField(
         "建议人", max_length=100, help_text="个人姓名，或提出建议的单位、代表、委员。"
     )
     proposer_unit = models.ForeignKey(

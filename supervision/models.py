@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from minsheng.encrypted import EncryptedCharField
 from org.access import Reach, RestrictedQuerySet
 from org.models import Unit
 from projects.choices import AttachmentKind
@@ -316,7 +317,7 @@ class Problem(models.Model):
     alert = models.ForeignKey(
         Alert, verbose_name="预警", null=True, blank=True, on_delete=models.SET_NULL, related_name="problems"
     )
-    reporter_name = models.CharField(
+    reporter_name = EncryptedCharField(
         "反映人", max_length=100, blank=True, help_text="民生观察员或群众的姓名（可不填）。"
     )
     recorded_by = models.ForeignKey(

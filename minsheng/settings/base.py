@@ -263,6 +263,32 @@ MINSHENG_TRUSTED_PROXIES = env_list("MINSHENG_TRUSTED_PROXIES")
 # Phones are stored as an HMAC under this key plus masked digits, never in clear.
 PHONE_HASH_KEY = os.environ.get("PHONE_HASH_KEY", SECRET_KEY)
 
+# --- 商用密码 / national cryptography (issue 15, crypto part; minsheng/crypto.py, minsheng/hashers.py) ---
+# SM4 keys of the encrypted contact fields (minsheng/encrypted.py): "id:key,id:key", each key 16 bytes as
+# 32 hex digits or base64; new values go under MINSHENG_FIELD_KEY_ID (optional with one key), older ids stay
+# listed until `manage.py rotate_keys` has re-encrypted everything. Empty: a development key derived from
+# SECRET_KEY (production refuses to start without keys, prod.py).
+MINSHENG_FIELD_KEYS = os.environ.get("MINSHENG_FIELD_KEYS", "")
+MINSHENG_FIELD_KEY_ID = os.environ.get("MINSHENG_FIELD_KEY_ID", "")
+
+
+def password_hashers(national_crypto: bool) -> list[str]:
+    """PASSWORD_HASHERS: PBKDF2-HMAC-SM3 first with national cryptography on (older hashes are rehashed
+    on login), after Django's PBKDF2-SHA256 otherwise (hashes made while it was on still verify)."""
+    sm3 = "minsheng.hashers.PBKDF2SM3PasswordHasher"
+    sha256 = "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    rest = [
+        "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+    ]
+    return [sm3, sha256, *rest] if national_crypto else [sha256, sm3, *rest]
+
+
+PASSWORD_HASHERS = password_hashers(MINSHENG_NATIONAL_CRYPTO)
+# --- end 商用密码 ---
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "minsheng@localhost")
 

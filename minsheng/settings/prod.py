@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env_bool
+from .base import DATABASES, MINSHENG_FIELD_KEY_ID, MINSHENG_FIELD_KEYS, env_bool, password_hashers
 
 if not DATABASES:
     raise ImproperlyConfigured("请设置 DATABASE_URL（PostgreSQL）/ set DATABASE_URL to the PostgreSQL server")
@@ -20,3 +20,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MINSHENG_NATIONAL_CRYPTO = env_bool("MINSHENG_NATIONAL_CRYPTO", True)
+
+# --- 商用密码 / national cryptography (issue 15, crypto part) ---
+PASSWORD_HASHERS = password_hashers(MINSHENG_NATIONAL_CRYPTO)
+# The contact fields are SM4-encrypted under these keys: no development key derived from SECRET_KEY here.
+if not MINSHENG_FIELD_KEYS.strip():
+    raise ImproperlyConfigured(
+        "生产环境须设置 MINSHENG_FIELD_KEYS（联系人字段的SM4密钥，如 2026a:<32位十六进制>）/ "
+        "production requires MINSHENG_FIELD_KEYS (SM4 keys of the contact fields, e.g. 2026a:<32 hex digits>)"
+    )
+from minsheng.crypto import parse_field_keys  # noqa: E402  (checks the keys now rather than at first use)
+
+parse_field_keys(MINSHENG_FIELD_KEYS, MINSHENG_FIELD_KEY_ID)
+# --- end 商用密码 ---

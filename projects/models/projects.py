@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from minsheng.encrypted import EncryptedCharField
 from minsheng.fields import MoneyField
 from org.access import Reach, RestrictedQuerySet
 
@@ -81,8 +82,8 @@ class Project(models.Model):
         "org.Unit", verbose_name="配合单位", blank=True, related_name="cooperating_projects"
     )
     responsible_leader = models.CharField("责任领导", max_length=100, blank=True)
-    contact_person = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    contact_person = EncryptedCharField("联系人", max_length=50, blank=True)
+    contact_phone = EncryptedCharField("联系电话", max_length=30, blank=True)
     work_standard = models.TextField("工作标准", blank=True)
     deadline = models.DateField("完成时限", null=True, blank=True)
     upkeep_unit = models.ForeignKey(

@@ -57,7 +57,7 @@ class ProposalAdmin(ConfirmedActionsMixin, HistoryAdmin):
         "title",
         "source",
         "category",
-        "proposer_name",
+        "proposer_display",
         "phone_masked",
         "status_display",
         "cost_display",
@@ -66,11 +66,11 @@ class ProposalAdmin(ConfirmedActionsMixin, HistoryAdmin):
     list_display_links = ["tracking_code", "title"]
     list_filter = ["round__year", ProposalRegionFilter, "status", "source", "category"]
     list_filter_submit = True
+    # Not proposer_name: it is SM4-encrypted at rest (minsheng/encrypted.py), the database cannot search it.
     search_fields = [
         "tracking_code",
         "title",
         "description",
-        "proposer_name",
         "proposer_organisation",
         "reference_number",
     ]
@@ -120,6 +120,10 @@ class ProposalAdmin(ConfirmedActionsMixin, HistoryAdmin):
             data["round"], data, phone=data.get("phone") or None, source=data["source"], actor=request.user
         )
         copy_into(obj, created)
+
+    @display(description="建议人")  # no ordering: the column is encrypted, sorting it would sort ciphertext
+    def proposer_display(self, obj):
+        return obj.proposer_name
 
     @display(description="状态", ordering="status", label=PROPOSAL_LABELS)
     def status_display(self, obj):

@@ -87,11 +87,12 @@ class ResponsibilityListAdmin(ExportAdmin, ReadOnlyAdmin):
         "lead_unit",
         "cooperating_display",
         "responsible_leader",
-        "contact_person",
+        "contact_display",
         "deadline",
     ]
     list_filter = ["plan__year", ("lead_unit", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["code", "title", "responsible_leader", "contact_person"]
+    # Not contact_person: it is SM4-encrypted at rest (minsheng/encrypted.py), the database cannot search it.
+    search_fields = ["code", "title", "responsible_leader"]
     list_select_related = ["plan", "lead_unit"]
 
     def get_queryset(self, request):
@@ -103,6 +104,10 @@ class ResponsibilityListAdmin(ExportAdmin, ReadOnlyAdmin):
     @display(description="配合单位")
     def cooperating_display(self, obj):
         return "、".join(str(unit) for unit in obj.cooperating_units.all()) or "—"
+
+    @display(description="联系人")  # no ordering: the column is encrypted, sorting it would sort ciphertext
+    def contact_display(self, obj):
+        return obj.contact_person
 
 
 class YearFilter(admin.SimpleListFilter):

@@ -13,7 +13,10 @@ REPO = Path(__file__).resolve().parents[2]
 SETTINGS_VARIABLES = {
     "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
     "MINSHENG_LAG_YELLOW", "MINSHENG_LAG_RED", "DJANGO_SETTINGS_MODULE", "DB_CONN_MAX_AGE", "MEDIA_ROOT",
+    "MINSHENG_NATIONAL_CRYPTO", "MINSHENG_FIELD_KEYS", "MINSHENG_FIELD_KEY_ID",
 }  # fmt: skip
+# Production refuses to start without SM4 field keys (商用密码); tests about other settings give it one.
+FIELD_KEYS = "k1:00112233445566778899aabbccddeeff"
 
 # A server URL for the tests about other settings: without DATABASE_URL, dev would start the embedded server
 # (tests/system/test_embedded_postgres.py is about that).
@@ -29,6 +32,7 @@ print(json.dumps({
     "language": s.LANGUAGE_CODE, "time_zone": s.TIME_ZONE, "use_tz": s.USE_TZ, "debug": s.DEBUG,
     "allowed_hosts": s.ALLOWED_HOSTS, "secret_key": s.SECRET_KEY,
     "lag_yellow": str(s.MINSHENG_LAG_YELLOW), "lag_red": str(s.MINSHENG_LAG_RED),
+    "national_crypto": s.MINSHENG_NATIONAL_CRYPTO, "first_hasher": s.PASSWORD_HASHERS[0],
 }))
 """
 
@@ -128,9 +132,33 @@ def test_prod_refuses_to_start_without_a_secret_key():
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         read_settings("minsheng.settings.prod")
 
-    values = read_settings("minsheng.settings.prod", SECRET_KEY="from-the-environment", DEBUG="true")
+    values = read_settings(
+        "minsheng.settings.prod",
+        SECRET_KEY="from-the-environment",
+        DEBUG="true",
+        MINSHENG_FIELD_KEYS=FIELD_KEYS,
+    )
     assert values["secret_key"] == "from-the-environment"
     assert values["debug"] is False
+
+
+def test_prod_refuses_to_start_without_sm4_field_keys():
+    with pytest.raises(RuntimeError, match="生产环境须设置 MINSHENG_FIELD_KEYS"):
+        read_settings("minsheng.settings.prod", SECRET_KEY="from-the-environment")
+    with pytest.raises(RuntimeError, match="应为16字节"):
+        read_settings("minsheng.settings.prod", SECRET_KEY="s", MINSHENG_FIELD_KEYS="k1:0011")
+
+
+def test_prod_hashes_passwords_with_sm3_unless_national_cryptography_is_switched_off():
+    values = read_settings("minsheng.settings.prod", SECRET_KEY="s", MINSHENG_FIELD_KEYS=FIELD_KEYS)
+    assert values["national_crypto"] is True
+    assert values["first_hasher"] == "minsheng.hashers.PBKDF2SM3PasswordHasher"
+
+    off = read_settings(
+        "minsheng.settings.prod", SECRET_KEY="s", MINSHENG_FIELD_KEYS=FIELD_KEYS, MINSHENG_NATIONAL_CRYPTO="0"
+    )
+    assert off["first_hasher"] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert read_settings("minsheng.settings.dev")["national_crypto"] is False
 
 
 def test_the_test_settings_default_to_the_local_postgresql():
