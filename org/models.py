@@ -166,7 +166,7 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         # Admin access follows from the role, so it cannot drift from it.
-        if not access.is_administrator_account(self):
+        if not access.is_break_glass_account(self):
             self.is_staff = access.is_admin_role(self.role)
         super().save(*args, **kwargs)
 

@@ -52,7 +52,7 @@ def set_powers(account: User, *, role: str, is_active: bool, actor, request=None
     web never makes anyone one of the three."""
     access.require("manage_security", actor, message="只有安全管理员可以分配角色或启用、停用账号。")
     with transaction.atomic():
-        account = User.objects.select_for_update().select_related("unit").get(pk=account.pk)
+        account = User.objects.select_for_update(of=("self",)).select_related("unit").get(pk=account.pk)
         if account.pk == getattr(actor, "pk", None):
             raise PermissionDenied("不能更改自己账号的角色或启用状态，请由另一位安全管理员办理。")
         if role != account.role:
