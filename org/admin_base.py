@@ -126,6 +126,10 @@ class HistoryAdmin(RoleScopedAdmin, SimpleHistoryAdmin):
             # A relative link of the change form (the user's "../password/") followed from an old version
             # lands under history/: send it where it points from the change form instead of failing.
             return redirect(f"../../{version_id}/")
+        if request.method == "POST" and not self.has_change_history_permission(request):
+            # simple_history saves a posted old version (a revert) after checking only that the user may
+            # *view* history: a reader (auditor, 审计管理员) would write. Reverting is an edit.
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

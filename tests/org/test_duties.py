@@ -290,6 +290,15 @@ def test_auditadmin_reads_history_and_changes_nothing(client, org, make_project)
     org.filer.refresh_from_db()
     assert org.filer.role == Role.FILER
     assert org.filer.first_name == ""
+    # Nor reverts a record from its history (simple_history saves a posted old version).
+    version = project.history.earliest()
+    url = reverse("admin:projects_project_simple_history", args=[project.pk, version.history_id])
+    assert client.get(url).status_code == 200
+    project.title = "改过的名称"
+    project.save()
+    assert client.post(url, {}).status_code == 403
+    project.refresh_from_db()
+    assert project.title == "改过的名称"
     # The project's record itself is not opened: history only.
     assert client.get(reverse("admin:projects_project_change", args=[project.pk])).status_code == 403
 
@@ -362,3 +371,18 @@ def test_create_administrator_command(org, monkeypatch, events, django_capture_o
         call_command("create_administrator", "staff", "--role", "sysadmin", "--password-stdin")
     org.staff.refresh_from_db()
     assert org.staff.role == Role.STAFF
+
+
+@pytest.mark.django_db
+def test_a_history_reader_cannot_revert_a_record(client, org, make_project):
+    """simple_history's old-version page saves what is posted to it; readers of history only look."""
+    project = make_project("01")
+    version = project.history.earliest()
+    project.title = "改过的名称"
+    project.save()
+    url = reverse("admin:projects_project_simple_history", args=[project.pk, version.history_id])
+    client.force_login(org.auditor)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {}).status_code == 403
+    project.refresh_from_db()
+    assert project.title == "改过的名称"
