@@ -386,3 +386,26 @@ def test_a_history_reader_cannot_revert_a_record(client, org, make_project):
     assert client.post(url, {}).status_code == 403
     project.refresh_from_db()
     assert project.title == "改过的名称"
+
+
+@pytest.mark.django_db
+def test_sysadmin_moving_or_deactivating_an_account_is_recorded(
+    client, org, events, django_capture_on_commit_callbacks
+):
+    client.force_login(org.sysadmin)
+    form = client.get(change_url(org.staff)).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if name in form.fields and value is not None}
+    data["unit"] = org.lanshan_office.pk
+    data.pop("is_active")  # an unticked box is absent from the post: deactivated
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url(org.staff), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    org.staff.refresh_from_db()
+    assert org.staff.unit == org.lanshan_office
+    assert not org.staff.is_active
+    assert org.staff.role == Role.STAFF  # the role is not the 系统管理员's to change
+    [(kind, user, target, detail, _)] = events
+    assert (kind, user, target) == (EventKind.ROLE_CHANGED, org.sysadmin, "user:staff")
+    assert set(detail["changed"]) == {"unit", "unit_id", "is_active"}
+    assert detail["before"]["unit_id"] == org.office.pk
+    assert detail["after"]["unit_id"] == org.lanshan_office.pk
