@@ -432,7 +432,7 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
         return queryset
     if not is_signed_in(user):
         return queryset.none()
-    if is_one_of_three(user):
+    if is_one_of_three(user) and not reach.owner:  # their own rows (an inbox) are theirs like anyone's
         return _administered(queryset, reach, user, action)
     if action == CHANGE and not (may_edit(user) or is_filer(user)):
         return queryset.none()

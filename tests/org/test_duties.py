@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from minsheng.errors import PermissionDenied
 from minsheng.security_events import EventKind, security_event
+from notifications.models import Notification
 from org import access, services
 from org.choices import Role
 from org.models import User
@@ -83,6 +84,10 @@ def test_administrators_reach_no_business_row(org, make_project):
     assert access.history_scope(Project.objects.all(), org.auditadmin).count() == 1
     assert access.history_scope(Project.objects.all(), org.sysadmin).count() == 0
     assert User.objects.restrict(org.auditadmin, access.CHANGE).count() == 0
+    # Their own inbox is theirs like anyone's.
+    mine = Notification.objects.create(user=org.secadmin, event="duties:1", title="测试")
+    Notification.objects.create(user=org.staff, event="duties:2", title="测试")
+    assert list(Notification.objects.restrict(org.secadmin)) == [mine]
     # Business users never see an administrator's account.
     assert not User.objects.restrict(org.staff).filter(role__in=sorted(access.ADMINISTRATOR_ROLES)).exists()
 
