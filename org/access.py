@@ -9,7 +9,32 @@ into a filter, in the spirit of NetBox's `RestrictedQuerySet.restrict(user, acti
 - rows that hang off another row (`Reach.via`: a target, a report, an attachment) follow that row;
 - to change rows ("change"), one must be allowed to edit at all: staff (their region and below), a filer
   (their unit's rows); leaders and auditors change nothing;
-- system administrators and the system itself (the scheduler, management commands: `SYSTEM`) see all.
+- the system itself (the scheduler, management commands: `SYSTEM`) and a break-glass superuser see all;
+- the three administrators (below) see the organisation's rows (regions, units, accounts:
+  `Reach.administered`) and no business row.
+
+The three administrators (三员分立, 等保 2.0 level 3). The daily superuser is gone: administration is split
+between three roles (`Role.SYSADMIN`, `Role.SECADMIN`, `Role.AUDITADMIN`), one per account (the role field
+holds one value, and a check constraint keeps an administrator's account without a unit and not a superuser),
+so no single person can create an account, give it power and erase the traces:
+
+- 系统管理员 (`manage_accounts`): creates business accounts, edits their profile and unit, resets their
+  passwords, deactivates them; regions and units; system settings. No role or permission, no business data,
+  no security log; the change history of the organisation only (regions, units, accounts).
+- 安全管理员 (`manage_security`): gives business accounts their role (the only power an account has:
+  permissions follow the role), activates and deactivates any account but their own, lockouts, second-factor
+  resets, security settings. Creates no account, sets no password; no business data, no security log.
+- 审计管理员 (`read_security_log`, `read_all_history`): reads the security audit log and the change history of
+  every record (`history_scope`); changes nothing.
+
+An administrator's account is made, given its role and has its password reset only on the server's console
+(`manage.py create_administrator`, `manage.py changepassword`), never in the web admin: whoever could reset
+another administrator's password there could sign in as them.
+
+The superuser (`createsuperuser`) is kept as break-glass only: no demo or documented account is one, it is
+created on the console for an emergency (the last 安全管理员 gone, a restore), holds the system's powers
+(`is_administrator`) but not the security log, so whoever breaks the glass cannot read or tidy the record
+of having done it; its sign-ins are recorded like anyone's. Accounts are deactivated, never deleted.
 
 Acts. "May do X" checks are named predicates of the `rules` package, registered below as `minsheng.<name>`
 rules, so services (`require`), the admin, the API, the pages and the templates (`{% load rules %}
@@ -82,8 +107,8 @@ def is_signed_in(user) -> bool:
 
 @rules.predicate
 def is_administrator(user) -> bool:
-    """A system administrator (superuser) or the system itself: every region, every act."""
-    return is_system(user) or bool(is_signed_in(user) and user.is_superuser)
+    """The system itself or a break-glass superuser: every region, every act (not the security log)."""
+    return is_system(user) or bool(is_signed_in(user) and getattr(user, BREAK_GLASS_FIELD))
 
 
 def _role(*roles: str):
@@ -100,24 +125,53 @@ is_office_staff = _role(Role.STAFF)
 is_filer = _role(Role.FILER)
 is_leader = _role(Role.LEADER)
 is_auditor = _role(Role.AUDITOR)
+is_sysadmin = _role(Role.SYSADMIN)
+is_secadmin = _role(Role.SECADMIN)
+is_auditadmin = _role(Role.AUDITADMIN)
 
-# Roles that work in the admin; filers use the unit-facing forms and the API.
-ADMIN_ROLES = frozenset({Role.STAFF, Role.LEADER, Role.AUDITOR})
-# Roles that may read the change history of records.
+# The business roles (issue 15 leaves them as they were): they work on the yearly cycle's records.
+BUSINESS_ROLES = frozenset({Role.STAFF, Role.FILER, Role.LEADER, Role.AUDITOR})
+# 三员分立: the three administrators; an account holds at most one (one role field).
+ADMINISTRATOR_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN})
+# Business roles that work in the admin; filers use the unit-facing forms and the API.
+RECORD_ROLES = frozenset({Role.STAFF, Role.LEADER, Role.AUDITOR})
+# Roles that open the admin at all (is_staff follows from the role).
+ADMIN_ROLES = RECORD_ROLES | ADMINISTRATOR_ROLES
+# Business roles that may read the change history of records.
 HISTORY_ROLES = frozenset({Role.STAFF, Role.AUDITOR})
 
-# Accounts (not acts): an administrator's account needs no unit, and a role decides admin access.
-ADMINISTRATOR_FIELD = "is_superuser"
-ADMINISTRATOR_ACCOUNT = Q(**{ADMINISTRATOR_FIELD: True})
+is_one_of_three = _role(*ADMINISTRATOR_ROLES)
+
+# Accounts (not acts). The break-glass flag, and the accounts only administrators see and only the console
+# changes: superusers and the three administrators (they need no unit).
+BREAK_GLASS_FIELD = "is_superuser"
+ADMINISTRATOR_ACCOUNT = Q(**{BREAK_GLASS_FIELD: True}) | Q(role__in=sorted(ADMINISTRATOR_ROLES))
+# The database's view of 三员分立: an administrator's account has no unit and is no superuser.
+ADMINISTRATOR_STANDS_ALONE = ~Q(role__in=sorted(ADMINISTRATOR_ROLES)) | Q(
+    unit__isnull=True, **{BREAK_GLASS_FIELD: False}
+)
+
+
+def is_break_glass_account(user) -> bool:
+    return bool(getattr(user, BREAK_GLASS_FIELD, False))
 
 
 def is_administrator_account(user) -> bool:
-    return bool(getattr(user, ADMINISTRATOR_FIELD))
+    """A superuser's or one of the three administrators' account: no unit, managed on the console only."""
+    return is_break_glass_account(user) or user.role in ADMINISTRATOR_ROLES
 
 
-def make_administrator(user) -> None:
-    """Mark an account (not yet saved) as a system administrator's: every region, the admin included."""
-    setattr(user, ADMINISTRATOR_FIELD, True)
+def is_administrator_role(role: str) -> bool:
+    return role in ADMINISTRATOR_ROLES
+
+
+def make_administrator(user, role: str) -> None:
+    """Give an account (not yet saved) one of the three administrator roles: no unit, the admin's door."""
+    if role not in ADMINISTRATOR_ROLES:
+        raise ValueError(f"{role!r} is not an administrator role")
+    user.role = role
+    user.unit = None
+    setattr(user, BREAK_GLASS_FIELD, False)
     user.is_staff = True
 
 
@@ -125,17 +179,41 @@ def is_admin_role(role: str) -> bool:
     return role in ADMIN_ROLES
 
 
+def grantable_roles() -> list[tuple[str, str]]:
+    """The roles an account may be given in the web admin: the business roles, never an administrator's
+    (those are given on the console)."""
+    return [(value, label) for value, label in Role.choices if value in BUSINESS_ROLES]
+
+
 may_edit = is_administrator | is_office_staff
 may_use_admin = is_administrator | _role(*ADMIN_ROLES)
-may_read_dashboard = may_use_admin
-may_use_board = may_use_admin
+# The business records in the admin (projects, reports, funding...): the roles of the yearly cycle only.
+may_read_records = is_administrator | _role(*RECORD_ROLES)
+may_read_dashboard = may_read_records
+may_use_board = may_read_records
 may_use_workbench = may_edit
-may_see_history = is_administrator | (
-    _role(*HISTORY_ROLES) & rules.predicate(lambda u: u.unit_id is not None)
+may_see_history = (
+    is_administrator
+    | is_auditadmin
+    | (_role(*HISTORY_ROLES) & rules.predicate(lambda u: u.unit_id is not None))
 )
-# A signed-in user with a unit and a role: the only kind that sees any region's rows.
+# The organisation (regions, units): what the business roles read, and what the three administrators read.
+may_read_organisation = may_read_records | is_one_of_three
+may_see_organisation_history = may_see_history | is_sysadmin | is_secadmin
+# Accounts: only administrators see them (business staff no longer manage accounts: issue 15).
+may_read_accounts = is_administrator | is_one_of_three
+may_manage_accounts = is_administrator | is_sysadmin
+may_manage_security = is_administrator | is_secadmin
+# The security audit log: the 审计管理员 (and the system's own commands: verify, archive). Not a superuser:
+# whoever breaks the glass does not read or tidy the record of it.
+may_read_security_log = is_system | is_auditadmin
+# Any history page at all (the 最近修改 page lists only the kinds of record each may read).
+may_read_some_history = may_see_history | may_see_organisation_history
+# A signed-in user with a unit and a business role: the only kind that sees any region's rows.
 has_reach = rules.predicate(
-    lambda u: is_administrator(u) or bool(is_signed_in(u) and u.role and u.unit_id is not None)
+    lambda u: (
+        is_administrator(u) or bool(is_signed_in(u) and u.role in BUSINESS_ROLES and u.unit_id is not None)
+    )
 )
 
 
@@ -233,11 +311,20 @@ RULES = {
     "see": sees,
     # Four eyes: whoever did the work does not review it, administrators included.
     "review": ~did_the_work,
-    # The three administrators (三员分立, issue 15): accounts, units and regions; roles, lockouts and second
-    # factors; the security audit log. Until the three roles exist, the superuser holds all three.
-    "manage_accounts": is_administrator,
-    "manage_security": is_administrator,
-    "read_security_log": is_administrator,
+    # The three administrators (三员分立, issue 15; see the module docstring).
+    "manage_accounts": may_manage_accounts,  # 系统管理员: accounts, units, regions, system settings
+    "manage_security": may_manage_security,  # 安全管理员: roles, lockouts, second factors, security settings
+    "read_security_log": may_read_security_log,  # 审计管理员: the security audit log
+    "read_all_history": is_administrator | is_auditadmin,  # the change history of every record
+    "read_records": may_read_records,
+    "read_organisation": may_read_organisation,
+    "see_organisation_history": may_see_organisation_history,
+    "read_accounts": may_read_accounts,
+    "read_some_history": may_read_some_history,
+    "sysadmin": is_sysadmin,
+    "secadmin": is_secadmin,
+    "auditadmin": is_auditadmin,
+    "one_of_three": is_one_of_three,
 }
 for _name, _predicate in RULES.items():
     rules.add_rule(f"minsheng.{_name}", _predicate)
@@ -279,6 +366,7 @@ class Reach:
     filers_read_region: filers read the region's rows too (regions, bulletins, ledger imports).
     drafts: rows only those who may edit see (a bulletin not yet issued).
     private: rows only administrators see (administrators' own accounts).
+    administered: the organisation's rows (regions, units, accounts): the three administrators see them all.
     """
 
     region: str | None = None
@@ -288,6 +376,7 @@ class Reach:
     filers_read_region: bool = False
     drafts: Q | None = None
     private: Q | None = None
+    administered: bool = False
 
 
 VIEW = "view"
@@ -325,6 +414,15 @@ def _unit_q(model, lookups: Iterable[str], unit_id: int) -> Q:
     return q
 
 
+def _administered(queryset: models.QuerySet, reach: Reach, user, action: str) -> models.QuerySet:
+    """The rows one of the three administrators reaches: the organisation they administer (what each may do
+    with it, the admin's rules decide), no business row (the 审计管理员 reads their history through
+    history_scope)."""
+    if reach.administered and (action == VIEW or not is_auditadmin(user)):
+        return queryset
+    return queryset.none()
+
+
 def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.QuerySet:
     """The rows of `queryset` that `user` may see ("view") or change ("change")."""
     reach: Reach | None = getattr(queryset, "reach", None)
@@ -334,6 +432,8 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
         return queryset
     if not is_signed_in(user):
         return queryset.none()
+    if is_one_of_three(user) and not reach.owner:  # their own rows (an inbox) are theirs like anyone's
+        return _administered(queryset, reach, user, action)
     if action == CHANGE and not (may_edit(user) or is_filer(user)):
         return queryset.none()
     if reach.private is not None:
@@ -356,6 +456,14 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
     if action == CHANGE and not may_edit(user):
         return queryset.none()
     return queryset.filter(**{f"{reach.region}__startswith": user.unit.region.path})
+
+
+def history_scope(queryset: models.QuerySet, user) -> models.QuerySet:
+    """The rows whose change history `user` may read: every row for the 审计管理员 (who reads all history
+    and no record), the rows they may see for everyone else."""
+    if is_auditadmin(user):
+        return queryset
+    return restrict(queryset, user)
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -391,9 +499,12 @@ def region_staff(region_ids):
 
 
 def home_role(user) -> str:
-    """Which home a user lands on: office, leader, auditor, filer, or none (no role yet) / anonymous."""
+    """Which home a user lands on: office, leader, auditor, filer, administrator (one of the three: the
+    admin's index, showing their areas), or none (no role yet) / anonymous."""
     if not is_signed_in(user):
         return "anonymous"
+    if is_one_of_three(user):
+        return "administrator"
     if may_edit(user):
         return "office"
     if is_leader(user):

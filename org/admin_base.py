@@ -7,8 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
 from . import access
-from .access import may_edit, may_see_history
-from .access import may_use_admin as can_view
+from .access import may_read_records as can_view
 
 
 def scoped_choices(db_field, request, kwargs: dict) -> dict:
@@ -23,29 +22,41 @@ def scoped_choices(db_field, request, kwargs: dict) -> dict:
 class RoleScopedAdmin(ModelAdmin):
     """Admin permissions follow the role, not per-model Django permissions.
 
-    Staff (民生办) read and write; leaders and auditors read; filers have no admin access (org.access). The
-    queryset is always the model's `restrict(user)`, so a user of a region sees that region and below and
-    nothing else, whatever URL they type.
+    Each admin names the access policy's rules it asks (org.access): `view_rule` who opens its lists and
+    records, `edit_rule` who adds, changes and deletes, `history_rule` who reads the change history. By
+    default, the business records: staff (民生办) read and write; leaders and auditors read; filers and the
+    three administrators have no access. The queryset is always the model's `restrict(user)`, so a user of a
+    region sees that region and below and nothing else, whatever URL they type.
     """
 
     list_per_page = 50
     compressed_fields = True
     warn_unsaved_form = True
 
+    view_rule = "read_records"
+    edit_rule = "edit"
+    history_rule = "see_history"
+
+    def may_view(self, request) -> bool:
+        return access.test(self.view_rule, request.user)
+
+    def may_edit(self, request) -> bool:
+        return self.may_view(request) and access.test(self.edit_rule, request.user)
+
     def has_module_permission(self, request):
-        return can_view(request.user)
+        return self.may_view(request)
 
     def has_view_permission(self, request, obj=None):
-        return can_view(request.user)
+        return self.may_view(request)
 
     def has_add_permission(self, request):
-        return can_view(request.user) and may_edit(request.user)
+        return self.may_edit(request)
 
     def has_change_permission(self, request, obj=None):
-        return can_view(request.user) and may_edit(request.user)
+        return self.may_edit(request)
 
     def has_delete_permission(self, request, obj=None):
-        return can_view(request.user) and may_edit(request.user)
+        return self.may_edit(request)
 
     def scope(self, request, queryset):
         """Restrict a queryset of this admin's model to what the user may see."""
@@ -72,13 +83,13 @@ class ScopedInlineMixin:
         return can_view(request.user)
 
     def has_add_permission(self, request, obj=None):
-        return can_view(request.user) and may_edit(request.user)
+        return can_view(request.user) and access.may_edit(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return can_view(request.user) and may_edit(request.user)
+        return can_view(request.user) and access.may_edit(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return can_view(request.user) and may_edit(request.user)
+        return can_view(request.user) and access.may_edit(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return super().formfield_for_foreignkey(
@@ -90,15 +101,19 @@ class HistoryAdmin(RoleScopedAdmin, SimpleHistoryAdmin):
     """A scoped admin with the change history (who, when, old and new values) for staff and auditors."""
 
     def has_view_history_permission(self, request, obj=None):
-        return can_view(request.user) and may_see_history(request.user)
+        return access.test(self.history_rule, request.user)
 
     def has_change_history_permission(self, request, obj=None):
-        # Reverting to an old version is an edit; auditors may look but never revert.
-        return self.has_view_history_permission(request, obj) and may_edit(request.user)
+        # Reverting to an old version is an edit; auditors (and the 审计管理员) may look but never revert.
+        return self.has_view_history_permission(request, obj) and self.may_edit(request)
+
+    def history_scope(self, request, queryset):
+        """The records whose history the user may read (the 审计管理员: all; others: what they may see)."""
+        return access.history_scope(queryset, request.user)
 
     def _require_visible(self, request, object_id):
         # The history of a record is as private as the record: another region's is out of reach.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
+        if not self.history_scope(request, self.model._default_manager.all()).filter(pk=object_id).exists():
             raise PermissionDenied
 
     def history_view(self, request, object_id, extra_context=None):
@@ -111,6 +126,10 @@ class HistoryAdmin(RoleScopedAdmin, SimpleHistoryAdmin):
             # A relative link of the change form (the user's "../password/") followed from an old version
             # lands under history/: send it where it points from the change form instead of failing.
             return redirect(f"../../{version_id}/")
+        if request.method == "POST" and not self.has_change_history_permission(request):
+            # simple_history saves a posted old version (a revert) after checking only that the user may
+            # *view* history: a reader (auditor, 审计管理员) would write. Reverting is an edit.
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

@@ -24,8 +24,8 @@ class RegionQuerySet(RestrictedQuerySet):
         """The region and every region below it."""
         return self.filter(path__startswith=region.path)
 
-    # Every signed-in user with a unit sees their region and below.
-    reach = Reach(region="path", filers_read_region=True)
+    # Every signed-in user with a unit sees their region and below; the three administrators all of it.
+    reach = Reach(region="path", filers_read_region=True, administered=True)
 
 
 class Region(models.Model):
@@ -78,8 +78,9 @@ class Region(models.Model):
 
 
 class UnitQuerySet(RestrictedQuerySet):
-    # Staff, leaders, auditors: the units of their region and below; a filer: their own unit.
-    reach = Reach(region="region__path", units=("pk",))
+    # Staff, leaders, auditors: the units of their region and below; a filer: their own unit; the three
+    # administrators: every unit.
+    reach = Reach(region="region__path", units=("pk",), administered=True)
 
 
 class Unit(models.Model):
@@ -111,8 +112,11 @@ class Unit(models.Model):
 
 
 class UserQuerySet(RestrictedQuerySet):
-    # Staff see the accounts of their region's units; administrators' own accounts only administrators.
-    reach = Reach(region="unit__region__path", units=("unit",), private=access.ADMINISTRATOR_ACCOUNT)
+    # The three administrators see every account; business users the accounts of their region's units (the
+    # pages name colleagues), never an administrator's. The admin's user pages are the administrators' only.
+    reach = Reach(
+        region="unit__region__path", units=("unit",), private=access.ADMINISTRATOR_ACCOUNT, administered=True
+    )
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
@@ -140,6 +144,13 @@ class User(AbstractUser):
                 name="user_with_role_has_unit",
                 violation_error_message="有角色的用户必须属于一个单位。",
             ),
+            # 三员分立: one role field, so no account holds two administrator roles; and an administrator's
+            # account belongs to no unit (no business reach) and is no superuser (no powers beyond its own).
+            models.CheckConstraint(
+                condition=access.ADMINISTRATOR_STANDS_ALONE,
+                name="administrator_role_stands_alone",
+                violation_error_message="系统管理员、安全管理员、审计管理员账号不能属于单位，也不能是超级用户。",
+            ),
         ]
 
     def __str__(self):
@@ -147,12 +158,17 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
-        if self.role and self.unit_id is None and not access.is_administrator_account(self):
+        if access.is_administrator_role(self.role):
+            if self.unit_id is not None:
+                raise ValidationError({"unit": "系统管理员、安全管理员、审计管理员账号不能属于单位。"})
+            if access.is_break_glass_account(self):
+                raise ValidationError({"role": "超级用户不能同时担任系统管理员、安全管理员或审计管理员。"})
+        elif self.role and self.unit_id is None and not access.is_administrator_account(self):
             raise ValidationError({"unit": "有角色的用户必须属于一个单位。"})
 
     def save(self, *args, **kwargs):
         # Admin access follows from the role, so it cannot drift from it.
-        if not access.is_administrator_account(self):
+        if not access.is_break_glass_account(self):
             self.is_staff = access.is_admin_role(self.role)
         super().save(*args, **kwargs)
 

@@ -37,12 +37,14 @@ run_step "迁移数据库 / migrate ($database)" "$PY" manage.py migrate --noinp
 if "$PY" manage.py help seed_demo >/dev/null 2>&1; then
     run_step "导入演示数据 / seed_demo" "$PY" manage.py seed_demo
 else
-    # The demo data command is not in this checkout: at least make the admin login work.
-    say "未找到 seed_demo，仅创建管理员 / seed_demo not found: creating the admin user only"
+    # The demo data command is not in this checkout: at least make the system administrator's login work
+    # (no superuser: issue 15).
+    say "未找到 seed_demo，仅创建系统管理员 / seed_demo not found: creating the system administrator only"
     "$PY" manage.py shell -c '
+from org import services
 from org.models import User
-if not User.objects.filter(username="admin").exists():
-    User.objects.create_superuser("admin", password="minsheng2026")
+if not User.objects.filter(username="xitong").exists():
+    services.create_administrator("xitong", role="sysadmin", password="minsheng2026", first_name="系统管理员")
 '
 fi
 
@@ -63,8 +65,11 @@ cat <<EOF
  健康检查 / health: http://127.0.0.1:$PORT/healthz
 
  演示账号（密码均为 minsheng2026）/ demo logins (password minsheng2026):
-   admin        系统管理员（超级用户） / superuser
+   xitong       系统管理员（账号、单位、区划） / system administrator (accounts, units, regions)
+   anquan       安全管理员（角色、锁定、双因素） / security administrator (roles, lockouts, second factors)
+   shenjiguan   审计管理员（安全审计日志、修改历史） / audit administrator (security log, change history)
    minshengban  临沂市民生办工作人员 / city 民生办 staff (edits)
+   shenhe       临沂市民生办工作人员（审核本办自报的月报） / city 民生办 staff (the second pair of eyes)
    lingdao      领导（只读） / leader, read-only
    shenji       审计/观察员（只读，可看历史） / auditor, read-only with history
    tianbao      市人社局填报员（在 /filing/ 填报，不进后台） / filer of 市人社局 (/filing/, not the admin)

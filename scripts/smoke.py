@@ -32,7 +32,9 @@ PUBLIC_PAGES = [
 ]
 # The README's URL table, per demo login.
 ROLE_PAGES = {
-    "admin": ["/workbench/", "/admin/", "/supervision/", "/dashboard/", "/notifications/", "/history/"],
+    "xitong": ["/admin/", "/admin/org/user/", "/admin/org/unit/", "/history/", "/notifications/"],
+    "anquan": ["/admin/", "/admin/org/user/", "/notifications/"],
+    "shenjiguan": ["/admin/", "/history/", "/notifications/"],
     "minshengban": [
         "/workbench/",
         "/admin/",
@@ -44,6 +46,7 @@ ROLE_PAGES = {
         "/dashboard/",
         "/notifications/",
     ],
+    "shenhe": ["/workbench/", "/filing/review/", "/notifications/"],
     "lingdao": ["/dashboard/", "/supervision/", "/admin/", "/notifications/"],
     "shenji": ["/history/", "/admin/", "/notifications/"],
     "tianbao": ["/filing/", "/notifications/"],

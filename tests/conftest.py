@@ -94,7 +94,13 @@ def org(db):
     o.filer = user("filer", hrss, Role.FILER)
     o.county_staff = user("county_staff", lanshan_office, Role.STAFF)
     o.jinan_staff = user("jinan_staff", jinan_office, Role.STAFF)
+    # A break-glass superuser (the system's powers; no demo account is one): existing tests use it as "every
+    # region, every act".
     o.admin = User.objects.create_superuser(username="admin", password=PASSWORD)
+    # 三员分立 (issue 15): the three administrators, no unit each.
+    o.sysadmin = User.objects.create_user(username="sysadmin", password=PASSWORD, role=Role.SYSADMIN)
+    o.secadmin = User.objects.create_user(username="secadmin", password=PASSWORD, role=Role.SECADMIN)
+    o.auditadmin = User.objects.create_user(username="auditadmin", password=PASSWORD, role=Role.AUDITADMIN)
     return o
 
 

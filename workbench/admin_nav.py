@@ -1,5 +1,7 @@
-"""The admin's sidebar and index in the order of the yearly workflow (征集与决策 → … → 系统与用户), not in the
-order of the apps; each item shown only to the roles that may open it. Named in settings.UNFOLD."""
+"""The admin's sidebar and index in the order of the yearly workflow (征集与决策 → … → 系统与用户 →
+安全与审计), not in the order of the apps; each item shown only to the roles that may open it (its admin's
+permissions, org.access), so each of the three administrators sees only their own areas. Named in
+settings.UNFOLD."""
 
 from django.contrib import admin
 from django.urls import reverse, reverse_lazy
@@ -92,6 +94,18 @@ WORKFLOW = [
             ("org.Unit", "apartment"),
             ("org.User", "group"),
             ("notifications.Notification", "mail"),
+        ],
+    ),
+    # The 安全管理员's and 审计管理员's areas (issue 15). Last, so models of apps not named here (the security
+    # audit log's) land in it; a label not registered is skipped.
+    (
+        "安全与审计",
+        [
+            ("axes.AccessAttempt", "lock_person"),
+            ("axes.AccessFailureLog", "gpp_bad"),
+            ("axes.AccessLog", "login"),
+            ("otp_totp.TOTPDevice", "phonelink_lock"),
+            ("otp_static.StaticDevice", "password"),
         ],
     ),
 ]

@@ -1,8 +1,9 @@
 """最近修改: the recent changes recorded by django-simple-history across the models, limited to what the
 user may see in the admin, each linked to its record's history page there (who, when, old and new values).
 
-The records a user may see are the admin's own scope (RoleScopedAdmin.scope, the models' restrict(user)), so
-the page shows nothing the admin would hide. The parts of a monthly report (values, contributions,
+The records a user may see are the admin's own history scope (HistoryAdmin.history_scope: the models'
+restrict(user), or every record for the 审计管理员, who reads all history), so the page shows nothing the
+admin would hide. The parts of a monthly report (values, contributions,
 attachments) have no admin of their own: their changes are listed under the report. Changes of records that
 were deleted since are not listed (their scope can no longer be decided); the admin keeps them.
 """
@@ -69,8 +70,11 @@ def sources(request) -> list[Source]:
 
 
 def _scope(request, source: Source):
-    """The holder records the user may see: the admin's scope of its model."""
+    """The holder records whose history the user may read: the admin's history scope of its model (what
+    the user may see; every record for the 审计管理员)."""
     model_admin = source.holder_admin
+    if hasattr(model_admin, "history_scope"):
+        return model_admin.history_scope(request, source.holder._default_manager.all())
     if hasattr(model_admin, "scope"):
         return model_admin.scope(request, source.holder._default_manager.all())
     return model_admin.get_queryset(request)

@@ -14,7 +14,9 @@ is_filer = access.is_filer
 can_use_admin = access.may_use_admin
 can_use_board = access.may_use_board  # the supervision board: the office, leaders and auditors
 can_read_dashboard = access.may_read_dashboard
-can_read_history = access.may_see_history  # staff and auditors of a unit, and administrators
+# Staff and auditors of a unit, the 审计管理员 (every record), the 系统管理员 and 安全管理员 (the
+# organisation's records)
+can_read_history = access.may_read_some_history
 signed_in = access.is_signed_in
 
 HOMES = {
@@ -24,12 +26,13 @@ HOMES = {
     "filer": "filing:home",
     "anonymous": "login",
     "none": "workbench:home",  # no role yet: the home view says so
+    "administrator": "admin:index",  # the three administrators: the admin's index shows their areas
 }
 
 
 def home_url(user) -> str:
-    """The first page of a signed-in user: staff and administrators the workbench, leaders the dashboard,
-    auditors the change history, filers their filing page."""
+    """The first page of a signed-in user: staff (and a break-glass superuser) the workbench, leaders the
+    dashboard, auditors the change history, filers their filing page, the three administrators the admin."""
     return reverse(HOMES[access.home_role(user)])
 
 

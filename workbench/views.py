@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from org.admin_base import can_view as can_use_admin
+from org.access import may_use_admin as can_use_admin
 
 from . import history
 from .desk import build_desk
@@ -75,7 +75,7 @@ def _page_number(value) -> int:
 def changes(request):
     """最近修改: recent changes across the models, read-only, scoped as the admin scopes them."""
     if not can_read_history(request.user):
-        raise PermissionDenied("修改历史仅供民生办工作人员和审计/观察员查看。")
+        raise PermissionDenied("修改历史仅供民生办工作人员、审计/观察员和管理员查看。")
     available = history.sources(request)
     # One kind of record (with its parts: a report's values and attachments), or all of them.
     picked = [s for s in available if s.holder._meta.label_lower == request.GET.get("model")]

@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-DEMO_USERS = ["admin", "minshengban", "lingdao", "shenji", "tianbao", "lanshan"]
+DEMO_USERS = [
+    "xitong",
+    "anquan",
+    "shenjiguan",
+    "minshengban",
+    "shenhe",
+    "lingdao",
+    "shenji",
+    "tianbao",
+    "lanshan",
+]
 DEMO_PASSWORD = "minsheng2026"
 
 REQUESTS = """

@@ -95,6 +95,29 @@ def test_changed_demo_password_is_put_back():
     assert user.check_password("minsheng2026")
 
 
+def test_an_earlier_demos_superuser_no_longer_signs_in(client):
+    """A database seeded before issue 15 has the superuser "admin" with the printed password: the next seed
+    keeps the account (its name is on what it did) but it no longer signs in; the administrators do."""
+    from django.contrib.auth.hashers import make_password
+
+    from fixtures.demo.loader import demo_salt
+
+    old = User.objects.create_superuser(username="admin", password="x")
+    old.password = make_password("minsheng2026", demo_salt("admin"))
+    old.save(update_fields=["password"])
+    mine = User.objects.create_superuser(username="root", password="my-own-pass-1")
+
+    seed()
+
+    old.refresh_from_db()
+    mine.refresh_from_db()
+    assert not old.is_active
+    assert old.is_superuser
+    assert mine.is_active  # not the demo's: left alone
+    assert not client.login(username="admin", password="minsheng2026")
+    assert client.login(username="xitong", password="minsheng2026")
+
+
 @pytest.fixture(scope="class")
 def demo_data(django_db_setup, django_db_blocker):
     """The demo data loaded once for a class of read-only tests, rolled back after the last of them.
@@ -269,9 +292,19 @@ class TestDemoData:
         assert user.first_name
         assert client.login(username=username, password="minsheng2026")
 
-    def test_demo_superuser_can_log_in(self, client):
-        assert User.objects.get(username="admin").is_superuser
-        assert client.login(username="admin", password="minsheng2026")
+    @pytest.mark.parametrize(
+        ("username", "role"),
+        [("xitong", Role.SYSADMIN), ("anquan", Role.SECADMIN), ("shenjiguan", Role.AUDITADMIN)],
+    )
+    def test_demo_administrators_hold_one_role_each_and_can_log_in(self, client, username, role):
+        user = User.objects.get(username=username)
+
+        assert (user.role, user.unit, user.is_staff) == (role, None, True)
+        assert client.login(username=username, password="minsheng2026")
+
+    def test_no_demo_account_is_a_superuser(self):
+        """The daily superuser goes (issue 15): administration is the three administrators'."""
+        assert not User.objects.filter(is_superuser=True).exists()
 
     def test_filer_sees_the_projects_of_the_unit(self):
         filer = User.objects.get(username="tianbao")

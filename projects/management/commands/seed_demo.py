@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from fixtures.demo.data import users as user_data
 from fixtures.demo.loader import load_demo, seeded_models
-from org import access
 from org.choices import Role
 
 
@@ -48,6 +47,6 @@ class Command(BaseCommand):
 
         self.stdout.write(f"\n演示账号（密码均为 {user_data.PASSWORD}）：")
         for user in result.users:
-            role = "超级用户" if access.is_administrator_account(user) else Role(user.role).label
+            role = Role(user.role).label if user.role else "超级用户"
             where = f" · {user.unit.name}" if user.unit_id else ""
             self.stdout.write(f"  {user.username:<12} {user.first_name} · {role}{where}")
