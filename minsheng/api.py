@@ -15,6 +15,7 @@ from org import access
 
 from .errors import CommonErrorCode, DomainError
 from .fields import FIGURE, MONEY
+from .security_events import EventKind, Result, emit
 
 
 class ApiPagination(PageNumberPagination):
@@ -83,6 +84,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    record_api_refusal(exc, context, response)
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "code": CommonErrorCode.INVALID,
@@ -96,6 +98,27 @@ def exception_handler(exc, context):
             "detail": str(detail),
         }
     return response
+
+
+# --- security audit log (issue 15): API refusals (401 not signed in, 403 not allowed) are recorded once ---
+REFUSALS = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed, exceptions.PermissionDenied)
+
+
+def record_api_refusal(exc, context, response) -> None:
+    request = context.get("request")
+    if request is None or not isinstance(exc, REFUSALS):
+        return
+    view = context.get("view")
+    emit(
+        EventKind.REFUSED,
+        request=request,
+        target=f"api:{type(view).__name__}" if view is not None else "",
+        detail={"status": response.status_code, "reason": str(getattr(exc, "detail", ""))},
+        result=Result.REFUSED,
+    )
+
+
+# --- end security audit log ---
 
 
 # What each error status means when a view says no more (views with their own wording keep it).
