@@ -74,7 +74,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied("您无权执行此操作。")
     if isinstance(exc, DomainError):
-        return Response(domain_error_body(exc), status=exc.status)
+        response = Response(domain_error_body(exc), status=exc.status)
+        record_api_refusal(exc, context, response)
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -106,14 +108,16 @@ REFUSALS = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed, except
 
 def record_api_refusal(exc, context, response) -> None:
     request = context.get("request")
-    if request is None or not isinstance(exc, REFUSALS):
+    refused = isinstance(exc, REFUSALS) or (isinstance(exc, DomainError) and exc.status in (401, 403))
+    if request is None or not refused:
         return
+    reason = exc.message if isinstance(exc, DomainError) else str(getattr(exc, "detail", ""))
     view = context.get("view")
     emit(
         EventKind.REFUSED,
         request=request,
         target=f"api:{type(view).__name__}" if view is not None else "",
-        detail={"status": response.status_code, "reason": str(getattr(exc, "detail", ""))},
+        detail={"status": response.status_code, "reason": reason},
         result=Result.REFUSED,
     )
 
