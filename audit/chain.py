@@ -9,6 +9,7 @@ minsheng/crypto.py once that module exists; the output must stay the same bytes.
 
 import datetime
 import json
+from contextlib import closing
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import hashes
@@ -123,7 +124,8 @@ def verify(*, chunk_size: int = 2000) -> Verdict:
         .values("seq", "prev_hash", "hash", *[f for f in HASHED_FIELDS if f != "seq"])
         .iterator(chunk_size=chunk_size)
     )
-    count, last_seq, last_hash, broken = walk(rows, after_seq=after_seq, after_hash=after_hash)
+    with closing(rows):  # a walk that stops at a break closes its server-side cursor now, not when collected
+        count, last_seq, last_hash, broken = walk(rows, after_seq=after_seq, after_hash=after_hash)
     if broken is None:
         head = ChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
         if head is not None and head[0] > last_seq:

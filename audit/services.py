@@ -25,6 +25,7 @@ import logging
 import math
 import os
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -290,9 +291,12 @@ def archive_old_records(*, now: datetime.datetime | None = None, chunk_size: int
                         out.write(_json_line(row).encode())
                         yield row
 
-                count, last_seq, last_hash, broken = chain.walk(
-                    written(), after_seq=after_seq, after_hash=after_hash
-                )
+                # Closed here: a server-side cursor left to the garbage collector would be closed after the
+                # rollback, in a transaction that no longer has it.
+                with closing(rows):
+                    count, last_seq, last_hash, broken = chain.walk(
+                        written(), after_seq=after_seq, after_hash=after_hash
+                    )
                 if broken is not None:
                     raise ArchiveError(f"第 {broken.seq} 条记录校验失败（{broken.reason}），拒绝归档。")
                 raw.flush()
