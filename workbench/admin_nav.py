@@ -92,6 +92,8 @@ WORKFLOW = [
             ("org.Unit", "apartment"),
             ("org.User", "group"),
             ("notifications.Notification", "mail"),
+            ("audit.SecurityEvent", "policy"),  # issue 15: the security audit log (its reader only)
+            ("audit.AuditArchive", "inventory_2"),
         ],
     ),
 ]

@@ -73,3 +73,10 @@ def test_the_csv_export_keeps_the_lists_filters_and_writes_formulas_as_text(clie
 def test_an_unknown_export_format_is_refused(client, org):
     client.force_login(org.admin)
     assert client.get(reverse("admin:audit_securityevent_export", args=["pdf"])).status_code == 403
+
+
+def test_the_log_is_in_the_readers_sidebar_and_not_in_staffs(client, org):
+    client.force_login(org.admin)
+    assert f'href="{CHANGELIST}"' in client.get("/admin/").content.decode()
+    client.force_login(org.staff)
+    assert f'href="{CHANGELIST}"' not in client.get("/admin/").content.decode()
