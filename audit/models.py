@@ -62,21 +62,6 @@ class SecurityEvent(models.Model):
         return f"#{self.seq} {self.get_kind_display()} {self.username or '匿名'}"
 
 
-class ChainHead(models.Model):
-    """The last sequence number and hash of the chain, one row: appenders lock it, so records are chained
-    one at a time in order (and a record deleted from the end shows as a head the table no longer has)."""
-
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, blank=True)
-
-    class Meta:
-        verbose_name = "审计日志链头"
-        verbose_name_plural = "审计日志链头"
-
-    def __str__(self) -> str:
-        return f"#{self.last_seq}"
-
-
 class AuditArchive(models.Model):
     """A batch of records moved out of the table into a gzip JSON-lines file: the anchor (last sequence
     number and hash) from which the records left in the table continue the chain."""

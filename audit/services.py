@@ -12,10 +12,10 @@ an `on_commit` callback would be dropped with the rollback. So:
   (opened on first need, kept like Django's own), which commits independently of the caller's.
 
 The second connection never waits for the first: the log has no foreign key (`user` has no database
-constraint), and the chain head it locks is only ever locked by appends, which on the first connection
-happen outside its transactions. Appends are serialised by `SELECT ... FOR UPDATE` on the one ChainHead row
-in the same transaction as the insert, so sequence numbers are consecutive and each record chains onto the
-one committed just before it, across processes.
+constraint), and the chain's lock is only taken by appends, which on the first connection happen outside
+its transactions (and by the archive command). Appends are serialised by a transaction-level advisory lock
+taken in the same transaction as the insert (audit_chain_tip()), so sequence numbers are consecutive and
+each record chains onto the one committed just before it, across processes.
 """
 
 import datetime
@@ -49,26 +49,18 @@ LIMITS: dict[str, int] = {
 }
 
 INSERT = """
-WITH event AS (
-    INSERT INTO audit_securityevent
-        (seq, at, kind, result, user_id, username, role, ip, user_agent, method, path, target, detail,
-         algorithm, prev_hash, hash)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s)
-)
-UPDATE audit_chainhead SET last_seq = %s, last_hash = %s WHERE id = 1
+INSERT INTO audit_securityevent
+    (seq, at, kind, result, user_id, username, role, ip, user_agent, method, path, target, detail,
+     algorithm, prev_hash, hash)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s)
 """
-LOCK_HEAD = "SELECT last_seq, last_hash FROM audit_chainhead WHERE id = 1 FOR UPDATE"
-# The head row comes with migration 0002; a database emptied by a test's flush gets it back from what the
-# table (or the newest archive) holds.
-INIT_HEAD = """
-INSERT INTO audit_chainhead (id, last_seq, last_hash)
-SELECT 1, s.seq, s.hash FROM (
-    (SELECT seq, hash FROM audit_securityevent ORDER BY seq DESC LIMIT 1)
-    UNION ALL (SELECT last_seq, last_hash FROM audit_auditarchive ORDER BY last_seq DESC LIMIT 1)
-    UNION ALL (SELECT 0, '')
-) s ORDER BY s.seq DESC LIMIT 1
-ON CONFLICT (id) DO NOTHING
-"""
+# audit_chain_tip() (migration 0002) takes the chain's transaction-level advisory lock, then reads the last
+# record (or the newest archive's anchor): one round trip, and no row is updated per append (a "chain
+# head" row updated thousands of times a second grows a chain of dead versions whenever a long transaction,
+# a pg_dump for one, holds back vacuum, and every append then walks it).
+TIP = "SELECT seq, hash FROM audit_chain_tip()"
+LOCK = "SELECT pg_advisory_xact_lock(%s)"
+LOCK_KEY = 0x4D53_4155_4449_5400  # "MSAUDIT": the same key as in audit_chain_tip()
 
 
 def _text(value, field: str) -> str:
@@ -119,14 +111,9 @@ def _role(user) -> str:
 
 
 def _append(cursor, fields: dict) -> int:
-    """Lock the head, chain the record onto it, insert it and move the head, in the caller's transaction."""
-    cursor.execute(LOCK_HEAD)
-    head = cursor.fetchone()
-    if head is None:
-        cursor.execute(INIT_HEAD)
-        cursor.execute(LOCK_HEAD)
-        head = cursor.fetchone()
-    last_seq, prev_hash = head
+    """Lock the chain, chain the record onto its tip and insert it, in the caller's transaction."""
+    cursor.execute(TIP)
+    last_seq, prev_hash = cursor.fetchone()
     fields = {**fields, "seq": last_seq + 1, "at": timezone.now()}
     digest = chain.record_hash(prev_hash, fields)
     cursor.execute(
@@ -137,8 +124,6 @@ def _append(cursor, fields: dict) -> int:
             json.dumps(fields["detail"], ensure_ascii=False),
             fields["algorithm"],
             prev_hash,
-            digest,
-            fields["seq"],
             digest,
         ],
     )
@@ -259,14 +244,14 @@ def _json_line(row: dict) -> str:
 def archive_old_records(*, now: datetime.datetime | None = None, chunk_size: int = 2000) -> ArchiveResult:
     """Move the records older than the retention period into a gzip JSON-lines file with a checksum file,
     then delete them from the table through the trigger's one allowed path. Appends wait meanwhile (the
-    chain head is locked). Refused, changing nothing, when those records do not verify: archiving must
-    not launder a tampered chain."""
+    archive holds the chain's lock). Refused, changing nothing, when those records do not verify:
+    archiving must not launder a tampered chain."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=retention_days())
     with transaction.atomic():
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
-            cursor.execute(LOCK_HEAD)
+            cursor.execute(LOCK, [LOCK_KEY])
         after_seq, after_hash = chain.anchor()
         # A prefix of the chain: everything before the first record young enough to keep.
         first_kept = (

@@ -35,7 +35,24 @@ DROP TRIGGER IF EXISTS audit_auditarchive_append_only ON audit_auditarchive;
 DROP FUNCTION IF EXISTS audit_refuse_change();
 """
 
-HEAD = "INSERT INTO audit_chainhead (id, last_seq, last_hash) VALUES (1, 0, '') ON CONFLICT (id) DO NOTHING"
+# The tip of the chain for the next append (audit.services): the chain's advisory lock first, then the last
+# record, or the newest archive's anchor when the table is empty, or (0, ''). VOLATILE, so the SELECT after
+# the lock takes a fresh snapshot and sees the append that held the lock before.
+TIP = """
+CREATE OR REPLACE FUNCTION audit_chain_tip(OUT seq bigint, OUT hash varchar) LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(5571868998461117440);
+    SELECT e.seq, e.hash INTO seq, hash FROM audit_securityevent e ORDER BY e.seq DESC LIMIT 1;
+    IF NOT FOUND THEN
+        SELECT a.last_seq, a.last_hash INTO seq, hash FROM audit_auditarchive a ORDER BY a.last_seq DESC LIMIT 1;
+        IF NOT FOUND THEN
+            seq := 0;
+            hash := '';
+        END IF;
+    END IF;
+END
+$$;
+"""
 
 
 class Migration(migrations.Migration):
@@ -43,5 +60,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(FUNCTION + TRIGGERS, DROP),
-        migrations.RunSQL(HEAD, migrations.RunSQL.noop),
+        migrations.RunSQL(TIP, "DROP FUNCTION IF EXISTS audit_chain_tip()"),
     ]
