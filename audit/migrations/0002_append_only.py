@@ -37,10 +37,15 @@ DROP FUNCTION IF EXISTS audit_refuse_change();
 
 # The tip of the chain for the next append (audit.services): the chain's advisory lock first, then the last
 # record, or the newest archive's anchor when the table is empty, or (0, ''). VOLATILE, so the SELECT after
-# the lock takes a fresh snapshot and sees the append that held the lock before.
+# the lock takes a fresh snapshot and sees the append that held the lock before. Unless `durable`, the
+# append's transaction commits without waiting for its WAL flush (settings.MINSHENG_AUDIT_SYNCHRONOUS_COMMIT).
 TIP = """
-CREATE OR REPLACE FUNCTION audit_chain_tip(OUT seq bigint, OUT hash varchar) LANGUAGE plpgsql VOLATILE AS $$
+CREATE OR REPLACE FUNCTION audit_chain_tip(durable boolean, OUT seq bigint, OUT hash varchar)
+LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
+    IF NOT durable THEN
+        PERFORM set_config('synchronous_commit', 'off', true);
+    END IF;
     PERFORM pg_advisory_xact_lock(5571868998461117440);
     SELECT e.seq, e.hash INTO seq, hash FROM audit_securityevent e ORDER BY e.seq DESC LIMIT 1;
     IF NOT FOUND THEN
@@ -60,5 +65,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(FUNCTION + TRIGGERS, DROP),
-        migrations.RunSQL(TIP, "DROP FUNCTION IF EXISTS audit_chain_tip()"),
+        migrations.RunSQL(TIP, "DROP FUNCTION IF EXISTS audit_chain_tip(boolean)"),
     ]

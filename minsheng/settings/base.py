@@ -222,6 +222,9 @@ MINSHENG_AUDIT_RETENTION_DAYS = int(os.environ.get("MINSHENG_AUDIT_RETENTION_DAY
 MINSHENG_AUDIT_ARCHIVE_DIR = Path(
     os.environ.get("MINSHENG_AUDIT_ARCHIVE_DIR", BASE_DIR / "var" / "audit-archive")
 )
+# Whether each audit record waits for the disk before its request goes on (audit.services.synchronous_commit:
+# off, the log sustains thousands of records a second and a server crash can lose its last ~0.6 s).
+MINSHENG_AUDIT_SYNCHRONOUS_COMMIT = env_bool("MINSHENG_AUDIT_SYNCHRONOUS_COMMIT", False)
 # --- end security audit log ---
 # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), minsheng/net.py.
 MINSHENG_TRUSTED_PROXIES = env_list("MINSHENG_TRUSTED_PROXIES")

@@ -157,3 +157,16 @@ def test_concurrent_writers_keep_one_unbroken_chain():
     assert list(SecurityEvent.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 101))
     assert chain.verify().ok
     connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("durable", [False, True])
+def test_appends_outside_a_transaction_commit_at_once_durable_or_not(settings, durable):
+    settings.MINSHENG_AUDIT_SYNCHRONOUS_COMMIT = durable
+    append(3)
+    assert not connection.in_atomic_block
+    with connection.cursor() as cursor:  # nothing left open on the connection
+        cursor.execute("SELECT now() = statement_timestamp()")  # true only outside an open transaction
+        assert cursor.fetchone() == (True,)
+    assert list(SecurityEvent.objects.values_list("seq", flat=True).order_by("seq")) == [1, 2, 3]
+    assert chain.verify().ok
