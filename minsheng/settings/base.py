@@ -223,7 +223,7 @@ MINSHENG_AUDIT_ARCHIVE_DIR = Path(
     os.environ.get("MINSHENG_AUDIT_ARCHIVE_DIR", BASE_DIR / "var" / "audit-archive")
 )
 # Whether each audit record waits for the disk before its request goes on (audit.services.synchronous_commit:
-# off, the log sustains thousands of records a second and a server crash can lose its last ~0.6 s).
+# off, appends do not queue behind the disk's fsync; a server crash can lose the newest ~0.6 s of records).
 MINSHENG_AUDIT_SYNCHRONOUS_COMMIT = env_bool("MINSHENG_AUDIT_SYNCHRONOUS_COMMIT", False)
 # --- end security audit log ---
 # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), minsheng/net.py.
