@@ -189,3 +189,14 @@ def test_the_security_log_export_is_itself_recorded_and_neutralises_formulas(org
     event = only(EventKind.EXPORT)
     assert (event.username, event.target) == ("admin", "audit.securityevent")
     assert event.detail == {"format": "xlsx", "filters": {"kind": "login_failed"}, "rows": 1}
+
+
+def test_a_vote_results_export_is_recorded_once(org, make_vote):
+    vote = make_vote(max_choices=2)
+    client = browser()
+    client.force_login(org.auditor)
+    response = client.get(reverse("admin:voting_vote_export_detail", args=[vote.pk]))
+    assert response.status_code == 200
+    event = only(EventKind.EXPORT)
+    assert (event.username, event.target) == ("auditor", f"vote:{vote.pk}")
+    assert event.detail == {"votes": [vote.pk]}
