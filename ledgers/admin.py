@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from unfold.decorators import action, display
 
 from minsheng.errors import DomainError
+from minsheng.security_events import EventKind, emit
 from org.admin_base import RoleScopedAdmin, can_view
 from projects.models import Plan
 
@@ -188,6 +189,17 @@ class LedgerImportAdmin(RoleScopedAdmin):
             plan: Plan = form.cleaned_data["plan"]
             kind = form.cleaned_data["kind"]
             content = services.export_ledger(kind, plan, month=form.cleaned_data["month"])
+            emit(  # security audit log (issue 15)
+                EventKind.EXPORT,
+                request=request,
+                target=f"plan:{plan.pk}",
+                detail={
+                    "ledger": kind,
+                    "year": plan.year,
+                    "region": plan.region.name,
+                    "month": form.cleaned_data["month"],
+                },
+            )
             return xlsx_response(
                 content, f"{plan.year}年{plan.region.name}{services.EXPORT_KINDS[kind]}.xlsx"
             )

@@ -15,6 +15,7 @@ from org import access
 
 from .errors import CommonErrorCode, DomainError
 from .fields import FIGURE, MONEY
+from .security_events import EventKind, Result, emit
 
 
 class ApiPagination(PageNumberPagination):
@@ -73,7 +74,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied("您无权执行此操作。")
     if isinstance(exc, DomainError):
-        return Response(domain_error_body(exc), status=exc.status)
+        response = Response(domain_error_body(exc), status=exc.status)
+        record_api_refusal(exc, context, response)
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -83,6 +86,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    record_api_refusal(exc, context, response)
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "code": CommonErrorCode.INVALID,
@@ -96,6 +100,29 @@ def exception_handler(exc, context):
             "detail": str(detail),
         }
     return response
+
+
+# --- security audit log (issue 15): API refusals (401 not signed in, 403 not allowed) are recorded once ---
+REFUSALS = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed, exceptions.PermissionDenied)
+
+
+def record_api_refusal(exc, context, response) -> None:
+    request = context.get("request")
+    refused = isinstance(exc, REFUSALS) or (isinstance(exc, DomainError) and exc.status in (401, 403))
+    if request is None or not refused:
+        return
+    reason = exc.message if isinstance(exc, DomainError) else str(getattr(exc, "detail", ""))
+    view = context.get("view")
+    emit(
+        EventKind.REFUSED,
+        request=request,
+        target=f"api:{type(view).__name__}" if view is not None else "",
+        detail={"status": response.status_code, "reason": reason},
+        result=Result.REFUSED,
+    )
+
+
+# --- end security audit log ---
 
 
 # What each error status means when a view says no more (views with their own wording keep it).

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
+from minsheng.security_events import EventKind, emit
 from org.admin_base import HistoryAdmin, RoleScopedAdmin, ScopedInlineMixin
 
 from .export import results_workbook
@@ -91,11 +92,14 @@ class VoteAdmin(HistoryAdmin):
 
     @admin.action(description="导出所选投票的结果（Excel）")
     def export_selected(self, request, queryset):
-        return xlsx_response(queryset.select_related("region"), "votes.xlsx")
+        votes = list(queryset.select_related("region"))
+        emit(EventKind.EXPORT, request=request, target="voting.vote", detail={"votes": [v.pk for v in votes]})
+        return xlsx_response(votes, "votes.xlsx")
 
     @action(description="导出结果（Excel）", url_path="export", permissions=["view"])
     def export_detail(self, request, object_id):
         vote = get_object_or_404(self.get_queryset(request).select_related("region"), pk=object_id)
+        emit(EventKind.EXPORT, request=request, target=f"vote:{vote.pk}", detail={"votes": [vote.pk]})
         return xlsx_response([vote], f"vote-{vote.pk}.xlsx")
 
 

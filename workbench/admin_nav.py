@@ -94,6 +94,8 @@ WORKFLOW = [
             ("org.Unit", "apartment"),
             ("org.User", "group"),
             ("notifications.Notification", "mail"),
+            ("audit.SecurityEvent", "policy"),  # issue 15: the security audit log (its reader only)
+            ("audit.AuditArchive", "inventory_2"),
         ],
     ),
     # The 安全管理员's and 审计管理员's areas (issue 15). Last, so models of apps not named here (the security

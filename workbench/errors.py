@@ -20,6 +20,8 @@ from django.urls import Resolver404
 from django.utils.translation import gettext
 from django.views.decorators.csrf import requires_csrf_token
 
+from minsheng.security_events import EventKind, Result, emit
+
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 NOT_FOUND = "No %s matches the given query."  # get_object_or_404's message (django/shortcuts.py)
 
@@ -82,9 +84,25 @@ def bad_request(request, exception=None, template_name="400.html"):
     return _render(request, template_name, HttpResponseBadRequest, {"reason": reason})
 
 
+# --- security audit log (issue 15): every refusal answered here is recorded once, with its reason ---
+def record_refusal(request, reason: str, **detail) -> None:
+    match = getattr(request, "resolver_match", None)
+    emit(
+        EventKind.REFUSED,
+        request=request,
+        target=f"view:{match.view_name}" if match is not None and match.view_name else "",
+        detail={"status": 403, "reason": reason, **detail},
+        result=Result.REFUSED,
+    )
+
+
+# --- end security audit log ---
+
+
 @requires_csrf_token
 def permission_denied(request, exception=None, template_name="403.html"):
     reason = reason_of(exception, "您没有权限访问此页面。")
+    record_refusal(request, reason)
     return _render(request, template_name, HttpResponseForbidden, {"reason": reason})
 
 
@@ -108,4 +126,5 @@ def csrf_failure(request, reason: str = "", template_name="403_csrf.html"):
         CSRF_DEFAULT,
     )
     context = {"reason": explained}
+    record_refusal(request, explained, csrf=True)
     return _render(request, template_name, HttpResponseForbidden, context)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "publicity",
     "ledgers",
     "workbench",
+    "audit",  # issue 15: the security audit log (append-only, hash-chained), separate from simple_history
 ]
 
 MIDDLEWARE = [
@@ -258,6 +259,17 @@ SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", BASE_DIR / "var" / "sms.log
 # 商用密码 (GB/T 39786): SM3 password hashing and phone HMACs, SM4 for contact fields, the SM3 audit chain.
 # On in production (prod.py); elsewhere off unless MINSHENG_NATIONAL_CRYPTO says so.
 MINSHENG_NATIONAL_CRYPTO = env_bool("MINSHENG_NATIONAL_CRYPTO", False)
+# --- Security audit log (audit/, issue 15) ---
+# Records are kept in the table this many days (at least 180, 等保 2.0), then archived by the daily task
+# (audit/schedule.py) into gzip JSON-lines files with a checksum under MINSHENG_AUDIT_ARCHIVE_DIR.
+MINSHENG_AUDIT_RETENTION_DAYS = int(os.environ.get("MINSHENG_AUDIT_RETENTION_DAYS", "180"))
+MINSHENG_AUDIT_ARCHIVE_DIR = Path(
+    os.environ.get("MINSHENG_AUDIT_ARCHIVE_DIR", BASE_DIR / "var" / "audit-archive")
+)
+# Whether each audit record waits for the disk before its request goes on (audit.services.synchronous_commit:
+# off, appends do not queue behind the disk's fsync; a server crash can lose the newest ~0.6 s of records).
+MINSHENG_AUDIT_SYNCHRONOUS_COMMIT = env_bool("MINSHENG_AUDIT_SYNCHRONOUS_COMMIT", False)
+# --- end security audit log ---
 # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), minsheng/net.py.
 MINSHENG_TRUSTED_PROXIES = env_list("MINSHENG_TRUSTED_PROXIES")
 # Phones are stored as an HMAC under this key plus masked digits, never in clear.

@@ -1,0 +1,16 @@
+import pytest
+from django.db import connection
+
+
+@pytest.fixture
+def tamper():
+    """Run SQL with the append-only trigger disabled, as someone holding the database owner's rights would
+    (ALTER TABLE is transactional: the test's rollback puts the trigger back)."""
+
+    def run(sql: str, params=None) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_securityevent DISABLE TRIGGER audit_securityevent_append_only")
+            cursor.execute(sql, params)
+            cursor.execute("ALTER TABLE audit_securityevent ENABLE TRIGGER audit_securityevent_append_only")
+
+    return run
