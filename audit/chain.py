@@ -2,9 +2,8 @@
 
 hash = digest(prev_hash + canonical JSON of the record's fields), hex. The digest is SM3 (GB/T 32905) when
 settings.MINSHENG_NATIONAL_CRYPTO is on, SHA-256 otherwise; each record names its algorithm, so records
-written before a switch stay verifiable. pyca/cryptography computes both through OpenSSL (a pure-Python SM3
-would cap the log at a few hundred records a second). The integrator may point `digest` at
-minsheng/crypto.py once that module exists; the output must stay the same bytes.
+written before a switch stay verifiable. Both come from minsheng/crypto.py (pyca/cryptography through
+OpenSSL: a pure-Python SM3 would cap the log at a few hundred records a second).
 """
 
 import datetime
@@ -12,12 +11,9 @@ import json
 from contextlib import closing
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import hashes
-from django.conf import settings
+from minsheng import crypto
 
 from .models import Algorithm
-
-_HASHES = {Algorithm.SM3: hashes.SM3, Algorithm.SHA256: hashes.SHA256}
 
 # The fields a record's hash covers, in the canonical JSON (keys sorted, so the order here is for reading).
 HASHED_FIELDS = (
@@ -39,14 +35,12 @@ HASHED_FIELDS = (
 
 
 def current_algorithm() -> str:
-    return Algorithm.SM3 if settings.MINSHENG_NATIONAL_CRYPTO else Algorithm.SHA256
+    return Algorithm(crypto.digest_algorithm())
 
 
 def digest(data: bytes, algorithm: str) -> str:
     """Hex digest of `data` with the named algorithm ("sm3" or "sha256")."""
-    hasher = hashes.Hash(_HASHES[Algorithm(algorithm)]())
-    hasher.update(data)
-    return hasher.finalize().hex()
+    return crypto.digest(data, Algorithm(algorithm).value)
 
 
 def timestamp(at: datetime.datetime) -> str:
@@ -108,7 +102,7 @@ def walk(rows, *, after_seq: int, after_hash: str) -> tuple[int, int, str, Break
             return count, seq, row["hash"], Break(seq, f"序号重复或倒序（应为第 {expected_seq} 条）")
         if row["prev_hash"] != expected_prev:
             return count, seq, row["hash"], Break(seq, "上一条摘要与前一条记录不符（前面的记录被删除或改动）")
-        if row["algorithm"] not in _HASHES or record_hash(row["prev_hash"], row) != row["hash"]:
+        if row["algorithm"] not in Algorithm.values or record_hash(row["prev_hash"], row) != row["hash"]:
             return count, seq, row["hash"], Break(seq, "记录内容与摘要不符（记录被改动）")
         expected_seq, expected_prev = seq + 1, row["hash"]
     return count, expected_seq - 1, expected_prev, None

@@ -178,7 +178,7 @@ def test_a_public_bulletin_download_is_not_recorded(org, draft, bulletin_media):
 def test_the_security_log_export_is_itself_recorded_and_neutralises_formulas(org):
     browser().post(reverse("login"), {"username": '=HYPERLINK("http://x")', "password": "x"})
     client = browser()
-    client.force_login(org.admin)
+    client.force_login(org.auditadmin)
     response = client.get(
         reverse("admin:audit_securityevent_export", args=["xlsx"]), {"kind": "login_failed"}
     )
@@ -187,7 +187,7 @@ def test_the_security_log_export_is_itself_recorded_and_neutralises_formulas(org
     assert rows[0][:4] == ("序号", "时间", "事件类型", "结果")
     assert [row[4] for row in rows[1:]] == ['\'=HYPERLINK("http://x")']
     event = only(EventKind.EXPORT)
-    assert (event.username, event.target) == ("admin", "audit.securityevent")
+    assert (event.username, event.target) == (org.auditadmin.username, "audit.securityevent")
     assert event.detail == {"format": "xlsx", "filters": {"kind": "login_failed"}, "rows": 1}
 
 
