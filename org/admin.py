@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from twofactor.admin import SecondFactorResetMixin  # issue 15: the security administrator's 2FA reset
+
 from . import access
 from .admin_base import HistoryAdmin
 from .models import Region, Unit, User
@@ -40,7 +42,7 @@ class UnitAdmin(HistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(HistoryAdmin, DjangoUserAdmin):
+class UserAdmin(SecondFactorResetMixin, HistoryAdmin, DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm

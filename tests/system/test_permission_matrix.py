@@ -31,6 +31,7 @@ from org.models import Region, Unit, User
 from projects.models import ProgressReport, Project, ReportAttachment
 from proposals.models import Candidate, CollectionRound, DecisionStep, Proposal
 from supervision.models import Alert, Inspection, Problem, SupervisionOrder
+from tests.clients import VerifiedClient
 
 PASSWORD = "matrix-2026"
 
@@ -136,7 +137,7 @@ def world(django_db_setup, django_db_blocker):
 
 
 def client_for(who) -> Client:
-    client = Client()
+    client = VerifiedClient()
     if who.user is not None:
         assert client.login(username=who.user.username, password=PASSWORD)
     return client

@@ -51,3 +51,9 @@ class Command(BaseCommand):
             role = "超级用户" if access.is_administrator_account(user) else Role(user.role).label
             where = f" · {user.unit.name}" if user.unit_id else ""
             self.stdout.write(f"  {user.username:<12} {user.first_name} · {role}{where}")
+
+        # Issue 15: the demo logins' second step (keys, recovery codes), fixtures/demo/twofactor.py.
+        from fixtures.demo import twofactor as demo_twofactor
+
+        for line in demo_twofactor.describe(result.users):
+            self.stdout.write(line)
