@@ -93,10 +93,18 @@ def _complete(request, device: Device, method: str) -> None:
     )
 
 
+def _wait_message(locked_until) -> str:
+    seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
+    return f"尝试过于频繁，请在 {seconds} 秒后再试。"
+
+
 def confirm_enrolment(request, device: TOTPDevice, token: str) -> list[str]:
     """Confirm the pending authenticator with a code from the app; the session is verified with it and the
     recovery codes (to show once) are returned."""
     token = _clean(token)
+    allowed, data = device.verify_is_allowed()
+    if not allowed:
+        raise SecondFactorError(_wait_message(data["locked_until"]), status=429)
     if not token.isdigit() or not device.verify_token(token):
         raise SecondFactorError("验证码不正确，请核对手机上身份验证器显示的 6 位数字后重试。")
     with transaction.atomic():
@@ -146,8 +154,7 @@ def verify(request, token: str) -> Device:
         _complete(request, device, METHODS[type(device)])
         return device
     if waits:
-        seconds = max(1, int((min(waits) - timezone.now()).total_seconds()) + 1)
-        raise SecondFactorError(f"尝试过于频繁，请在 {seconds} 秒后再试。", status=429)
+        raise SecondFactorError(_wait_message(min(waits)), status=429)
     failures = request.session.get(FAILURES_KEY, 0) + 1
     request.session[FAILURES_KEY] = failures
     emit(
@@ -183,7 +190,7 @@ def send_sms_code(request) -> str:
         f"【民生实事管理系统】您的登录验证码为 {device.token}，{minutes} 分钟内有效。"
         "如非本人操作，请忽略并联系本级民生办。"
     )
-    transaction.on_commit(lambda: sms.send_sms(user.phone, text))
+    sms.send_sms(user.phone, text)  # now: the code is saved (no transaction around this step to wait for)
     return sms.masked(user.phone)
 
 

@@ -29,9 +29,10 @@ def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
 
-def _verify_page(request, form, *, status=200):
+def _verify_page(request, form, *, status=200, alert=""):
     context = {
         "form": form,
+        "alert": alert,
         "next": _next(request),
         "sms": services.sms_enabled() and bool(request.user.phone),
         "nav": "",
@@ -72,9 +73,7 @@ def send_sms(request):
     try:
         phone = services.send_sms_code(request)
     except services.SecondFactorError as exc:
-        form = CodeForm()
-        form.add_error(None, exc.message)
-        return _verify_page(request, form, status=exc.status)
+        return _verify_page(request, CodeForm(), status=exc.status, alert=exc.message)
     messages.success(request, f"短信验证码已发送至 {phone}，5 分钟内有效。")
     return redirect(_with_next("twofactor:verify", _next(request)))
 
