@@ -20,6 +20,9 @@ def test_every_demo_login_passes_the_second_step_with_its_documented_key():
     call_command("seed_demo", stdout=out)
     printed = out.getvalue()
     assert "双因素认证" in printed
+    codes = io.StringIO()
+    call_command("demo_otp", stdout=codes)
+    printed_codes = dict(line.split() for line in codes.getvalue().splitlines())
     for username, *_ in demo_users.USERS:
         user = User.objects.get(username=username)
         assert demo.demo_key_base32(username) in printed
@@ -28,6 +31,7 @@ def test_every_demo_login_passes_the_second_step_with_its_documented_key():
         client = Client()
         client.post("/login/", {"username": username, "password": demo_users.PASSWORD})
         code = f"{totp(bytes.fromhex(demo.demo_key(username))):06d}"
+        assert printed_codes[username] == code  # manage.py demo_otp prints the same
         response = client.post("/login/verify/", {"code": code})
         assert response.status_code == 302, username
         assert client.get(response["Location"]).status_code in (200, 302), username
