@@ -31,7 +31,7 @@ N = 2
 TODAY = datetime.datetime(2026, 6, 3, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 YEAR = TODAY.year
 # Pages answered only to POST (tests/system/test_permission_matrix.py's POST_ONLY without a parameter).
-POST_ONLY = {"logout", "filing:logout", "notifications:read_all"}
+POST_ONLY = {"logout", "filing:logout", "notifications:read_all", "twofactor:sms", "twofactor:recovery"}
 # Lists that need a parameter to answer: the widest view (one row per project where there is a choice).
 QUERY = {
     "/api/v1/funding/monthly/": f"?year={YEAR}",

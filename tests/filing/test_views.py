@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from projects.choices import ReportStatus
 from projects.models import ProgressReport, ReportContribution
-from tests.clients import VerifiedClient
+from tests.clients import VerifiedClient, pass_second_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day")]
 
@@ -36,6 +36,7 @@ def test_login_page_signs_in_and_goes_home(client, filing_project):
     response = client.post(reverse("filing:login"), {"username": "filer", "password": "test-pass-123"})
     assert response.status_code == 302
     assert response["Location"] == reverse("filing:home")
+    pass_second_factor(client, filing_project.org.filer)  # issue 15: the second step (tests/twofactor/)
     assert "城镇新增就业" in client.get(reverse("filing:home")).content.decode()
 
 
