@@ -40,17 +40,9 @@ class SecondFactorError(Exception):
         self.status = status
 
 
-def required_for(user) -> bool:
-    """Whether a signed-in account must pass the second factor: its role is in MINSHENG_OTP_REQUIRED_ROLES
-    ("*": every account that signs in), or it is an administrator's and "administrator" is listed."""
-    if not user.is_authenticated:
-        return False
-    roles = settings.MINSHENG_OTP_REQUIRED_ROLES
-    if "*" in roles:
-        return True
-    if access.is_administrator_account(user):
-        return "administrator" in roles
-    return bool(user.role) and user.role in roles
+# Whether a signed-in account must pass the second factor (the access policy decides, from the roles listed
+# in MINSHENG_OTP_REQUIRED_ROLES).
+required_for = access.needs_second_factor
 
 
 def sms_enabled() -> bool:
