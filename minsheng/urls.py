@@ -22,6 +22,7 @@ urlpatterns = [
     # The admin signs in on the same page (its own login view is shadowed; `admin:login` resolves here).
     path("admin/login/", LoginView.as_view()),
     path("admin/", admin.site.urls),
+    path("", include("twofactor.urls")),  # issue 15: /login/verify/ and /account/2fa/ (second factor)
     path("api/v1/", include("minsheng.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -185,6 +185,22 @@ def grantable_roles() -> list[tuple[str, str]]:
     return [(value, label) for value, label in Role.choices if value in BUSINESS_ROLES]
 
 
+# Issue 15 (twofactor/): who must pass the second factor after the password. settings.
+# MINSHENG_OTP_REQUIRED_ROLES lists roles, "administrator" for administrators' accounts, or "*" for every
+# account that signs in (the default).
+def needs_second_factor(user) -> bool:
+    from django.conf import settings
+
+    if not is_signed_in(user):
+        return False
+    listed = settings.MINSHENG_OTP_REQUIRED_ROLES
+    if "*" in listed:
+        return True
+    if is_administrator_account(user):
+        return "administrator" in listed
+    return bool(user.role) and user.role in listed
+
+
 may_edit = is_administrator | is_office_staff
 may_use_admin = is_administrator | _role(*ADMIN_ROLES)
 # The business records in the admin (projects, reports, funding...): the roles of the yearly cycle only.

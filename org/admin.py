@@ -21,6 +21,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 
 from minsheng.errors import DomainError
 from minsheng.security_events import EventKind, emit
+from twofactor.admin import SecondFactorResetMixin  # the security administrator's 2FA reset
 
 from . import access, services
 from .admin_base import HistoryAdmin
@@ -81,7 +82,7 @@ class PowersForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(HistoryAdmin, DjangoUserAdmin):
+class UserAdmin(SecondFactorResetMixin, HistoryAdmin, DjangoUserAdmin):
     form = UserChangeForm
     add_form = AccountCreationForm
     change_password_form = AdminPasswordChangeForm

@@ -13,6 +13,7 @@ from minsheng import sms
 from org.choices import RegionLevel, Role, UnitKind
 from org.models import Region, Unit, User
 from projects.choices import ProjectLevel, ReportStatus
+from tests.clients import VerifiedClient
 from tests.factories import PlanFactory, ProgressReportFactory, ProjectFactory
 from voting import services as voting_services
 
@@ -52,6 +53,13 @@ def fresh_state():
     voting_services._papers.clear()
     for function in MEMOISED:
         function.cache_clear()
+
+
+# Issue 15 (second factor): pytest-django's `client` (and `admin_client`, built on it), signed in with both
+# factors by login()/force_login(); tests/twofactor/ builds plain clients to test the second step itself.
+@pytest.fixture
+def client():
+    return VerifiedClient()
 
 
 @pytest.fixture

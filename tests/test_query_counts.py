@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from tests import factories as f
+from tests.clients import VerifiedClient
 
 BASELINE = Path(__file__).with_name("query_counts.json")
 UPDATE = os.environ.get("UPDATE_QUERY_BASELINE") == "1"
@@ -30,7 +31,7 @@ N = 2
 TODAY = datetime.datetime(2026, 6, 3, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 YEAR = TODAY.year
 # Pages answered only to POST (tests/system/test_permission_matrix.py's POST_ONLY without a parameter).
-POST_ONLY = {"logout", "filing:logout", "notifications:read_all"}
+POST_ONLY = {"logout", "filing:logout", "notifications:read_all", "twofactor:sms", "twofactor:recovery"}
 # Lists that need a parameter to answer: the widest view (one row per project where there is a choice).
 QUERY = {
     "/api/v1/funding/monthly/": f"?year={YEAR}",
@@ -124,7 +125,7 @@ def populate_by_the_clock(org, start: int, count: int) -> None:
 def test_list_queries_do_not_grow_with_the_rows_nor_over_the_baseline(org):
     urls = {path: path + QUERY.get(path, "") for path in api_lists()}
     urls |= {name: reverse(name) for name in pages()}
-    client = Client()
+    client = VerifiedClient()
     client.force_login(org.staff)
 
     populate_by_the_clock(org, 0, N)

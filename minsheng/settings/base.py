@@ -412,3 +412,22 @@ LOGGING = {
 
 # History views are guarded by the admin's has_view_history_permission (role based, see org/admin_base.py).
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+
+# -- Second factor (issue 15, twofactor/) ------------------------------------------------------------------
+# TOTP (django-otp) with recovery codes, SMS codes as the fallback the office switches on. Enforced in every
+# settings module by twofactor.middleware.SecondFactorMiddleware (pages and admin: the second step; API: 403).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "twofactor"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    # django-otp's OTPMiddleware, reading the verified device from the cache
+    "twofactor.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("twofactor.middleware.OTPMiddleware") + 1, "twofactor.middleware.SecondFactorMiddleware"
+)
+# Roles that must use the second factor ("*": every account that signs in; else role values, and
+# "administrator" for administrators' accounts).
+MINSHENG_OTP_REQUIRED_ROLES = env_list("MINSHENG_OTP_REQUIRED_ROLES", "*")
+# SMS codes to the user's phone as a fallback at the second step (on in development and the demo, dev.py).
+MINSHENG_OTP_SMS = env_bool("MINSHENG_OTP_SMS", False)
+OTP_TOTP_ISSUER = "民生实事管理系统"

@@ -10,3 +10,6 @@ if not DATABASES:
     from minsheng.embedded import database_settings
 
     DATABASES = {"default": postgres_database({**database_settings(), "CONN_MAX_AGE": CONN_MAX_AGE})}
+
+# Second factor: the demo offers SMS codes too (the console SMS backend prints them).
+MINSHENG_OTP_SMS = env_bool("MINSHENG_OTP_SMS", True)

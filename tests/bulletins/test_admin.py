@@ -9,13 +9,14 @@ from django.urls import reverse
 from bulletins import services
 from bulletins.choices import BulletinStatus, SectionKind
 from bulletins.models import Bulletin
+from tests.clients import VerifiedClient
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:
-    client = Client()
+    client = VerifiedClient()
     client.login(username=user.username, password=PASSWORD)
     return client
 

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from bulletins import services
 from bulletins.models import Bulletin
+from tests.clients import VerifiedAPIClient
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ OCT = datetime.date(2016, 10, 14)
 
 
 def client_for(user) -> APIClient:
-    client = APIClient()
+    client = VerifiedAPIClient()
     if user is not None:
         client.login(username=user.username, password=PASSWORD)
     return client

@@ -9,12 +9,12 @@ import docx
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from bulletins import services
 from bulletins.choices import BulletinStatus
 from bulletins.models import Bulletin
 from projects.models import ProgressReport
+from tests.clients import VerifiedAPIClient, VerifiedClient
 from tests.conftest import PASSWORD
 
 OCT = datetime.date(2016, 10, 14)
@@ -22,7 +22,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def client_for(user, api=False):
-    client = APIClient() if api else Client()
+    client = VerifiedAPIClient() if api else VerifiedClient()
     if user is not None:
         client.login(username=user.username, password=PASSWORD)
     return client

@@ -7,17 +7,17 @@ import pytest
 from django.db import connection
 from django.db.models import Avg
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from funding.models import Entry
 from projects.choices import COUNTED_REPORT_STATUSES, ScheduleBasis
 from projects.models import Milestone, ProgressReport, Project
+from tests.clients import VerifiedAPIClient
 
 ENDPOINTS = ["overview", "categories", "units", "projects", "lagging", "trend", "funds", "supervision"]
 
 
 def get(user, endpoint, **params):
-    client = APIClient()
+    client = VerifiedAPIClient()
     if user is not None:
         client.force_login(user)
     return client.get(f"/api/v1/dashboard/{endpoint}/", params)
@@ -220,7 +220,7 @@ def test_county_staff_sees_only_its_county(org, dashboard_data):
 
 
 def _count(user, endpoint) -> int:
-    client = APIClient()
+    client = VerifiedAPIClient()
     client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(f"/api/v1/dashboard/{endpoint}/", {"year": 2016}).status_code == 200

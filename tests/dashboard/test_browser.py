@@ -2,7 +2,8 @@
 
 import pytest
 from django.conf import settings
-from django.test import Client
+
+from tests.clients import VerifiedClient
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -10,7 +11,7 @@ READY = "main[data-state='ready']"
 
 
 def log_in(page, live_server, user):
-    client = Client()
+    client = VerifiedClient()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies(

@@ -6,6 +6,7 @@ import pytest
 
 from projects.choices import ReportStatus
 from projects.models import ProgressReport
+from tests.fixtures.browser import pass_second_step, second_step_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,10 +23,12 @@ def media(settings, tmp_path):
 
 
 def sign_in(page, base, username):
+    code = second_step_code(username)
     page.goto(f"{base}/filing/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("test-pass-123")
     page.get_by_role("button", name="登录").click()
+    pass_second_step(page, code)  # issue 15: the second factor after the password
     # The one login lands each role on its home: a filer on /filing/, staff on the workbench.
     page.wait_for_url(f"{base}/filing/" if username.startswith("filer") else f"{base}/workbench/")
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from projects.choices import ReportStatus
 from projects.models import ProgressReport, ReportContribution
+from tests.clients import VerifiedClient, pass_second_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day")]
 
@@ -35,6 +36,7 @@ def test_login_page_signs_in_and_goes_home(client, filing_project):
     response = client.post(reverse("filing:login"), {"username": "filer", "password": "test-pass-123"})
     assert response.status_code == 302
     assert response["Location"] == reverse("filing:home")
+    pass_second_factor(client, filing_project.org.filer)  # issue 15: the second step (tests/twofactor/)
     assert "城镇新增就业" in client.get(reverse("filing:home")).content.decode()
 
 
@@ -224,9 +226,8 @@ def test_leader_reads_the_report_without_a_form(client, filing_project):
 
 def test_the_form_still_checks_csrf(filing_project):
     # The page is csrf_exempt for the upload guard and csrf_protect inside: a forged post is refused.
-    from django.test import Client
 
-    client = Client(enforce_csrf_checks=True)
+    client = VerifiedClient(enforce_csrf_checks=True)
     client.force_login(filing_project.org.filer)
     response = client.post(report_url(filing_project), form_data(filing_project))
     assert response.status_code == 403

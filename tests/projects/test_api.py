@@ -8,11 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from org.models import User
 from projects.choices import Light, ReportStatus
 from projects.models import Milestone, ProgressReport, ProgressValue, Project, Target
+from tests.clients import VerifiedAPIClient
 
 PROJECTS = "/api/v1/projects/"
 REGIONS = "/api/v1/regions/"
@@ -20,7 +20,7 @@ UNITS = "/api/v1/units/"
 
 
 def client_for(user=None):
-    client = APIClient()
+    client = VerifiedAPIClient()
     if user is not None:
         client.force_authenticate(user)
     return client
@@ -364,7 +364,7 @@ def count_list_queries(client, **params):
 def test_project_list_takes_the_same_number_of_queries_for_1_and_50_projects(org, make_project, role):
     make_project("01", targets={"a": 100}, reporting_month=9)
     # A real session login, so that the count includes loading the user, its unit and region.
-    client = APIClient()
+    client = VerifiedAPIClient()
     client.force_login(User.objects.get(username=getattr(org, role).username))
     # The filer's unit cooperates on the bulk projects, so everyone sees them all.
     client.get(PROJECTS)  # warm up anything cached per process (content types, ...)

@@ -22,6 +22,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from fixtures.demo.data import users as demo_users
 from org.models import User
+from tests.fixtures.browser import pass_second_step, second_step_code
 
 # The demo data is committed once for the module (the live server's thread reads it through its own
 # connection); `django_db` only asks pytest-django for the test database.
@@ -317,11 +318,13 @@ def english_on(page) -> list[tuple[str, str, str]]:
 def sign_in(page, base: str, username: str) -> str:
     """Sign in through the login form, as a person would; returns the path the role lands on."""
     login = resolve_url(settings.LOGIN_URL)
+    code = second_step_code(username)
     page.goto(base + login)
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", demo_users.PASSWORD)
     with page.expect_navigation():
         page.locator("form [type=submit]").first.click()
+    pass_second_step(page, code)  # issue 15: the second factor after the password
     landed = urllib.parse.urlsplit(page.url)
     assert landed.path != login, f"{username} could not sign in"
     return landed.path

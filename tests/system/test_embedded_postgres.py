@@ -38,6 +38,10 @@ out["host"] = settings.DATABASES["default"]["HOST"]
 PASSWORD = "minsheng2026"
 out["authenticated"] = [u for u in sys.argv[1:] if authenticate(username=u, password=PASSWORD)]
 client.login(username="lingdao", password=PASSWORD)
+# The second step (issue 15): the demo authenticator's code (its key is public, fixtures/demo/twofactor.py).
+from django_otp.oath import totp
+from fixtures.demo.twofactor import demo_key
+client.post("/login/verify/", {"code": f"{totp(bytes.fromhex(demo_key('lingdao'))):06d}"})
 out["dashboard"] = {
     call: client.get(f"/api/v1/dashboard/{call}/").status_code
     for call in ["overview", "categories", "units", "projects", "lagging", "trend", "funds", "supervision"]

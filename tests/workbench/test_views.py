@@ -4,6 +4,7 @@ admin), one colour and Chinese error pages."""
 import datetime
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from org.choices import Role
 from org.models import User
 from projects.models import Project
+from tests.clients import pass_second_factor
 from tests.conftest import PASSWORD
 from tests.system.test_admin_translations import english_words, visible_text
 
@@ -43,6 +45,9 @@ def test_signing_in_anywhere_lands_on_the_roles_home(client, org, login_url, rol
     response = client.post(login_url, {"username": getattr(org, role).username, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == HOMES[role]
+    # The password alone leads on to the second factor (issue 15, twofactor/); passed, the home opens.
+    assert client.get(response["Location"])["Location"] == f"/account/2fa/?next={quote(HOMES[role], safe='')}"
+    pass_second_factor(client, getattr(org, role))
     assert client.get(response["Location"]).status_code == 200
 
 
@@ -86,6 +91,7 @@ def test_a_filer_sent_from_the_admin_goes_to_the_filing_page_not_back_into_the_a
     assert response["Location"].startswith("/admin/login/")
     response = client.post(response["Location"], {"username": "filer", "password": PASSWORD})
     assert response["Location"] == "/filing/"
+    pass_second_factor(client, org.filer)  # issue 15: the second step, as tests/twofactor/ shows it
     # Signed in, the admin still refuses; its login page sends the filer home instead of looping.
     refused = client.get("/admin/")
     assert refused.status_code == 302

@@ -50,3 +50,9 @@ class Command(BaseCommand):
             role = Role(user.role).label if user.role else "超级用户"
             where = f" · {user.unit.name}" if user.unit_id else ""
             self.stdout.write(f"  {user.username:<12} {user.first_name} · {role}{where}")
+
+        # Issue 15: the demo logins' second step (keys, recovery codes), fixtures/demo/twofactor.py.
+        from fixtures.demo import twofactor as demo_twofactor
+
+        for line in demo_twofactor.describe(result.users):
+            self.stdout.write(line)
