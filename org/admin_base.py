@@ -1,10 +1,11 @@
 """What every admin page of minsheng shares: permissions from roles and querysets scoped to the user."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
+
+from minsheng.admin_confirm import visible_or_404
 
 from . import access
 from .access import may_edit, may_see_history
@@ -97,9 +98,9 @@ class HistoryAdmin(RoleScopedAdmin, SimpleHistoryAdmin):
         return self.has_view_history_permission(request, obj) and may_edit(request.user)
 
     def _require_visible(self, request, object_id):
-        # The history of a record is as private as the record: another region's is out of reach.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise PermissionDenied
+        # The history of a record is as private as the record: another region's is out of reach, and reads
+        # as "not found" like a missing or malformed id (issue 15: never a 500, never "exists elsewhere").
+        visible_or_404(self, request, object_id)
 
     def history_view(self, request, object_id, extra_context=None):
         self._require_visible(request, object_id)
