@@ -13,6 +13,7 @@ from projects.admin import ReadOnlyInlineMixin
 
 from .. import services
 from ..choices import OrderStatus
+from ..conf import MAX_STAGE_DAYS
 from ..models import Escalation, OrderResponse, SupervisionOrder
 from .common import STATUS_LABELS, ExportAdmin, step_page
 
@@ -33,11 +34,15 @@ class EscalationInline(ReadOnlyInlineMixin, TabularInline):
     verbose_name_plural = "超期升级记录"
 
 
+def _stage_days_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=0, max_value=MAX_STAGE_DAYS, required=False)
+
+
 class OrderForm(forms.ModelForm):
-    acknowledge_days = forms.IntegerField(label="签收部署（天）", min_value=0, required=False)
-    feedback_days = forms.IntegerField(label="反馈进展（天）", min_value=0, required=False)
-    settle_days = forms.IntegerField(label="办理落实（天）", min_value=0, required=False)
-    report_days = forms.IntegerField(label="报告结果（天）", min_value=0, required=False)
+    acknowledge_days = _stage_days_field("签收部署（天）")
+    feedback_days = _stage_days_field("反馈进展（天）")
+    settle_days = _stage_days_field("办理落实（天）")
+    report_days = _stage_days_field("报告结果（天）")
 
     class Meta:
         model = SupervisionOrder

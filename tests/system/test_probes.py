@@ -1,8 +1,13 @@
 """Crashes and leaks found by probing (issue 15): whatever an attacker sends, the answer is a Chinese page or
 JSON {code, detail} with the right status, never a bare 500."""
 
+import datetime
+
 import pytest
 from django.test import override_settings
+
+from supervision.models import SupervisionOrder
+from tests.factories import InspectionFactory, PlanFactory, ProblemFactory, ProjectFactory
 
 API_LISTS = [
     "/api/v1/projects/",
@@ -145,3 +150,102 @@ def test_pages_keep_their_chinese_404(client):
 
     assert response.status_code == 404
     assert "该网址不存在" in response.content.decode()
+
+
+# -- unbounded numbers feeding date arithmetic ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [10**9, 366, -1])
+def test_stage_days_out_of_bounds_on_the_api_is_a_field_error(client, org, days):
+    client.force_login(org.staff)
+
+    order = {"unit": org.edu.pk, "title": "加快", "requirement": "赶上", "stage_days": {"report": days}}
+    response = client.post("/api/v1/supervision/orders/", order, content_type="application/json")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert "stage_days" in body["fields"]
+    assert not SupervisionOrder.objects.exists()
+
+
+@pytest.mark.django_db
+def test_stage_days_of_a_billion_in_the_admin_is_a_form_error(client, org):
+    client.force_login(org.staff)
+
+    response = client.post(
+        "/admin/supervision/supervisionorder/add/",
+        {"unit": org.edu.pk, "title": "加快进度", "requirement": "十日内报告", "report_days": str(10**9)},
+    )
+
+    assert response.status_code == 200
+    assert "365" in response.content.decode()
+    assert not SupervisionOrder.objects.exists()
+
+
+# -- year and month query parameters -------------------------------------------------------------------
+
+BAD_YEARS = ["0", "10000", "abc", "-1", "99999999999999999999"]
+YEAR_LISTS = [
+    "/api/v1/supervision/problems/",
+    "/api/v1/supervision/inspections/",
+    "/api/v1/supervision/orders/",
+    "/api/v1/supervision/alerts/",
+    "/api/v1/projects/",
+    "/api/v1/funding/entries/",
+]
+
+
+@pytest.fixture
+def found(org):
+    """A problem and an inspection of 2026 in 临沂市, so the year filter has dates to look at."""
+    plan = PlanFactory(region=org.city, year=2026)
+    project = ProjectFactory(plan=plan, lead_unit=org.hrss)
+    day = datetime.date(2026, 6, 10)
+    return ProblemFactory(project=project, found_on=day), InspectionFactory(region=org.city, date=day)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", BAD_YEARS)
+def test_a_year_no_date_can_have_is_a_400_on_the_api(client, org, found, year):
+    client.force_login(org.staff)
+    for url in YEAR_LISTS:
+        response = client.get(url, {"year": year})
+
+        assert response.status_code == 400, url
+        body = response.json()
+        assert body["code"] == "invalid"
+        assert "year" in body["fields"], url
+
+
+@pytest.mark.django_db
+def test_a_good_year_still_filters_the_api(client, org, found):
+    client.force_login(org.staff)
+
+    assert len(client.get("/api/v1/supervision/problems/", {"year": 2026}).json()["results"]) == 1
+    assert client.get("/api/v1/supervision/problems/", {"year": 2025}).json()["results"] == []
+    assert len(client.get("/api/v1/supervision/inspections/", {"year": 2026}).json()["results"]) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", [*({"year": y} for y in BAD_YEARS), {"month": "13"}, {"year": "2026", "month": "0"}]
+)
+def test_a_bad_year_or_month_on_the_pages_is_ignored(client, org, found, query):
+    client.force_login(org.staff)
+    for url in ["/supervision/problems/", "/supervision/orders/", "/supervision/alerts/", "/supervision/"]:
+        response = client.get(url, query)
+
+        assert response.status_code == 200, url
+    assert "问题" in client.get("/supervision/problems/", query).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["0", "10000", "abc"])
+def test_a_bad_year_in_the_admin_lists_is_not_a_crash(client, org, found, year):
+    client.force_login(org.staff)
+    for model in ["problem", "inspection", "supervisionorder", "alert", "unitaccountability"]:
+        response = client.get(f"/admin/supervision/{model}/", {"year": year, "found_on__year": year})
+
+        assert response.status_code in (200, 302), model
