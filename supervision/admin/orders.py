@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
-from import_export import fields, resources
+from import_export import fields
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
 from minsheng.admin_confirm import ConfirmServiceMixin, checked_by
+from minsheng.spreadsheets import NeutralisedResource
 from org.admin_base import HistoryAdmin
 from projects.admin import ReadOnlyInlineMixin
 
@@ -49,7 +50,7 @@ class OrderForm(forms.ModelForm):
         fields = ["unit", "project", "problem", "alert", "title", "requirement"]
 
 
-class OrderResource(resources.ModelResource):
+class OrderResource(NeutralisedResource):
     number = fields.Field(attribute="number", column_name="督办编号")
     unit = fields.Field(attribute="unit", column_name="承办单位")
     project = fields.Field(attribute="project", column_name="项目")

@@ -1,8 +1,11 @@
 """Crashes and leaks found by probing (issue 15): whatever an attacker sends, the answer is a Chinese page or
 JSON {code, detail} with the right status, never a bare 500."""
 
+import csv
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.test import override_settings
 
@@ -249,3 +252,55 @@ def test_a_bad_year_in_the_admin_lists_is_not_a_crash(client, org, found, year):
         response = client.get(f"/admin/supervision/{model}/", {"year": year, "found_on__year": year})
 
         assert response.status_code in (200, 302), model
+
+
+# -- formulas in exports -------------------------------------------------------------------------------
+
+EVIL = {
+    "title": '=HYPERLINK("http://evil.example/","点击查看")',
+    "content": "+1+cmd|' /C calc'!A0",
+    "work_standard": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "responsible_leader": "-2+3",
+    "contact_person": "\t=1+1",
+}
+
+
+def export_rows(client, model, file_format):
+    """The rows of the admin's export of `model` in `file_format` ("xlsx" or "csv"), every column ticked."""
+    page = client.get(f"/admin/supervision/{model}/export/")
+    form = page.context["form"]
+    choice = next(value for value, label in form.fields["format"].choices if label.lower() == file_format)
+    data = {"format": choice, **{name: "on" for name, field in form.fields.items() if field.initial is True}}
+    response = client.post(f"/admin/supervision/{model}/export/", data)
+    assert response.status_code == 200
+    if file_format == "csv":
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    return [[cell.value for cell in row] for row in book.active.iter_rows()], book
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["taskitem", "responsibilityitem"])
+def test_task_and_responsibility_exports_write_no_live_formula_to_excel(client, org, model):
+    ProjectFactory(plan=PlanFactory(region=org.city, year=2026), lead_unit=org.hrss, **EVIL)
+    client.force_login(org.staff)
+
+    rows, book = export_rows(client, model, "xlsx")
+
+    assert all(cell.data_type != "f" for row in book.active.iter_rows() for cell in row)
+    texts = [value for row in rows for value in row if isinstance(value, str)]
+    assert not any(text.startswith(("=", "+", "-", "@", "\t")) for text in texts)
+    assert "'" + EVIL["title"] in texts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["taskitem", "responsibilityitem"])
+def test_task_and_responsibility_exports_write_no_formula_to_csv(client, org, model):
+    ProjectFactory(plan=PlanFactory(region=org.city, year=2026), lead_unit=org.hrss, **EVIL)
+    client.force_login(org.staff)
+
+    rows = export_rows(client, model, "csv")
+
+    texts = [value for row in rows for value in row]
+    assert not any(text.startswith(("=", "+", "-", "@", "\t")) for text in texts)
+    assert "'" + EVIL["title"] in texts
