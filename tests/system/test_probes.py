@@ -4,6 +4,8 @@ JSON {code, detail} with the right status, never a bare 500."""
 import csv
 import datetime
 import io
+import json
+import sys
 
 import openpyxl
 import pytest
@@ -11,6 +13,7 @@ from django.test import override_settings
 
 from supervision.models import SupervisionOrder
 from tests.factories import InspectionFactory, PlanFactory, ProblemFactory, ProjectFactory
+from voting.api.fastpath import BallotFastPath
 
 API_LISTS = [
     "/api/v1/projects/",
@@ -304,3 +307,77 @@ def test_task_and_responsibility_exports_write_no_formula_to_csv(client, org, mo
     texts = [value for row in rows for value in row]
     assert not any(text.startswith(("=", "+", "-", "@", "\t")) for text in texts)
     assert "'" + EVIL["title"] in texts
+
+
+# -- rate limits key on the client, not on the proxy -------------------------------------------------
+
+PROXY = "10.0.0.2"
+
+
+@pytest.fixture
+def one_code_per_address(settings):
+    settings.MINSHENG_TRUSTED_PROXIES = ["10.0.0.0/24"]
+    # One code a day from each address; the phones differ, so only the address limit can refuse.
+    settings.PHONE_VERIFICATION = {"ip_limits": ((86400, 1),)}
+
+
+def send_code(client, phone, **meta):
+    return client.post(
+        "/api/v1/verification/codes/",
+        {"phone": phone, "purpose": "vote"},
+        content_type="application/json",
+        **meta,
+    )
+
+
+@pytest.mark.django_db
+def test_clients_behind_a_trusted_proxy_get_separate_limits(client, one_code_per_address, outbox):
+    first = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.1"}
+    second = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.2"}
+
+    assert send_code(client, "13800000001", **first).status_code == 202
+    assert send_code(client, "13800000002", **second).status_code == 202
+    refused = send_code(client, "13800000003", **first)
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "too_frequent"
+
+
+@pytest.mark.django_db
+def test_an_untrusted_peer_cannot_escape_its_limit_with_a_forwarded_header(
+    client, one_code_per_address, outbox
+):
+    peer = "203.0.113.9"
+
+    assert (
+        send_code(client, "13800000001", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 202
+    )
+    again = send_code(client, "13800000002", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR="2.2.2.2")
+    assert again.status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_ballot_fast_path_counts_the_forwarded_client(settings, monkeypatch):
+    settings.MINSHENG_TRUSTED_PROXIES = ["10.0.0.0/24"]
+    seen = []
+    monkeypatch.setattr("voting.api.fastpath.cast", lambda vote_id, ballot, ip: seen.append(ip) or (201, {}))
+    body = json.dumps({"phone": "13800000001", "code": "123456", "options": [1]}).encode()
+    application = BallotFastPath(lambda environ, start_response: [b""])
+
+    for peer, forwarded in ((PROXY, "198.51.100.7"), ("203.0.113.9", "198.51.100.8")):
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/api/v1/votes/1/ballots/",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "REMOTE_ADDR": peer,
+            "HTTP_X_FORWARDED_FOR": forwarded,
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+        }
+        application(environ, lambda status, headers, exc_info=None: None)
+
+    assert seen == ["198.51.100.7", "203.0.113.9"]
