@@ -381,3 +381,14 @@ def test_the_ballot_fast_path_counts_the_forwarded_client(settings, monkeypatch)
         application(environ, lambda status, headers, exc_info=None: None)
 
     assert seen == ["198.51.100.7", "203.0.113.9"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("on", ["0001-01-01", "9999-12-31", "2026-02-30", "abc"])
+def test_the_board_judged_on_an_impossible_day_is_a_400(client, org, found, on):
+    client.force_login(org.staff)
+
+    response = client.get("/api/v1/supervision/board/", {"on": on})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_date"
