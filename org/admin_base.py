@@ -48,6 +48,13 @@ class RoleScopedAdmin(ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return can_view(request.user) and may_edit(request.user)
 
+    def lookup_allowed(self, lookup, value, request):
+        # issue 15: a year lookup on a date (`date__year=10000`) builds a date Python cannot hold when the
+        # list is counted, a 500; refused here, it is a 400 (SuspiciousOperation) like any other bad lookup.
+        if "year" in lookup.split("__")[1:] and not (str(value).isdigit() and 1 <= int(value) <= 9999):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def scope(self, request, queryset):
         """Restrict a queryset of this admin's model to what the user may see."""
         return queryset.restrict(request.user)

@@ -392,3 +392,18 @@ def test_the_board_judged_on_an_impossible_day_is_a_400(client, org, found, on):
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_date"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["date__year=10000", "date__year=0", "date__year__gte=99999", "date__year=abc"]
+)
+def test_an_impossible_year_lookup_in_an_admin_list_is_a_400(client, org, found, query):
+    client.force_login(org.staff)
+    client.raise_request_exception = False
+
+    response = client.get(f"/admin/supervision/inspection/?{query}")
+
+    assert response.status_code == 400
+    assert "请求的内容无法处理" in response.content.decode()
+    assert client.get("/admin/supervision/inspection/?date__year=2026").status_code == 200
