@@ -269,15 +269,13 @@ class BulletinAdmin(ConfirmServiceMixin, HistoryAdmin):
         # unfold passes detail actions the object's id, not the object.
         if not super().has_change_permission(request):
             return False
-        return (
-            object_id is None
-            or self.get_queryset(request).filter(pk=object_id, status=BulletinStatus.DRAFT).exists()
-        )
+        # A missing, malformed or out-of-scope id is "not found" (404), not "forbidden" and never a 500.
+        return object_id is None or self.visible_object(request, object_id).status == BulletinStatus.DRAFT
 
     # -- detail actions -----------------------------------------------------------------------------------
 
     def _get(self, request, object_id) -> Bulletin:
-        return self.get_queryset(request).get(pk=object_id)
+        return self.visible_object(request, object_id)
 
     @action(description="预览", url_path="preview", permissions=["view"])
     def preview_detail(self, request, object_id):

@@ -330,7 +330,7 @@ class EntryAdmin(ConfirmServiceMixin, HumanNumbersAdminMixin, ReadOnlyAdminMixin
 
     @action(description="作废", url_path="cancel", permissions=["view"])
     def cancel_detail(self, request, object_id):
-        entry = self.get_queryset(request).select_related("project").get(pk=object_id)
+        entry = self.visible_object(request, object_id, self.get_queryset(request).select_related("project"))
 
         def run(data):
             services.cancel_entry(entry, actor=request.user, reason=data["reason"])

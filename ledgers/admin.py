@@ -3,13 +3,14 @@ progress of large files, template downloads and exports."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from unfold.decorators import action, display
 
+from minsheng.admin_confirm import visible_or_404
 from minsheng.errors import DomainError
 from minsheng.security_events import EventKind, emit
 from org.admin_base import RoleScopedAdmin, can_view
@@ -93,7 +94,8 @@ class LedgerImportAdmin(RoleScopedAdmin):
         return self.upload_view(request)  # "adding" an import is uploading a ledger
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        return redirect("admin:ledgers_ledgerimport_preview", pk=object_id)
+        ledger_import = visible_or_404(self, request, object_id)  # "abc" must not reach reverse() (500)
+        return redirect("admin:ledgers_ledgerimport_preview", pk=ledger_import.pk)
 
     def _context(self, request, title, **extra):
         return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
@@ -155,9 +157,11 @@ class LedgerImportAdmin(RoleScopedAdmin):
         )
 
     def confirm_view(self, request, pk):
-        if request.method != "POST" or not self.has_add_permission(request):
+        if not self.has_add_permission(request):
             raise DjangoPermissionDenied
         ledger_import = get_object_or_404(self.get_queryset(request), pk=pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         try:
             services.confirm_import(ledger_import, actor=request.user)
         except DomainError as error:

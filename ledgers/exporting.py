@@ -21,6 +21,7 @@ from funding.choices import SourceLevel
 from funding.models import Entry, FundingSource
 from funding.summaries import rate
 from minsheng import formatting
+from minsheng.spreadsheets import FORMULA_STARTS, neutralise
 from projects.choices import Light
 from projects.models import ProgressValue, Project, Target
 
@@ -30,7 +31,6 @@ from .importers.projects import PROJECT_COLUMNS
 from .reader import Column
 from .resources import FundingLedgerResource, ProgressLedgerResource, ProjectLedgerResource
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TITLE_FONT = Font(bold=True, size=14)
@@ -47,13 +47,6 @@ KIND_TITLES = {
     "funding": "民生实事资金台账",
     "progress": "民生实事月度进展台账",
 }
-
-
-def neutralise(value):
-    """Text that would run as a formula is written with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def header_label(column: Column) -> str:

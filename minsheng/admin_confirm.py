@@ -3,7 +3,9 @@ turns a service's refusal into form errors before the admin saves anything."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
@@ -14,6 +16,18 @@ from minsheng.errors import DomainError
 def show_refusal(form: forms.BaseForm, exc: DomainError) -> None:
     """A service's refusal as the form's error: on the field it names when the form has it, else above."""
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def visible_or_404(model_admin, request, object_id, queryset=None):
+    """The record `object_id` among those the admin shows the user (its queryset is the model's
+    `restrict(user)`), else 404: a missing id, another region's record and an id that is not one at all
+    ("abc") all read as "not found", never as a 500 and never as "exists but forbidden"."""
+    queryset = model_admin.get_queryset(request) if queryset is None else queryset
+    try:
+        return queryset.get(pk=object_id)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
+        name = queryset.model._meta.verbose_name
+        raise Http404(f"没有找到这条{name}记录，或不在您的可见范围内。") from None
 
 
 class _Rollback(Exception):
@@ -59,6 +73,10 @@ class ConfirmServiceMixin(ModelAdminMixinBase):
     service is one transaction); success says so in a message and goes back."""
 
     confirm_template = "admin/confirm.html"
+
+    def visible_object(self, request, object_id, queryset=None):
+        """The record a detail action concerns, or 404 (see visible_or_404)."""
+        return visible_or_404(self, request, object_id, queryset)
 
     def confirm_page(
         self,

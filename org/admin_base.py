@@ -6,6 +6,8 @@ from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
+from minsheng.admin_confirm import visible_or_404
+
 from . import access
 from .access import may_read_records as can_view
 
@@ -57,6 +59,13 @@ class RoleScopedAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.may_edit(request)
+
+    def lookup_allowed(self, lookup, value, request):
+        # issue 15: a year lookup on a date (`date__year=10000`) builds a date Python cannot hold when the
+        # list is counted, a 500; refused here, it is a 400 (SuspiciousOperation) like any other bad lookup.
+        if "year" in lookup.split("__")[1:] and not (str(value).isdigit() and 1 <= int(value) <= 9999):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def scope(self, request, queryset):
         """Restrict a queryset of this admin's model to what the user may see."""
@@ -112,9 +121,10 @@ class HistoryAdmin(RoleScopedAdmin, SimpleHistoryAdmin):
         return access.history_scope(queryset, request.user)
 
     def _require_visible(self, request, object_id):
-        # The history of a record is as private as the record: another region's is out of reach.
-        if not self.history_scope(request, self.model._default_manager.all()).filter(pk=object_id).exists():
-            raise PermissionDenied
+        # The history of a record is as private as the record: another region's is out of reach, and reads
+        # as "not found" like a missing or malformed id (issue 15: never a 500, never "exists elsewhere").
+        readable = self.history_scope(request, self.model._default_manager.all())
+        visible_or_404(self, request, object_id, readable)
 
     def history_view(self, request, object_id, extra_context=None):
         self._require_visible(request, object_id)

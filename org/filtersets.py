@@ -22,6 +22,17 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class YearFilter(IntegerFilter):
+    """A year between 2000 and 2100: a year lookup on a date (`found_on__year`) turns 0 or 10000 into a
+    date Python cannot build (a 500, issue 15). Out of range is a field error: 400 on the API; a page's
+    filter form drops the value."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+
 class RegionCodeFilter(django_filters.CharFilter):
     """A region given by its 6-digit code, together with every region below it.
 

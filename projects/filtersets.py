@@ -5,7 +5,7 @@ from collections.abc import Mapping
 import django_filters
 
 from minsheng.errors import DomainError
-from org.filtersets import IntegerFilter, NullsLastOrderingFilter, RegionCodeFilter, SearchFilter
+from org.filtersets import IntegerFilter, NullsLastOrderingFilter, RegionCodeFilter, SearchFilter, YearFilter
 
 from .choices import Category, ChangeType, Light, ProjectLevel, ProjectStatus
 from .models import Project
@@ -33,7 +33,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     `light` and the `completion`/`lag` orderings need a queryset annotated by `with_progress()`.
     """
 
-    year = IntegerFilter(field_name="plan__year", label="年度")
+    year = YearFilter(field_name="plan__year", label="年度")
     region = RegionCodeFilter(field_name="plan__region__path", label="计划所属区划代码（含下级区划）")
     level = django_filters.ChoiceFilter(choices=ProjectLevel.choices, label="项目层级")
     category = django_filters.ChoiceFilter(choices=Category.choices, label="领域类别")

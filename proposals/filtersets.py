@@ -2,7 +2,7 @@
 
 import django_filters
 
-from org.filtersets import IntegerFilter, RegionCodeFilter, SearchFilter
+from org.filtersets import IntegerFilter, RegionCodeFilter, SearchFilter, YearFilter
 from projects.choices import Category
 
 from .choices import CandidateStatus, DecisionOutcome, DecisionStage, ProposalSource, ProposalStatus
@@ -12,7 +12,7 @@ from .models import Candidate, CollectionRound, DecisionStep, Proposal
 class CollectionRoundFilterSet(django_filters.FilterSet):
     """Rounds by plan year and region (with the regions below it)."""
 
-    year = IntegerFilter(field_name="year", label="计划年度")
+    year = YearFilter(field_name="year", label="计划年度")
     region = RegionCodeFilter(field_name="region__path")
 
     class Meta:
@@ -24,7 +24,7 @@ class ProposalFilterSet(django_filters.FilterSet):
     """Proposals by round, year, region, status, source and category, or by keyword."""
 
     round = IntegerFilter(field_name="round__id", label="征集活动ID")
-    year = IntegerFilter(field_name="round__year", label="计划年度")
+    year = YearFilter(field_name="round__year", label="计划年度")
     region = RegionCodeFilter(field_name="round__region__path")
     status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, label="状态")
     source = django_filters.ChoiceFilter(choices=ProposalSource.choices, label="来源")
@@ -46,7 +46,7 @@ class ProposalFilterSet(django_filters.FilterSet):
 class CandidateFilterSet(django_filters.FilterSet):
     """Candidates by year, region, status and category."""
 
-    year = IntegerFilter(field_name="year", label="计划年度")
+    year = YearFilter(field_name="year", label="计划年度")
     region = RegionCodeFilter(field_name="region__path")
     status = django_filters.ChoiceFilter(choices=CandidateStatus.choices, label="状态")
     category = django_filters.ChoiceFilter(choices=Category.choices, label="领域类别")
@@ -61,7 +61,7 @@ class DecisionStepFilterSet(django_filters.FilterSet):
     """Decision steps by candidate, year, region, stage and outcome."""
 
     candidate = IntegerFilter(field_name="candidate__id", label="备选项目ID")
-    year = IntegerFilter(field_name="candidate__year", label="计划年度")
+    year = YearFilter(field_name="candidate__year", label="计划年度")
     region = RegionCodeFilter(field_name="candidate__region__path")
     stage = django_filters.ChoiceFilter(choices=DecisionStage.choices, label="程序环节")
     outcome = django_filters.ChoiceFilter(choices=DecisionOutcome.choices, label="结论")

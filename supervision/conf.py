@@ -14,6 +14,9 @@ from django.conf import settings
 from .choices import Stage
 
 DEFAULT_STAGE_DAYS = {Stage.ACKNOWLEDGE: 1, Stage.FEEDBACK: 3, Stage.SETTLE: 7, Stage.REPORT: 10}
+# The longest a stage may be given: a 督办单 is about this year's work. Also what keeps a typed 10⁹ from
+# reaching date arithmetic (timedelta overflow, a 500; issue 15).
+MAX_STAGE_DAYS = 365
 
 
 def stage_days() -> dict[str, int]:

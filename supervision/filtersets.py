@@ -2,7 +2,7 @@
 
 import django_filters
 
-from org.filtersets import IntegerFilter, RegionCodeFilter, SearchFilter
+from org.filtersets import IntegerFilter, RegionCodeFilter, SearchFilter, YearFilter
 from projects.models import Project
 
 from .choices import (
@@ -24,7 +24,7 @@ class AlertFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=AlertStatus.choices, label="状态")
     unit = IntegerFilter(field_name="unit__id", label="责任单位ID")
     project = IntegerFilter(field_name="project__id", label="项目ID")
-    year = IntegerFilter(field_name="project__plan__year", label="年度")
+    year = YearFilter(field_name="project__plan__year", label="年度")
 
     class Meta:
         model = Alert
@@ -37,7 +37,7 @@ class OrderFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices, label="状态")
     unit = IntegerFilter(field_name="unit__id", label="承办单位ID")
     project = IntegerFilter(field_name="project__id", label="项目ID")
-    year = IntegerFilter(field_name="year", label="年度")
+    year = YearFilter(field_name="year", label="年度")
     region = RegionCodeFilter(field_name="unit__region__path", label="承办单位所在区划代码（含下级）")
     escalated = django_filters.BooleanFilter(label="已升级（有超期阶段）", method="filter_escalated")
     search = SearchFilter(search_fields=["title", "requirement"], label="关键字")
@@ -60,7 +60,7 @@ class ProblemFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ProblemStatus.choices, label="状态")
     unit = IntegerFilter(field_name="unit__id", label="责任单位ID")
     project = IntegerFilter(field_name="project__id", label="项目ID")
-    year = IntegerFilter(field_name="found_on__year", label="发现年度")
+    year = YearFilter(field_name="found_on__year", label="发现年度")
     search = SearchFilter(search_fields=["description"], label="关键字")
 
     class Meta:
@@ -70,7 +70,7 @@ class ProblemFilterSet(django_filters.FilterSet):
 
 class InspectionFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label="方式")
-    year = IntegerFilter(field_name="date__year", label="年度")
+    year = YearFilter(field_name="date__year", label="年度")
 
     class Meta:
         model = Inspection
@@ -80,7 +80,7 @@ class InspectionFilterSet(django_filters.FilterSet):
 class ProjectListFilterSet(django_filters.FilterSet):
     """The task and responsibility lists by year, region and unit (lead or cooperating)."""
 
-    year = IntegerFilter(field_name="plan__year", label="年度")
+    year = YearFilter(field_name="plan__year", label="年度")
     region = RegionCodeFilter(field_name="plan__region__path", label="计划所属区划代码（含下级区划）")
     lead_unit = IntegerFilter(field_name="lead_unit__id", label="牵头单位ID")
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from minsheng import net
 from minsheng.codes import DIGITS, random_code
 from minsheng.errors import CommonErrorCode, DomainError
 from minsheng.phones import hash_phone, mask_phone, normalize_phone
@@ -221,5 +222,6 @@ def verified_phone(request, purpose: str) -> VerifiedPhone | None:
 
 
 def client_ip(request) -> str:
-    """The client address used for rate limits (REMOTE_ADDR; a proxy in front must set it)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The client address used for rate limits: the forwarded one behind a trusted proxy (minsheng.net),
+    so that everyone behind the HTTPS proxy does not share the proxy's one limit."""
+    return net.client_ip(request)

@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.html import format_html
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
+from minsheng.admin_confirm import visible_or_404
 from minsheng.security_events import EventKind, emit
 from org.admin_base import HistoryAdmin, RoleScopedAdmin, ScopedInlineMixin
 
@@ -98,7 +98,7 @@ class VoteAdmin(HistoryAdmin):
 
     @action(description="导出结果（Excel）", url_path="export", permissions=["view"])
     def export_detail(self, request, object_id):
-        vote = get_object_or_404(self.get_queryset(request).select_related("region"), pk=object_id)
+        vote = visible_or_404(self, request, object_id, self.get_queryset(request).select_related("region"))
         emit(EventKind.EXPORT, request=request, target=f"vote:{vote.pk}", detail={"votes": [vote.pk]})
         return xlsx_response([vote], f"vote-{vote.pk}.xlsx")
 

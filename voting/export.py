@@ -6,6 +6,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from minsheng.spreadsheets import neutralise
+
 from .results import vote_result
 
 HEADERS = ["排名", "序号", "备选项目", "领域类别", "得票数", "得票率"]
@@ -20,7 +22,7 @@ def results_workbook(votes) -> bytes:
         sheet = book.create_sheet(
             title=f"{vote.pk}-{vote.title}"[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼"))
         )
-        sheet.append([vote.title])
+        sheet.append([neutralise(vote.title)])
         sheet["A1"].font = Font(bold=True, size=14)
         opens, closes = timezone.localtime(vote.opens_at), timezone.localtime(vote.closes_at)
         now = timezone.localtime()
@@ -46,7 +48,7 @@ def results_workbook(votes) -> bytes:
                 [
                     row.rank,
                     row.option.sequence,
-                    candidate.title,
+                    neutralise(candidate.title),
                     candidate.get_category_display(),
                     row.votes,
                     row.share,

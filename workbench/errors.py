@@ -5,6 +5,7 @@ English messages ("No Project matches the given query.", a URL that resolves now
 here, so no English reaches a user.
 """
 
+import logging
 import re
 
 from django.apps import apps
@@ -13,6 +14,7 @@ from django.http import (
     HttpResponseForbidden,
     HttpResponseNotFound,
     HttpResponseServerError,
+    JsonResponse,
 )
 from django.middleware import csrf
 from django.template import loader
@@ -20,6 +22,7 @@ from django.urls import Resolver404
 from django.utils.translation import gettext
 from django.views.decorators.csrf import requires_csrf_token
 
+from minsheng.errors import CommonErrorCode
 from minsheng.security_events import EventKind, Result, emit
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -81,6 +84,8 @@ def _render(request, template_name: str, status_class, context: dict):
 @requires_csrf_token
 def bad_request(request, exception=None, template_name="400.html"):
     reason = reason_of(exception, "请求的内容无法处理，请检查后重试。")
+    if is_api(request):  # issue 15: an API path answers JSON even when Django, not DRF, refuses it
+        return api_error(CommonErrorCode.INVALID, reason, 400)
     return _render(request, template_name, HttpResponseBadRequest, {"reason": reason})
 
 
@@ -103,20 +108,59 @@ def record_refusal(request, reason: str, **detail) -> None:
 def permission_denied(request, exception=None, template_name="403.html"):
     reason = reason_of(exception, "您没有权限访问此页面。")
     record_refusal(request, reason)
+    if is_api(request):  # issue 15: an API path answers JSON even when Django, not DRF, refuses it
+        return api_error(CommonErrorCode.PERMISSION_DENIED, reason, 403)
     return _render(request, template_name, HttpResponseForbidden, {"reason": reason})
 
 
 @requires_csrf_token
 def page_not_found(request, exception=None, template_name="404.html"):
     reason = reason_of(exception, "您要找的页面不存在，或已被移走。")
+    if is_api(request):  # issue 15: an API path answers JSON even when Django, not DRF, refuses it
+        return api_error(CommonErrorCode.NOT_FOUND, reason, 404)
     return _render(request, template_name, HttpResponseNotFound, {"reason": reason})
+
+
+# --- issue 15 (probes): a 500 is Chinese in every case, and JSON on the API --------------------------------
+SERVER_ERROR_DETAIL = (
+    "服务器处理请求时出错，已记录在系统日志中。请稍后重试；如果问题持续出现，请联系本级民生办或系统管理员。"
+)
+# What is left when even 500.html cannot be rendered (a broken template, a missing static manifest entry):
+# no template, no static file, no database, so nothing of what just failed is needed to say so in Chinese.
+SERVER_ERROR_FALLBACK = (
+    '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">'
+    "<title>系统出错 · 民生实事管理系统</title>"
+    f"</head><body><h1>系统出错（500）</h1><p>{SERVER_ERROR_DETAIL}</p>"
+    '<p><a href="/">返回首页</a></p></body></html>'
+)
+logger = logging.getLogger(__name__)
+
+
+def is_api(request) -> bool:
+    """An API request: its errors are JSON {code, detail} whoever answers them (DRF, or Django around it)."""
+    return request.path_info.startswith("/api/")
+
+
+def api_error(code: str, detail: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"code": code, "detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
+    if is_api(request):
+        return api_error(CommonErrorCode.SERVER_ERROR, SERVER_ERROR_DETAIL, 500)
     # No request context: the failure may be in what a context processor reads (the database, the session).
-    template = loader.get_template(template_name)
-    return HttpResponseServerError(template.render({}))
+    try:
+        body = loader.get_template(template_name).render({})
+    except Exception:
+        logger.exception("500.html could not be rendered; answering with the plain Chinese page")
+        body = SERVER_ERROR_FALLBACK
+    return HttpResponseServerError(body)
+
+
+# --- end issue 15 (probes) ---------------------------------------------------------------------------------
 
 
 def csrf_failure(request, reason: str = "", template_name="403_csrf.html"):

@@ -427,7 +427,7 @@ class ProgressReportAdmin(ConfirmServiceMixin, HumanNumbersAdminMixin, HistoryAd
 
     def _detail_step(self, request, object_id, step, done, title, form_class=forms.Form):
         """GET shows a confirmation (with a reason field where needed); POST runs the service."""
-        report = self.get_queryset(request).get(pk=object_id)
+        report = self.visible_object(request, object_id)
 
         def run(data):
             step(report, actor=request.user, **data)

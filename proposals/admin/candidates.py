@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
@@ -132,7 +132,7 @@ class CandidateAdmin(ConfirmedActionsMixin, HistoryAdmin):
 
     @action(description="登记决策环节", url_path="record-step", permissions=["handle"])
     def record_step_detail(self, request, object_id):
-        candidate = get_object_or_404(self.get_queryset(request), pk=object_id)
+        candidate = self.visible_object(request, object_id)
         stage = services.next_stage(candidate)
         if candidate.status != CandidateStatus.CANDIDATE or stage is None:
             self.message_user(request, f"{candidate}：决策程序已结束。", messages.WARNING)

@@ -1,7 +1,6 @@
 """What the proposals admin pages share: status badges, region filters, the handling steps' mixin."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from minsheng.admin_confirm import ConfirmServiceMixin
@@ -88,7 +87,7 @@ class ConfirmedActionsMixin(ConfirmServiceMixin):
 
     def _detail_action(self, request, object_id, *, title, submit_label, form, run, intro=""):
         """A detail action: GET shows the confirmation; POST runs `run(obj, cleaned_data)`."""
-        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        obj = self.visible_object(request, object_id)
         info = self.model._meta.app_label, self.model._meta.model_name
         return self.confirm_step(
             request,

@@ -1,14 +1,16 @@
 """The admin of the daily scan's alerts (read only, exportable)."""
 
 from django.contrib import admin
-from import_export import fields, resources
+from import_export import fields
 from unfold.decorators import display
+
+from minsheng.spreadsheets import NeutralisedResource
 
 from ..models import Alert
 from .common import STATUS_LABELS, ExportAdmin, ReadOnlyAdmin
 
 
-class AlertResource(resources.ModelResource):
+class AlertResource(NeutralisedResource):
     kind = fields.Field(attribute="get_kind_display", column_name="类型")
     project = fields.Field(attribute="project", column_name="项目")
     unit = fields.Field(attribute="unit", column_name="责任单位")

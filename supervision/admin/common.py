@@ -6,6 +6,7 @@ from django.urls import reverse
 from import_export.admin import ExportMixin
 from unfold.contrib.import_export.forms import ExportForm
 
+from minsheng.admin_confirm import visible_or_404
 from minsheng.security_events import EventKind, emit
 from org.admin_base import RoleScopedAdmin
 
@@ -80,7 +81,7 @@ class StepForm(forms.Form):
 
 def step_page(model_admin, request, object_id, step, done, title, *, note_required=False):
     """GET: a confirmation with an 意见 field; POST: run the service step and go back to the record."""
-    obj = model_admin.get_queryset(request).get(pk=object_id)
+    obj = visible_or_404(model_admin, request, object_id)
     back = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[object_id])
 
     def run(data):

@@ -2,15 +2,17 @@
 
 from django.contrib import admin
 from django.utils import timezone
-from import_export import fields, resources
+from import_export import fields
 from unfold.decorators import display
+
+from minsheng.spreadsheets import NeutralisedResource
 
 from ..accountability import FIGURES, with_accountability
 from ..models import ResponsibilityItem, TaskItem, UnitAccountability
 from .common import ExportAdmin, ReadOnlyAdmin
 
 
-class TaskResource(resources.ModelResource):
+class TaskResource(NeutralisedResource):
     year = fields.Field(attribute="plan__year", column_name="年度")
     code = fields.Field(attribute="code", column_name="项目编号")
     title = fields.Field(attribute="title", column_name="项目名称")
@@ -47,7 +49,7 @@ class TaskListAdmin(ExportAdmin, ReadOnlyAdmin):
         return "；".join(str(target) for target in obj.targets.all()) or "—"
 
 
-class ResponsibilityResource(resources.ModelResource):
+class ResponsibilityResource(NeutralisedResource):
     year = fields.Field(attribute="plan__year", column_name="年度")
     code = fields.Field(attribute="code", column_name="项目编号")
     title = fields.Field(attribute="title", column_name="项目名称")
@@ -140,7 +142,7 @@ LABELS = {
 }
 
 
-class AccountabilityResource(resources.ModelResource):
+class AccountabilityResource(NeutralisedResource):
     name = fields.Field(attribute="name", column_name="单位")
     region = fields.Field(attribute="region", column_name="区划")
     orders = fields.Field(attribute="orders", column_name=LABELS["orders"])

@@ -3,16 +3,18 @@
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
-from import_export import fields, resources
+from import_export import fields
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
 from minsheng.admin_confirm import ConfirmServiceMixin, checked_by
+from minsheng.spreadsheets import NeutralisedResource
 from org.admin_base import HistoryAdmin
 from projects.admin import ReadOnlyInlineMixin
 
 from .. import services
 from ..choices import OrderStatus
+from ..conf import MAX_STAGE_DAYS
 from ..models import Escalation, OrderResponse, SupervisionOrder
 from .common import STATUS_LABELS, ExportAdmin, step_page
 
@@ -33,18 +35,22 @@ class EscalationInline(ReadOnlyInlineMixin, TabularInline):
     verbose_name_plural = "超期升级记录"
 
 
+def _stage_days_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=0, max_value=MAX_STAGE_DAYS, required=False)
+
+
 class OrderForm(forms.ModelForm):
-    acknowledge_days = forms.IntegerField(label="签收部署（天）", min_value=0, required=False)
-    feedback_days = forms.IntegerField(label="反馈进展（天）", min_value=0, required=False)
-    settle_days = forms.IntegerField(label="办理落实（天）", min_value=0, required=False)
-    report_days = forms.IntegerField(label="报告结果（天）", min_value=0, required=False)
+    acknowledge_days = _stage_days_field("签收部署（天）")
+    feedback_days = _stage_days_field("反馈进展（天）")
+    settle_days = _stage_days_field("办理落实（天）")
+    report_days = _stage_days_field("报告结果（天）")
 
     class Meta:
         model = SupervisionOrder
         fields = ["unit", "project", "problem", "alert", "title", "requirement"]
 
 
-class OrderResource(resources.ModelResource):
+class OrderResource(NeutralisedResource):
     number = fields.Field(attribute="number", column_name="督办编号")
     unit = fields.Field(attribute="unit", column_name="承办单位")
     project = fields.Field(attribute="project", column_name="项目")

@@ -2,11 +2,12 @@
 
 from django import forms
 from django.contrib import admin
-from import_export import fields, resources
+from import_export import fields
 from unfold.admin import StackedInline, TabularInline
 from unfold.decorators import action, display
 
 from minsheng.admin_confirm import ConfirmServiceMixin, checked_by
+from minsheng.spreadsheets import NeutralisedResource
 from org.admin_base import HistoryAdmin
 from projects.admin import ReadOnlyInlineMixin
 
@@ -51,7 +52,7 @@ class RectificationInline(ReadOnlyInlineMixin, StackedInline):
     verbose_name_plural = "整改情况（由责任单位填写）"
 
 
-class ProblemResource(resources.ModelResource):
+class ProblemResource(NeutralisedResource):
     source = fields.Field(attribute="get_source_display", column_name="来源")
     project = fields.Field(attribute="project", column_name="项目")
     unit = fields.Field(attribute="unit", column_name="责任单位")
@@ -113,7 +114,7 @@ class EvidenceInline(ReadOnlyInlineMixin, TabularInline):
     show_change_link = False
 
 
-class RectificationResource(resources.ModelResource):
+class RectificationResource(NeutralisedResource):
     problem = fields.Field(attribute="problem__description", column_name="问题")
     unit = fields.Field(attribute="problem__unit", column_name="责任单位")
     measures = fields.Field(attribute="measures", column_name="整改措施")

@@ -18,6 +18,7 @@ from ..choices import (
     Severity,
     Stage,
 )
+from ..conf import MAX_STAGE_DAYS
 from ..models import (
     Alert,
     Escalation,
@@ -147,7 +148,7 @@ class OrderIssueSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     requirement = serializers.CharField()
     stage_days = serializers.DictField(
-        child=serializers.IntegerField(min_value=0),
+        child=serializers.IntegerField(min_value=0, max_value=MAX_STAGE_DAYS),
         required=False,
         help_text='各阶段距签发的天数，如 {"acknowledge": 1, "feedback": 3, "settle": 7, "report": 10}。',
     )

@@ -270,8 +270,14 @@ def _on(request) -> datetime.date | None:
     if not raw:
         return None
     try:
-        return datetime.date.fromisoformat(raw)
+        on = datetime.date.fromisoformat(raw)
     except ValueError:
+        on = None
+    # The board counts back from `on` (report months, retention days): 0001-01-01 underflowed (a 500).
+    if on is None or not 2000 <= on.year <= 2100:
         raise DomainError(
-            "日期参数（on）格式应为YYYY-MM-DD。", code=CommonErrorCode.INVALID_DATE, field="on"
-        ) from None
+            "日期参数（on）格式应为YYYY-MM-DD，年份在2000到2100之间。",
+            code=CommonErrorCode.INVALID_DATE,
+            field="on",
+        )
+    return on

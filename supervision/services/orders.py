@@ -24,7 +24,16 @@ def stage_dues(issued_at: datetime.datetime, days: dict | None = None) -> dict[s
     for stage, value in (days or {}).items():
         if str(stage) not in merged:
             raise DomainError(f"未知的督办阶段“{stage}”。", code=SupervisionErrorCode.INVALID_STAGE)
-        merged[str(stage)] = int(value)
+        try:
+            merged[str(stage)] = int(value)
+        except (TypeError, ValueError, OverflowError):
+            raise DomainError(
+                f"督办阶段“{stage}”的时限须为整数天数。", code=SupervisionErrorCode.INVALID_STAGE_DAYS
+            ) from None
+    if any(days > conf.MAX_STAGE_DAYS for days in merged.values()):
+        raise DomainError(
+            f"各阶段时限不能超过{conf.MAX_STAGE_DAYS}天。", code=SupervisionErrorCode.INVALID_STAGE_DAYS
+        )
     previous = 0
     for stage in Stage:
         if merged[stage] < previous or merged[stage] < 0:

@@ -146,7 +146,7 @@ def test_other_regions_do_not_see_the_money(client, org, poverty_project, money)
         assert list(response.context["cl"].result_list) == []
         response = client.get(reverse("admin:funding_fundingsource_changelist"))
         assert list(response.context["cl"].result_list) == []
-        assert client.get(reverse("admin:funding_entry_history", args=[entry.pk])).status_code == 403
+        assert client.get(reverse("admin:funding_entry_history", args=[entry.pk])).status_code == 404
 
 
 def test_entry_list_query_count_does_not_grow(

@@ -102,7 +102,8 @@ def test_staff_sees_region_and_below_only(client, org, data):
     assert codes == {"01", "LS-01"}
     other = reverse("admin:projects_project_change", args=[data["other"].pk])
     assert client.get(other).status_code == 302  # the admin's "does not exist" redirect
-    assert client.get(reverse("admin:projects_project_history", args=[data["other"].pk])).status_code == 403
+    # Another region's history reads as "not found", like a missing id (issue 15).
+    assert client.get(reverse("admin:projects_project_history", args=[data["other"].pk])).status_code == 404
 
 
 def test_county_staff_sees_only_its_county(client, org, data):

@@ -144,3 +144,22 @@ def test_closed_orders_are_not_escalated(order, org, time_machine):
     SupervisionOrder.objects.filter(pk=order.pk).update(status=OrderStatus.CLOSED, closed_at=at(0))
     time_machine.move_to(at(20), tick=False)
     assert services.escalate_overdue_orders() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [10**9, 366, "abc", 10**30])
+def test_stage_days_beyond_a_year_or_not_a_number_are_refused_not_a_crash(org, days):
+    with pytest.raises(DomainError) as refused:
+        services.issue_order(
+            actor=org.staff, unit=org.hrss, title="事项", requirement="要求", stage_days={"report": days}
+        )
+    assert refused.value.code == "invalid_stage_days"
+    assert SupervisionOrder.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_year_is_the_longest_stage(org):
+    order = services.issue_order(
+        actor=org.staff, unit=org.hrss, title="事项", requirement="要求", stage_days={"report": 365}
+    )
+    assert order.report_due - order.issued_at == datetime.timedelta(days=365)

@@ -36,6 +36,7 @@ from rest_framework.fields import DateTimeField
 
 from minsheng.api import CONFLICT, domain_error_body
 from minsheng.errors import CommonErrorCode, DomainError
+from minsheng.net import client_ip_from_meta
 from verification import services as verification
 
 from ..services import BallotError, ballot_paper, cast_ballot, check_choices, check_open
@@ -145,7 +146,7 @@ class BallotFastPath:
             return self.application(environ, start_response)
         signals.request_started.send(sender=self.__class__, environ=environ)
         try:
-            answer = cast(int(match[1]), ballot, environ.get("REMOTE_ADDR") or "unknown")
+            answer = cast(int(match[1]), ballot, client_ip_from_meta(environ))
         except Exception:
             logger.exception("ballot failed: %s", environ.get("PATH_INFO"))
             answer = (
