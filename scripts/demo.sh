@@ -42,7 +42,7 @@ else
     "$PY" manage.py shell -c '
 from org.models import User
 if not User.objects.filter(username="admin").exists():
-    User.objects.create_superuser("admin", password="minsheng2026")
+    User.objects.create_superuser("admin", password="Minsheng@2026")
 '
 fi
 
@@ -62,7 +62,7 @@ cat <<EOF
  API:              http://127.0.0.1:$PORT/api/v1/   文档 / docs: /api/docs/
  健康检查 / health: http://127.0.0.1:$PORT/healthz
 
- 演示账号（密码均为 minsheng2026）/ demo logins (password minsheng2026):
+ 演示账号（密码均为 Minsheng@2026）/ demo logins (password Minsheng@2026):
    admin        系统管理员（超级用户） / superuser
    minshengban  临沂市民生办工作人员 / city 民生办 staff (edits)
    lingdao      领导（只读） / leader, read-only

@@ -20,3 +20,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MINSHENG_NATIONAL_CRYPTO = env_bool("MINSHENG_NATIONAL_CRYPTO", True)
+
+# Authentication (issue 15): production is production whatever the environment says (seed_demo refuses to
+# run), and the API takes sessions only: no password guessing through basic auth.
+MINSHENG_ENVIRONMENT = "production"
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+}

@@ -11,7 +11,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_USERS = ["admin", "minshengban", "lingdao", "shenji", "tianbao", "lanshan"]
-DEMO_PASSWORD = "minsheng2026"
+DEMO_PASSWORD = "Minsheng@2026"
 
 REQUESTS = """
 import json, sys
@@ -25,7 +25,7 @@ client = Client(HTTP_HOST="127.0.0.1")
 out = {"healthz": client.get("/healthz").status_code, "login_page": client.get("/admin/login/").status_code}
 out["health"] = json.loads(client.get("/healthz").content)
 out["host"] = settings.DATABASES["default"]["HOST"]
-PASSWORD = "minsheng2026"
+PASSWORD = "Minsheng@2026"
 out["authenticated"] = [u for u in sys.argv[1:] if authenticate(username=u, password=PASSWORD)]
 client.login(username="lingdao", password=PASSWORD)
 out["dashboard"] = {

@@ -92,7 +92,7 @@ def test_changed_demo_password_is_put_back():
     seed()
 
     user.refresh_from_db()
-    assert user.check_password("minsheng2026")
+    assert user.check_password("Minsheng@2026")
 
 
 @pytest.fixture(scope="class")
@@ -267,11 +267,11 @@ class TestDemoData:
 
         assert (user.role, user.unit.name) == (role, unit)
         assert user.first_name
-        assert client.login(username=username, password="minsheng2026")
+        assert client.login(username=username, password="Minsheng@2026")
 
     def test_demo_superuser_can_log_in(self, client):
         assert User.objects.get(username="admin").is_superuser
-        assert client.login(username="admin", password="minsheng2026")
+        assert client.login(username="admin", password="Minsheng@2026")
 
     def test_filer_sees_the_projects_of_the_unit(self):
         filer = User.objects.get(username="tianbao")
