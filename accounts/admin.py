@@ -41,8 +41,8 @@ class LockoutAdmin(ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deleting is unlocking: the action records it
 
-    def get_actions(self, request):
-        return super().get_actions(request) if _may_manage(request) else {}
+    def has_manage_security_permission(self, request):
+        return _may_manage(request)
 
     @admin.display(description="用户名", ordering="username")
     def username_display(self, obj):
@@ -64,7 +64,7 @@ class LockoutAdmin(ModelAdmin):
     def locked(self, obj):
         return obj.failures_since_start >= settings.AXES_FAILURE_LIMIT
 
-    @action(description="解除锁定（清除所选失败记录）")
+    @action(description="解除锁定（清除所选失败记录）", permissions=["manage_security"])
     def unlock_selected(self, request, queryset):
         if not _may_manage(request):
             self.message_user(request, "您无权解除锁定。", level=messages.ERROR)

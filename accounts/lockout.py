@@ -54,6 +54,10 @@ def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs
     """
     if request is None or getattr(request, "axes_failures_since_start", None) is None:
         return
+    failures = request.axes_failures_since_start
+    # DRF basic auth passes its own Request, whose .user would start authenticating again: the Django request
+    # underneath carries the same address and agent.
+    request = getattr(request, "_request", request)
     emit(
         EventKind.LOCKOUT,
         request=request,
@@ -61,7 +65,7 @@ def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs
         detail={
             "username": username or "",
             "ip": ip_address or "",
-            "failures": request.axes_failures_since_start,
+            "failures": failures,
         },
         result=Result.REFUSED,
     )
