@@ -20,10 +20,13 @@ def _current_request():
 
 
 @transaction.atomic
-def record_password(user, *, at, keep: int) -> PasswordHistory:
+def record_password(user, *, at, keep: int = 5) -> PasswordHistory:
     """Keep the hash of `user`'s new password (the last `keep` only) and emit PASSWORD_CHANGED unless it is
     the account's first password (its creation)."""
-    first = not PasswordHistory.objects.filter(user=user).exists()
+    latest = PasswordHistory.objects.filter(user=user).first()
+    if latest is not None and latest.password == user.password:
+        return latest  # already recorded (a new account saved by set_password: post_save came first)
+    first = latest is None
     entry = PasswordHistory.objects.create(user=user, password=user.password, created=at)
     stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
     PasswordHistory.objects.filter(pk__in=list(stale)).delete()
