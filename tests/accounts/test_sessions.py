@@ -111,7 +111,8 @@ def test_the_session_list_shows_the_user_s_sessions_and_ends_one(org, clock, eve
     sign_in("leader", ip="10.0.0.3")
     page = phone.get("/account/sessions/").content.decode()
     assert "登录会话" in page
-    assert "10.0.0.1" in page and "10.0.0.2" in page
+    assert "10.0.0.1" in page
+    assert "10.0.0.2" in page
     assert "10.0.0.3" not in page  # another account's
     assert "当前会话" in page
 
