@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -39,8 +40,9 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The session alone tells (no user query): pages that never read the user stay as cheap as before.
         session = getattr(request, "session", None)
-        if session is not None and sessions.STARTED in session and request.user.is_authenticated:
+        if session is not None and sessions.STARTED in session and SESSION_KEY in session:
             refused = self.check(request)
             if refused is not None:
                 return refused
@@ -79,10 +81,11 @@ class PasswordExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        session = getattr(request, "session", None)
         if (
             settings.MINSHENG_PASSWORD_MAX_AGE_DAYS
-            and hasattr(request, "session")
-            and request.user.is_authenticated
+            and session is not None
+            and SESSION_KEY in session
             and not request.path.startswith((*EXPIRY_OPEN_PREFIXES, settings.STATIC_URL))
             and self.expired(request)
         ):
@@ -100,10 +103,11 @@ class PasswordExpiryMiddleware:
         """From the time the session keeps (read once per session: no query on every request)."""
         session = request.session
         if sessions.PASSWORD_SET not in session:
-            set_at = password_set_at(request.user)
+            user = request.user
+            set_at = password_set_at(user) if user.is_authenticated and user.has_usable_password() else None
             session[sessions.PASSWORD_SET] = set_at.timestamp() if set_at else None
         set_at_ts = session[sessions.PASSWORD_SET]
-        if set_at_ts is None or not request.user.has_usable_password():
+        if set_at_ts is None:
             return False
         age = timezone.now().timestamp() - set_at_ts
         return age > settings.MINSHENG_PASSWORD_MAX_AGE_DAYS * 86400
