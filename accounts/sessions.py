@@ -12,6 +12,7 @@ from minsheng.net import client_ip
 from minsheng.security_events import EventKind, emit
 
 from .models import LoginSession
+from .passwords import password_set_at
 
 # What the session itself carries (read on every request without a query): when it began, when it was last
 # used, its LoginSession row, and when the password was set (expiry).
@@ -69,6 +70,9 @@ def start_session(request, user) -> LoginSession:
     )
     session[STARTED] = session[SEEN] = now.timestamp()
     session[RECORD] = record.pk
+    # Read here, once, so the expiry check on every request costs no query.
+    set_at = password_set_at(user) if user.has_usable_password() else None
+    session[PASSWORD_SET] = set_at.timestamp() if set_at else None
     if not settings.MINSHENG_SESSION_ALLOW_MULTIPLE:
         others = LoginSession.objects.active().filter(user=user).exclude(pk=record.pk)
         for other in others.select_for_update():
