@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the login, logout and lockout receivers)
+        from . import schema, signals  # noqa: F401  (the API schema extension; the signal receivers)

@@ -73,9 +73,12 @@ def start_session(request, user) -> LoginSession:
     # Read here, once, so the expiry check on every request costs no query.
     set_at = password_set_at(user) if user.has_usable_password() else None
     session[PASSWORD_SET] = set_at.timestamp() if set_at else None
+    others = LoginSession.objects.active().filter(user=user).exclude(pk=record.pk)
+    # Signing in again within the same session (Django keeps the key for the same user): the earlier record
+    # is superseded, its session is the one in use.
+    others.filter(session_key=record.session_key).update(ended=now, end_reason=EndReason.NEW_LOGIN)
     if not settings.MINSHENG_SESSION_ALLOW_MULTIPLE:
-        others = LoginSession.objects.active().filter(user=user).exclude(pk=record.pk)
-        for other in others.select_for_update():
+        for other in others.exclude(session_key=record.session_key).select_for_update():
             end_session(other, reason=EndReason.NEW_LOGIN, request=request)
     ended = LoginSession.objects.filter(user=user, ended__isnull=False).values_list("pk", flat=True)
     LoginSession.objects.filter(pk__in=list(ended[KEEP_ENDED:])).delete()

@@ -169,3 +169,12 @@ def test_a_first_sign_in_has_no_notice(org, clock):
     response = client.post("/login/", {"username": "filer", "password": PASSWORD}, follow=True)
     assert not [m for m in get_messages(response.wsgi_request) if "上次登录" in str(m)]
     assert "上次登录" not in response.content.decode()
+
+
+def test_signing_in_again_in_the_same_session_keeps_it(org, clock):
+    client = sign_in("staff")
+    client.post(
+        "/login/?next=/workbench/", {"username": "staff", "password": PASSWORD}, REMOTE_ADDR="10.1.2.3"
+    )
+    assert client.get("/workbench/").status_code == 200
+    assert LoginSession.objects.active().filter(user=org.staff).count() == 1
