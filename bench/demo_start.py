@@ -67,7 +67,7 @@ def leader_sees_dashboard(base: str) -> bool:
     get(
         opener,
         base + action,
-        {"csrfmiddlewaretoken": token.group(1), "username": "lingdao", "password": "minsheng2026"},
+        {"csrfmiddlewaretoken": token.group(1), "username": "lingdao", "password": "Minsheng@2026"},
     )
     status, _, body = get(opener, base + "/api/v1/dashboard/overview/")
     return status == 200 and body.startswith("{")

@@ -27,6 +27,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # Authentication (issue 15): the account's password and 登录会话 pages.
+    path("account/", include("accounts.urls")),
     path("filing/", include("filing.urls")),
     path("notifications/", include("notifications.urls")),
     path("supervision/", include("supervision.urls")),

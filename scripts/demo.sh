@@ -44,7 +44,7 @@ else
 from org import services
 from org.models import User
 if not User.objects.filter(username="xitong").exists():
-    services.create_administrator("xitong", role="sysadmin", password="minsheng2026", first_name="系统管理员")
+    services.create_administrator("xitong", role="sysadmin", password="Minsheng@2026", first_name="系统管理员")
 '
 fi
 
@@ -64,7 +64,7 @@ cat <<EOF
  API:              http://127.0.0.1:$PORT/api/v1/   文档 / docs: /api/docs/
  健康检查 / health: http://127.0.0.1:$PORT/healthz
 
- 演示账号（密码均为 minsheng2026）/ demo logins (password minsheng2026):
+ 演示账号（密码均为 Minsheng@2026）/ demo logins (password Minsheng@2026):
    xitong       系统管理员（账号、单位、区划） / system administrator (accounts, units, regions)
    anquan       安全管理员（角色、锁定、双因素） / security administrator (roles, lockouts, second factors)
    shenjiguan   审计管理员（安全审计日志、修改历史） / audit administrator (security log, change history)

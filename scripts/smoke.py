@@ -3,7 +3,7 @@
     python scripts/smoke.py http://127.0.0.1:8000 [--bulletin FILE.pdf]
 
 - the public pages answer 200 without a login;
-- each demo login (password minsheng2026) signs in through the login form and the second step (the code of
+- each demo login (password Minsheng@2026) signs in through the login form and the second step (the code of
   its demo authenticator, whose key is public: fixtures/demo/twofactor.py) and every page of the README's URL
   table meant for that role answers 200;
 - the leader's dashboard: every /api/v1/dashboard/ call answers 200 with data (the demo's current year);
@@ -26,7 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-PASSWORD = "minsheng2026"
+PASSWORD = "Minsheng@2026"
 PUBLIC_PAGES = [
     "/healthz",
     "/",

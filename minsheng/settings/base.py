@@ -3,6 +3,7 @@
 import importlib
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -134,12 +135,7 @@ DATABASES = (
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# AUTH_PASSWORD_VALIDATORS: see the authentication block at the end.
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -309,7 +305,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "minsheng@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        # BasicAuthentication behind the login lockout (accounts/api.py); production drops it (prod.py).
+        "accounts.api.LockoutBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -415,6 +412,71 @@ LOGGING = {
 # History views are guarded by the admin's has_view_history_permission (role based, see org/admin_base.py).
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 
+# ---------------------------------------------------------------------------------------------------------
+# Authentication (issue 15, 等保 2.0 level 3): lockout, password rules and expiry, session limits. accounts/.
+# ---------------------------------------------------------------------------------------------------------
+# Which deployment this is ("development", "test", "production"): what must not run in production (seed_demo)
+# asks this, not DEBUG.
+MINSHENG_ENVIRONMENT = os.environ.get("MINSHENG_ENVIRONMENT", "development")
+INSTALLED_APPS += ["axes", "accounts"]
+# After messages (the timeout note) and the history middleware; axes last, as its documentation asks, so it
+# turns a login it refused into the Chinese lockout page.
+MIDDLEWARE += [
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.PasswordExpiryMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+# django-axes checks every login path (the login page, DRF basic auth) before the password is tried; the
+# lockout backend must come first.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 5 failures lock the account name (known or not) and, separately, the client address for 30 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("MINSHENG_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MINSHENG_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"  # minsheng.net.client_ip, checked
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Attempts during a lockout are refused without being written (the cool-down runs from the last counted
+# failure), so a flood adds no rows: at most AXES_FAILURE_LIMIT rows per address or account name.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Successful logins are kept by accounts.LoginSession and the security audit log, not by a third table.
+AXES_DISABLE_ACCESS_LOG = True
+# Our own Chinese admin for lockouts (accounts/admin.py), gated by minsheng.manage_security.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Passwords: at least 10 characters of 3 of the 4 classes, not the username, not one of the last 5, Chinese
+# messages (accounts/validators.py). Staff-type accounts (every account: the public has none) change their
+# password every 90 days.
+MINSHENG_PASSWORD_MIN_LENGTH = int(os.environ.get("MINSHENG_PASSWORD_MIN_LENGTH", "10"))
+MINSHENG_PASSWORD_HISTORY = int(os.environ.get("MINSHENG_PASSWORD_HISTORY", "5"))
+MINSHENG_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("MINSHENG_PASSWORD_MAX_AGE_DAYS", "90"))
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "accounts.validators.LengthValidator",
+        "OPTIONS": {"min_length": MINSHENG_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "accounts.validators.CharacterClassesValidator"},
+    {"NAME": "accounts.validators.UsernameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "accounts.validators.HistoryValidator",
+        "OPTIONS": {"count": MINSHENG_PASSWORD_HISTORY},
+    },
+]
+
+# Sessions end after 30 minutes without a request and 12 hours after signing in, whatever happens; the
+# cookie lives no longer than the session. One session per account unless MINSHENG_SESSION_ALLOW_MULTIPLE.
+MINSHENG_SESSION_IDLE_SECONDS = int(os.environ.get("MINSHENG_SESSION_IDLE_SECONDS", str(30 * 60)))
+MINSHENG_SESSION_MAX_SECONDS = int(os.environ.get("MINSHENG_SESSION_MAX_SECONDS", str(12 * 60 * 60)))
+MINSHENG_SESSION_ALLOW_MULTIPLE = env_bool("MINSHENG_SESSION_ALLOW_MULTIPLE", False)
+SESSION_COOKIE_AGE = MINSHENG_SESSION_MAX_SECONDS
+# ---------------------------------------------------------------------------------------------------------
+
 # -- Second factor (issue 15, twofactor/) ------------------------------------------------------------------
 # TOTP (django-otp) with recovery codes, SMS codes as the fallback the office switches on. Enforced in every
 # settings module by twofactor.middleware.SecondFactorMiddleware (pages and admin: the second step; API: 403).
@@ -424,8 +486,11 @@ MIDDLEWARE.insert(
     # django-otp's OTPMiddleware, reading the verified device from the cache
     "twofactor.middleware.OTPMiddleware",
 )
+# The second step after the session limits (an idle session is ended, not asked for a code) and before the
+# password expiry (the code first, then the new password).
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("twofactor.middleware.OTPMiddleware") + 1, "twofactor.middleware.SecondFactorMiddleware"
+    MIDDLEWARE.index("accounts.middleware.PasswordExpiryMiddleware"),
+    "twofactor.middleware.SecondFactorMiddleware",
 )
 # Roles that must use the second factor ("*": every account that signs in; else role values, and
 # "administrator" for administrators' accounts).

@@ -33,3 +33,11 @@ from minsheng.crypto import parse_field_keys  # noqa: E402  (checks the keys now
 
 parse_field_keys(MINSHENG_FIELD_KEYS, MINSHENG_FIELD_KEY_ID)
 # --- end 商用密码 ---
+
+# Authentication (issue 15): production is production whatever the environment says (seed_demo refuses to
+# run), and the API takes sessions only: no password guessing through basic auth.
+MINSHENG_ENVIRONMENT = "production"
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+}

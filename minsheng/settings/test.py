@@ -31,3 +31,6 @@ PHONE_HASH_KEY = "test-phone-hash-key"
 # Tests that need Redis (rate limits, workers) build their own clients from REDIS_URL; the cache stays
 # in-process so tests do not see each other's counters.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Authentication (issue 15): the suite is not a development machine (seed_demo's production refusal is tested
+# by overriding this).
+MINSHENG_ENVIRONMENT = "test"

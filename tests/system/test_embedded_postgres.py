@@ -21,7 +21,7 @@ DEMO_USERS = [
     "tianbao",
     "lanshan",
 ]
-DEMO_PASSWORD = "minsheng2026"
+DEMO_PASSWORD = "Minsheng@2026"
 
 REQUESTS = """
 import json, sys
@@ -35,7 +35,7 @@ client = Client(HTTP_HOST="127.0.0.1")
 out = {"healthz": client.get("/healthz").status_code, "login_page": client.get("/admin/login/").status_code}
 out["health"] = json.loads(client.get("/healthz").content)
 out["host"] = settings.DATABASES["default"]["HOST"]
-PASSWORD = "minsheng2026"
+PASSWORD = "Minsheng@2026"
 out["authenticated"] = [u for u in sys.argv[1:] if authenticate(username=u, password=PASSWORD)]
 client.login(username="lingdao", password=PASSWORD)
 # The second step (issue 15): the demo authenticator's code (its key is public, fixtures/demo/twofactor.py).

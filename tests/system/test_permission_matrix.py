@@ -266,6 +266,7 @@ POST_ONLY = {
     "filing:logout",
     "twofactor:sms",  # issue 15: the second step's SMS code and new recovery codes
     "twofactor:recovery",
+    "accounts:end_session",  # issue 15: its refusals are in tests/accounts/test_sessions.py
 }
 PUBLIC = {"healthz", "login", "filing:login"}  # and the public portal's namespace, publicity
 # The second step of signing in (issue 15): each user's own, covered by tests/twofactor/.
@@ -293,6 +294,9 @@ def page_allowed(name: str, who) -> bool:
         "workbench:index": office,
         # The change history: the 审计管理员 every record's, the other two the organisation's.
         "workbench:history": office or role == Role.AUDITOR or who.name in ADMINISTRATORS,
+        # Issue 15: every account changes its own password and sees its own sessions.
+        "accounts:password_change": signed_in,
+        "accounts:sessions": signed_in,
     }
     return rules[name]
 
@@ -374,6 +378,10 @@ def admin_opens(who, model) -> bool:
         return admin_reader(who) or who.name in ADMINISTRATORS
     if model is User:
         return who.name == "admin" or who.name in ADMINISTRATORS
+    if model._meta.app_label == "audit":
+        return who.name == "auditadmin"  # the security audit log: its reader only, not even the superuser
+    if model._meta.label == "accounts.Lockout":
+        return who.name in ("admin", "secadmin")  # lockouts are the 安全管理员's (and the break-glass's)
     return admin_reader(who)
 
 

@@ -92,7 +92,7 @@ def test_changed_demo_password_is_put_back():
     seed()
 
     user.refresh_from_db()
-    assert user.check_password("minsheng2026")
+    assert user.check_password("Minsheng@2026")
 
 
 def test_an_earlier_demos_superuser_no_longer_signs_in(client):
@@ -115,7 +115,7 @@ def test_an_earlier_demos_superuser_no_longer_signs_in(client):
     assert old.is_superuser
     assert mine.is_active  # not the demo's: left alone
     assert not client.login(username="admin", password="minsheng2026")
-    assert client.login(username="xitong", password="minsheng2026")
+    assert client.login(username="xitong", password="Minsheng@2026")
 
 
 @pytest.fixture(scope="class")
@@ -290,7 +290,7 @@ class TestDemoData:
 
         assert (user.role, user.unit.name) == (role, unit)
         assert user.first_name
-        assert client.login(username=username, password="minsheng2026")
+        assert client.login(username=username, password="Minsheng@2026")
 
     @pytest.mark.parametrize(
         ("username", "role"),
@@ -300,7 +300,7 @@ class TestDemoData:
         user = User.objects.get(username=username)
 
         assert (user.role, user.unit, user.is_staff) == (role, None, True)
-        assert client.login(username=username, password="minsheng2026")
+        assert client.login(username=username, password="Minsheng@2026")
 
     def test_no_demo_account_is_a_superuser(self):
         """The daily superuser goes (issue 15): administration is the three administrators'."""

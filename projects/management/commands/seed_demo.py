@@ -1,7 +1,8 @@
 """`manage.py seed_demo`: load the demo data (regions, units, users, plans) from the seed documents, and the
 year being run (fixtures/demo/current_year.py). Rows that exist are kept as they are (users' edits too)."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +19,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # Demo accounts with a published password must never reach a production database (issue 15).
+        if settings.MINSHENG_ENVIRONMENT == "production" or settings.SETTINGS_MODULE.endswith(".prod"):
+            raise CommandError(
+                "生产环境不能载入演示数据：演示账号的密码是公开的。请在开发或演示环境中运行 seed_demo。"
+            )
         with transaction.atomic():  # the counts below are read in the same transaction as the writes
             result = load_demo()
             models = seeded_models()
