@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from workbench.views import LoginView
 
@@ -24,8 +24,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("minsheng.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # issue 15 (web): the docs pages without inline script or style (CSP): Swagger UI's set-up script is
+    # served by the split view at ?script, both pages use templates/api/ with a static stylesheet.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html"),
+        name="api-redoc",
+    ),
     path("filing/", include("filing.urls")),
     path("notifications/", include("notifications.urls")),
     path("supervision/", include("supervision.urls")),
