@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from minsheng.errors import DomainError, InvalidTransition
+from minsheng.uploads import SPREADSHEET_EXTENSIONS, check_file
 from org import access
 
 from . import safety
@@ -88,6 +89,8 @@ def upload_ledger(upload, *, kind: str, region, year: int | None, actor):
 
     _require_staff(actor, region)
     safety.check_workbook(upload, size=upload.size)
+    # Then the check every upload gets: an Office workbook by content, no macro project.
+    check_file(upload, SPREADSHEET_EXTENSIONS, max_bytes=safety.limits().max_file_bytes)
     ledger_import = LedgerImport.objects.create(
         kind=kind,
         region=region,
