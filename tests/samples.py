@@ -41,6 +41,17 @@ def jpeg_html_polyglot() -> bytes:
     return jpeg()[:-2] + b"<html><script>alert(document.cookie)</script></html>" + b"\xff\xd9"
 
 
+def png_svg_polyglot() -> bytes:
+    """A valid PNG whose text chunk carries SVG with a script."""
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Comment", "<svg onload=alert(1)>")
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
 def pdf_with_javascript() -> bytes:
     return pdf(b"1 0 obj<</Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n")
 
