@@ -389,4 +389,11 @@ CSRF_COOKIE_HTTPONLY = True
 # Behind nginx set this to the `internal` location that maps to MEDIA_ROOT (README, deployment), e.g.
 # "/protected/": the view then answers with X-Accel-Redirect and nginx sends the bytes.
 MINSHENG_X_ACCEL_REDIRECT_PREFIX = os.environ.get("MINSHENG_X_ACCEL_REDIRECT_PREFIX", "")
+# Uploaded files live under MEDIA_ROOT, but their URLs are /files/<name> (the access-checked view), never
+# MEDIA_URL: test.py and prod.py name the same backend in their STORAGES.
+PRIVATE_FILE_STORAGE = "minsheng.files.ProtectedFileStorage"
+STORAGES = {
+    "default": {"BACKEND": PRIVATE_FILE_STORAGE},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # --- end issue 15 (web) ----------------------------------------------------------------------------------
