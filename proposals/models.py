@@ -295,6 +295,8 @@ def check_attachment(kind: str, file) -> int:
 
     The same rule as the monthly reports' attachments (projects.ReportAttachment).
     """
+    if getattr(file, "_committed", False):  # a stored file was checked when it came in
+        return file.size
     allowed = ATTACHMENT_EXTENSIONS.get(AttachmentKind(kind), frozenset()) if kind else frozenset()
     problem = upload_problem(file, allowed)  # type, size and content (minsheng/uploads.py)
     if problem:

@@ -131,3 +131,18 @@ def test_api_docs_set_up_script_is_served_as_a_file(client, org):
 def test_public_pages_render_bars_with_classes_not_style_attributes(client, org):
     html = client.get("/").content.decode()
     assert " style=" not in html
+
+
+def test_bulletin_preview_has_a_narrow_policy_of_its_own(client, org, draft):
+    """The bulletin's HTML carries its print stylesheet inline (it is made for WeasyPrint); previewed in the
+    admin it may style itself but run nothing."""
+    from django.urls import reverse
+
+    client.login(username="staff", password=PASSWORD)
+    response = client.get(reverse("admin:bulletins_bulletin_preview_detail", args=[draft.pk]))
+    assert response.status_code == 200
+    assert "<style" in response.content.decode()
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["script-src"] == ["'none'"]
+    assert policy["default-src"] == ["'none'"]
+    assert policy["style-src"] == ["'unsafe-inline'"]
