@@ -281,11 +281,11 @@ class BulletinAdmin(ConfirmServiceMixin, HistoryAdmin):
 
     @action(description="下载PDF", url_path="pdf", permissions=["view"])
     def pdf_detail(self, request, object_id):
-        return pdf_response(self._get(request, object_id))
+        return pdf_response(self._get(request, object_id), request)
 
     @action(description="下载Word", url_path="docx", permissions=["view"])
     def docx_detail(self, request, object_id):
-        return docx_response(self._get(request, object_id))
+        return docx_response(self._get(request, object_id), request)
 
     @action(description="按最新数据重新生成", url_path="regenerate", permissions=["edit_draft"])
     def regenerate_detail(self, request, object_id):

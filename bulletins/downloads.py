@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse
 
+from minsheng.security_events import EventKind, emit
+
 from . import services
 
 TYPES = {
@@ -33,20 +35,28 @@ def content_disposition(bulletin, extension: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def _named(response, bulletin, extension: str):
+def _named(response, bulletin, extension: str, request=None):
     response["Content-Disposition"] = content_disposition(bulletin, extension)
+    if request is not None:  # a staff download (the admin, the API); public copies are not logged
+        emit(
+            EventKind.DOWNLOAD,
+            request=request,
+            target=f"bulletins.bulletin:{bulletin.pk}",
+            detail={"file": file_names(bulletin, extension)[0]},
+        )
     return response
 
 
-def pdf_response(bulletin):
+def pdf_response(bulletin, request=None):
     """The PDF: the stored file of an issued bulletin, rendered on the fly for a draft."""
     if bulletin.is_issued:
         response = FileResponse(bulletin.pdf.open("rb"), content_type=TYPES["pdf"])
     else:
         response = HttpResponse(services.pdf_bytes(bulletin), content_type=TYPES["pdf"])
-    return _named(response, bulletin, "pdf")
+    return _named(response, bulletin, "pdf", request)
 
 
-def docx_response(bulletin):
+def docx_response(bulletin, request=None):
     """The Word document, built from the bulletin's (frozen once issued) fields and sections."""
-    return _named(HttpResponse(services.docx_bytes(bulletin), content_type=TYPES["docx"]), bulletin, "docx")
+    response = HttpResponse(services.docx_bytes(bulletin), content_type=TYPES["docx"])
+    return _named(response, bulletin, "docx", request)

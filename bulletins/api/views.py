@@ -64,12 +64,12 @@ class BulletinViewSet(RestrictedViewSetMixin, ReadOnlyViewSet):
     @extend_schema(summary="简报PDF", responses={200: PDF, 403: ERROR_403, 404: ERROR_404})
     @action(detail=True, url_path="pdf", url_name="pdf")
     def pdf(self, request, pk=None):
-        return pdf_response(self.get_object())
+        return pdf_response(self.get_object(), request)
 
     @extend_schema(summary="简报Word文件", responses={200: DOCX, 403: ERROR_403, 404: ERROR_404})
     @action(detail=True, url_path="docx", url_name="docx")
     def docx(self, request, pk=None):
-        return docx_response(self.get_object())
+        return docx_response(self.get_object(), request)
 
 
 @extend_schema(tags=["工作简报"])

@@ -241,3 +241,23 @@ def test_admin_and_api_link_files_through_the_view(client, people, make_case):
     body = api.get(f"/api/v1/proposals/{proposal.pk}/").json()
     assert "/files/proposals/" in str(body["attachments"])
     assert "/media/" not in str(body)
+
+
+def test_staff_bulletin_download_is_a_security_event(client, org, draft):
+    from django.urls import reverse
+
+    seen = []
+
+    def listen(sender, **kwargs):
+        seen.append(kwargs)
+
+    security_event.connect(listen)
+    try:
+        client.force_login(org.staff)
+        response = client.get(reverse("admin:bulletins_bulletin_docx_detail", args=[draft.pk]))
+    finally:
+        security_event.disconnect(listen)
+    assert response.status_code == 200
+    downloads = [event for event in seen if event["kind"] == EventKind.DOWNLOAD]
+    assert [event["target"] for event in downloads] == [f"bulletins.bulletin:{draft.pk}"]
+    assert downloads[0]["detail"]["file"].endswith(".docx")
