@@ -261,3 +261,15 @@ def test_staff_bulletin_download_is_a_security_event(client, org, draft):
     downloads = [event for event in seen if event["kind"] == EventKind.DOWNLOAD]
     assert [event["target"] for event in downloads] == [f"bulletins.bulletin:{draft.pk}"]
     assert downloads[0]["detail"]["file"].endswith(".docx")
+
+
+def test_admin_file_widget_links_through_the_view(client, people, make_case):
+    from django.urls import reverse
+
+    from funding.models import Entry
+
+    fieldfile, owners, _ = make_case(funding_entry)
+    client.force_login(owners[0])
+    page = client.get(reverse("admin:funding_entry_change", args=[Entry.objects.get().pk])).content.decode()
+    assert fieldfile.url in page
+    assert 'href="/media/' not in page
