@@ -4,7 +4,6 @@ Who may do what is decided by projects.services (the same rules as the admin and
 choose which form to show: the lead unit's report, a cooperating unit's part, a correction, or read-only.
 """
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
