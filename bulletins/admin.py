@@ -10,6 +10,7 @@ from unfold.admin import StackedInline
 from unfold.decorators import action, display
 
 from minsheng.admin_confirm import ConfirmServiceMixin
+from minsheng.csp import standalone_document
 from minsheng.errors import DomainError
 from minsheng.queue import enqueue
 from org import access
@@ -279,7 +280,9 @@ class BulletinAdmin(ConfirmServiceMixin, HistoryAdmin):
 
     @action(description="预览", url_path="preview", permissions=["view"])
     def preview_detail(self, request, object_id):
-        return HttpResponse(services.preview_html(self._get(request, object_id)))
+        # issue 15 (web): the bulletin's HTML carries the print stylesheet inline (WeasyPrint), so the preview
+        # gets its own narrow CSP: inline styles, no script at all (minsheng/csp.py).
+        return standalone_document(HttpResponse(services.preview_html(self._get(request, object_id))))
 
     @action(description="下载PDF", url_path="pdf", permissions=["view"])
     def pdf_detail(self, request, object_id):

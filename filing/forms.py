@@ -7,7 +7,7 @@ from django import forms
 from minsheng.fields import FIGURE
 from minsheng.numbers import HumanDecimalField, plain
 from projects.choices import AttachmentKind
-from projects.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, read_head, upload_error
+from projects.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, upload_error
 
 WAN = Decimal("10000")
 
@@ -95,9 +95,9 @@ class ReportForm(forms.Form):
             self.add_error(None, message)
         for field, kind in (("photos", AttachmentKind.PHOTO), ("documents", AttachmentKind.DOCUMENT)):
             for upload in data.get(field) or []:
-                error = upload_error(upload.name, upload.size, kind, read_head(upload))
+                error = upload_error(upload, kind)
                 if error:
-                    self.add_error(field, f"“{upload.name}”：{error}")
+                    self.add_error(field, error)
         return data
 
     def values(self) -> dict:

@@ -4,15 +4,13 @@ Who may do what is decided by projects.services (the same rules as the admin and
 choose which form to show: the lead unit's report, a cooperating unit's part, a correction, or read-only.
 """
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from minsheng import numbers
 from minsheng.errors import DomainError
+from minsheng.files import file_response
 from minsheng.formatting import WAN
 from org import access
 from projects import periods, services
@@ -328,11 +327,7 @@ def submit(request, pk: int, month: int):
 def attachment_file(request, pk: int):
     """A report's photo or document, for users who may see the report (thumbnails link here too)."""
     attachment = get_object_or_404(ReportAttachment.objects.restrict(request.user), pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("附件文件不存在。") from None
-    return FileResponse(handle, filename=Path(attachment.file.name).name)
+    return file_response(request, attachment.file, record=attachment)  # headers, nginx, download event
 
 
 @require_POST

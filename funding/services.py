@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from minsheng.errors import CommonErrorCode, DomainError, PermissionDenied
+from minsheng.uploads import ATTACHMENT_EXTENSIONS, check_file
 from org import access
 from org.models import Unit
 from projects.models import Project
@@ -201,6 +202,10 @@ def record_entry(project: Project, *, kind, level, amount, date, actor, **detail
         )
     if kind == EntryKind.SPENDING and not (details.get("purpose") or "").strip():
         raise DomainError("支出必须写明用途。", code=FundingErrorCode.PURPOSE_REQUIRED, field="purpose")
+    attachment = details.get("attachment")
+    if attachment and not getattr(attachment, "_committed", False):
+        # The 文号 document or voucher: a document or a scanned photo, checked by content before storing.
+        check_file(attachment, ATTACHMENT_EXTENSIONS, field="attachment")
     source = _lock_sources(project, [level])[level]
     if kind in CREDIT_OF:
         _require_room(source, project, kind, amount, date)

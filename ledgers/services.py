@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from minsheng import queue
 from minsheng.errors import DomainError, InvalidTransition
+from minsheng.uploads import SPREADSHEET_EXTENSIONS, check_file
 from org import access
 
 from . import safety
@@ -93,6 +94,8 @@ def upload_ledger(upload, *, kind: str, region, year: int | None, actor):
 
     _require_staff(actor, region)
     safety.check_workbook(upload, size=upload.size)
+    # Then the check every upload gets: an Office workbook by content, no macro project.
+    check_file(upload, SPREADSHEET_EXTENSIONS, max_bytes=safety.limits().max_file_bytes)
     if _runs_in_task(upload.size):
         queue.check_broker()  # refused before anything is stored when its task could not be queued
     ledger_import = LedgerImport.objects.create(

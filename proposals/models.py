@@ -16,6 +16,7 @@ from minsheng.codes import random_code
 from minsheng.encrypted import EncryptedCharField
 from minsheng.fields import MoneyField
 from minsheng.phones import hash_phone, mask_phone
+from minsheng.uploads import upload_problem
 from org.access import Reach, RestrictedQuerySet
 from projects.choices import AttachmentKind, Category, ChangeType
 from projects.models import ATTACHMENT_EXTENSIONS
@@ -295,17 +296,12 @@ def check_attachment(kind: str, file) -> int:
 
     The same rule as the monthly reports' attachments (projects.ReportAttachment).
     """
-    suffix = Path(file.name).suffix.lower()
-    allowed = ATTACHMENT_EXTENSIONS.get(AttachmentKind(kind), set()) if kind else set()
-    if suffix not in allowed:
-        raise ValidationError(
-            {"file": f"不支持的文件类型“{suffix or '无扩展名'}”，允许：{'、'.join(sorted(allowed))}。"}
-        )
-    limit = settings.MINSHENG_ATTACHMENT_MAX_BYTES
-    if file.size > limit:
-        raise ValidationError(
-            {"file": f"文件过大（{file.size // 1024} KB），上限为 {limit // 1024 // 1024} MB。"}
-        )
+    if getattr(file, "_committed", False):  # a stored file was checked when it came in
+        return file.size
+    allowed = ATTACHMENT_EXTENSIONS.get(AttachmentKind(kind), frozenset()) if kind else frozenset()
+    problem = upload_problem(file, allowed)  # type, size and content (minsheng/uploads.py)
+    if problem:
+        raise ValidationError({"file": problem})
     return file.size
 
 

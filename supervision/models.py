@@ -10,6 +10,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from minsheng.encrypted import EncryptedCharField
+from minsheng.uploads import upload_problem
 from org.access import Reach, RestrictedQuerySet
 from org.models import Unit
 from projects.choices import AttachmentKind
@@ -413,20 +414,16 @@ class Rectification(models.Model):
 
 
 def _check_upload(file, kind=AttachmentKind.PHOTO) -> int:
-    """The type and size limits of report attachments, for evidence and photos; returns the size."""
-    suffix = Path(file.name).suffix.lower()
+    """The report attachments' rule (minsheng/uploads.py: type, size, content) for evidence (a photo or
+    a document) and photos; returns the size. A stored file was checked when it came in."""
+    if getattr(file, "_committed", False):
+        return file.size
     allowed = ATTACHMENT_EXTENSIONS[kind]
     if kind == AttachmentKind.DOCUMENT:
         allowed = allowed | ATTACHMENT_EXTENSIONS[AttachmentKind.PHOTO]
-    if suffix not in allowed:
-        raise ValidationError(
-            {"file": f"不支持的文件类型“{suffix or '无扩展名'}”，允许：{'、'.join(sorted(allowed))}。"}
-        )
-    limit = settings.MINSHENG_ATTACHMENT_MAX_BYTES
-    if file.size > limit:
-        raise ValidationError(
-            {"file": f"文件过大（{file.size // 1024} KB），上限为 {limit // 1024 // 1024} MB。"}
-        )
+    problem = upload_problem(file, allowed)
+    if problem:
+        raise ValidationError({"file": problem})
     return file.size
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
+    "csp",  # issue 15 (web): django-csp's {% csp_nonce %} tag and system checks
     "rules",  # {% load rules %}: templates ask the access policy's named rules (org/access.py)
     "org",
     "projects",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # issue 15 (web): Content-Security-Policy on every answer, narrowed per path (minsheng/csp.py).
+    "minsheng.csp.MinshengCSPMiddleware",
 ]
 
 ROOT_URLCONF = "minsheng.urls"
@@ -498,3 +501,67 @@ MINSHENG_OTP_REQUIRED_ROLES = env_list("MINSHENG_OTP_REQUIRED_ROLES", "*")
 # SMS codes to the user's phone as a fallback at the second step (on in development and the demo, dev.py).
 MINSHENG_OTP_SMS = env_bool("MINSHENG_OTP_SMS", False)
 OTP_TOTP_ISSUER = "民生实事管理系统"
+
+# --- issue 15 (web): browser and transport security -----------------------------------------------------
+# Content-Security-Policy (django-csp 4). Our own templates carry no inline script, no <style> and no style=""
+# attribute (tests/web/test_csp.py checks every template), so the pages run under a strict policy.
+# Two kinds of page we do not write ship inline code, and get a wider policy on their paths only
+# (MINSHENG_CSP_RELAXED, applied by minsheng/csp.py), instead of nonces, because their templates do not
+# take one:
+# - the django-unfold admin: Alpine.js (its standard build evaluates x-data/x-on expressions with
+#   new Function, so 'unsafe-eval'), a <style> of theme colours, style="" attributes and an oninput="" on
+#   the horizontal filters: 'unsafe-eval' for scripts, 'unsafe-inline' for styles and script attributes.
+#   Unfold opens related objects in a same-origin <iframe> (its changelist and change form answer
+#   X-Frame-Options: SAMEORIGIN), so frame-ancestors 'self' there.
+#   Inline <script> elements stay forbidden there too (script-src keeps no 'unsafe-inline'; attributes get
+#   script-src-attr only), and the admin is only for signed-in staff.
+# - Swagger UI and ReDoc (/api/docs/, /api/redoc/): React/styled-components write <style> elements, so
+#   'unsafe-inline' for styles; their set-up scripts are served as files (minsheng/urls.py) and Swagger UI
+#   loads its own images as data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for small inline icons (ECharts, Swagger UI). No blob:: the filing page shows no preview of
+        # a chosen photo (static/filing/report.js), so nothing makes object URLs.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+MINSHENG_CSP_RELAXED: dict[str, dict[str, list[str]]] = {
+    "/admin/": {
+        "script-src": ["'unsafe-eval'"],
+        "script-src-attr": ["'unsafe-inline'"],
+        "style-src": ["'unsafe-inline'"],
+        "frame-ancestors": ["'self'"],
+    },
+    "/api/docs/": {"style-src": ["'unsafe-inline'"]},
+    "/api/redoc/": {"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]},
+}
+# Frames and referrers: nobody frames our pages (CSP frame-ancestors says the same to newer browsers); links
+# to other sites carry no referrer; a page opened from ours cannot reach back through window.opener.
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+# No script of ours (static/) or of the admin reads the CSRF cookie: forms carry the token in a field.
+CSRF_COOKIE_HTTPONLY = True
+# Private files (attachments, evidence, imports) are served by minsheng/files.py after the access check.
+# Behind nginx set this to the `internal` location that maps to MEDIA_ROOT (README, deployment), e.g.
+# "/protected/": the view then answers with X-Accel-Redirect and nginx sends the bytes.
+MINSHENG_X_ACCEL_REDIRECT_PREFIX = os.environ.get("MINSHENG_X_ACCEL_REDIRECT_PREFIX", "")
+# Uploaded files live under MEDIA_ROOT, but their URLs are /files/<name> (the access-checked view), never
+# MEDIA_URL: test.py and prod.py name the same backend in their STORAGES.
+PRIVATE_FILE_STORAGE = "minsheng.files.ProtectedFileStorage"
+STORAGES = {
+    "default": {"BACKEND": PRIVATE_FILE_STORAGE},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# --- end issue 15 (web) ----------------------------------------------------------------------------------

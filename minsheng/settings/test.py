@@ -16,7 +16,7 @@ DATABASES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "minsheng.files.ProtectedFileStorage"},  # issue 15 (web): private file URLs
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Tests serve static files through the finders; there is no collected STATIC_ROOT to warn about.

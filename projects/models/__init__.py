@@ -4,7 +4,7 @@ One module per part (plans, projects, targets, reports); everything is importabl
 split (`from projects.models import Project`)."""
 
 # ATTACHMENT_EXTENSIONS is imported from here by proposals (its attachments follow the same types).
-from ..uploads import ATTACHMENT_EXTENSIONS, read_head, upload_error
+from ..uploads import ATTACHMENT_EXTENSIONS, upload_error
 from .plans import Plan, PlanQuerySet, ProjectPartQuerySet
 from .projects import Adjustment, Project, ProjectQuerySet
 from .reports import (
@@ -40,6 +40,5 @@ __all__ = [
     "Target",
     "TargetQuerySet",
     "attachment_path",
-    "read_head",
     "upload_error",
 ]

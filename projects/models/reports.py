@@ -18,7 +18,7 @@ from ..choices import (
     ReportStatus,
 )
 from ..periods import cumulative_label
-from ..uploads import read_head, upload_error
+from ..uploads import upload_error
 from .plans import ProjectPartQuerySet
 from .projects import Project
 from .targets import Target
@@ -318,9 +318,8 @@ class ReportAttachment(models.Model):
     def clean(self):
         if not self.file:
             return
-        # Content is sniffed only for a new upload; a stored file was checked when it came in.
-        head = read_head(self.file) if not self.file._committed else None
-        error = upload_error(self.file.name, self.file.size, self.kind, head)
+        # Only a new upload is checked (type, size, content); a stored file was checked when it came in.
+        error = upload_error(self.file, self.kind) if not self.file._committed else None
         if error:
             raise ValidationError({"file": error})
         self.size = self.file.size

@@ -230,6 +230,12 @@ def record_candidate_adjustment(
         recorded_by=actor,
     )
     if document:
+        try:
+            check_attachment(AttachmentKind.DOCUMENT, document)
+        except ValidationError as exc:
+            raise DomainError(
+                _first_message(exc)[0], code=CommonErrorCode.INVALID, field="document"
+            ) from None
         step.document = document
     step.save()
     return step

@@ -1,7 +1,9 @@
 /* The leader dashboard: reads the filters, calls /api/v1/dashboard/* in parallel and draws the panels with
  * ECharts (static/vendor/echarts). Changing a filter reloads the figures without reloading the page.
  * window.minshengDashboard exposes the chart instances and the last figures (the browser tests read them);
- * <main data-state> is "loading", "ready" or "error". */
+ * <main data-state> is "loading", "ready" or "error".
+ * Tooltips render as rich text on the canvas: the HTML ones carry style="" attributes, which the
+ * Content-Security-Policy refuses. */
 (function () {
   "use strict";
 
@@ -82,7 +84,7 @@
       document.getElementById("kpi-completion").textContent = pct(o.completion) + " / " + pct(o.expected);
       document.getElementById("kpi-investment").textContent = money(o.planned_investment) + " / " + money(o.investment_completed);
       chart("chart-lights").setOption({
-        tooltip: { trigger: "item" },
+        tooltip: { renderMode: "richText", trigger: "item" },
         legend: { bottom: 0, type: "scroll" },
         series: [{
           name: "灯号", type: "pie", radius: ["35%", "65%"],
@@ -94,7 +96,7 @@
     },
     categories: function (rows) {
       chart("chart-categories").setOption({
-        tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "未报" : v.toFixed(1) + "%"; } },
+        tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "未报" : v.toFixed(1) + "%"; } },
         legend: { bottom: 0, type: "scroll" },
         grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
         xAxis: { type: "category", data: rows.map(function (r) { return r.label; }), axisLabel: { interval: 0, rotate: 30 } },
@@ -108,7 +110,7 @@
     trend: function (t) {
       var months = t.months;
       chart("chart-trend").setOption({
-        tooltip: { trigger: "axis" },
+        tooltip: { renderMode: "richText", trigger: "axis" },
         legend: { bottom: 0, type: "scroll" },
         grid: { left: 8, right: 16, top: 24, bottom: 40, containLabel: true },
         xAxis: { type: "category", data: months.map(function (m) { return m.month + "月"; }) },
@@ -126,7 +128,7 @@
     units: function (rows) {
       var shown = rows.slice(0, 20).reverse();
       chart("chart-units").setOption({
-        tooltip: { trigger: "axis" },
+        tooltip: { renderMode: "richText", trigger: "axis" },
         legend: { bottom: 0, type: "scroll" },
         grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
         xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
@@ -141,7 +143,7 @@
     funds: function (f) {
       var rows = f.levels;
       chart("chart-funds-months").setOption({
-        tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toFixed(2) + "万元"; } },
+        tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toFixed(2) + "万元"; } },
         legend: { bottom: 0, type: "scroll" },
         grid: { left: 8, right: 16, top: 24, bottom: 40, containLabel: true },
         xAxis: { type: "category", data: f.months.map(function (m) { return m.label; }) },
@@ -152,7 +154,7 @@
       }, true);
       var figures = [["planned", "计划"], ["arrived", "到位"], ["disbursed", "拨付"], ["spent", "支出"]];
       chart("chart-funds").setOption({
-        tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toFixed(2) + "万元"; } },
+        tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toFixed(2) + "万元"; } },
         legend: { bottom: 0, type: "scroll" },
         grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
         xAxis: { type: "category", data: rows.map(function (r) { return r.label; }) },

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from projects.choices import ReportStatus
 from projects.models import ProgressReport, ReportContribution
+from tests import samples
 from tests.clients import VerifiedClient, pass_second_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("filing_day")]
@@ -234,10 +235,7 @@ def test_the_form_still_checks_csrf(filing_project):
     assert not ProgressReport.objects.filter(month=5).exists()
 
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201e2b3b3c60000000049454e44ae426082"
-)
+PNG = samples.png()  # a real image: uploads are opened and verified, not just sniffed
 
 
 def test_reviewer_sees_investment_and_photo_thumbnails(client, filing_project, settings, tmp_path):

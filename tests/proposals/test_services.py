@@ -23,6 +23,7 @@ from proposals.choices import (
     RiskRating,
 )
 from proposals.models import Candidate, DecisionStep, Proposal, ProposalAction
+from tests import samples
 from tests.fixtures.proposals import CITIZEN_PHONE
 from tests.fixtures.voting import phone
 from voting.services import cast_ballot
@@ -99,11 +100,11 @@ def test_attachment_is_kept_with_kind_and_size(org, collection_round, media_root
         "category": "health",
         "title": "社区卫生室",
         "description": "y" * 20,
-        "attachment": SimpleUploadedFile("现场.jpg", b"\xff\xd8" + b"0" * 100),
+        "attachment": SimpleUploadedFile("现场.jpg", samples.jpeg()),
     }
     proposal = services.submit_proposal(collection_round, data, source=ProposalSource.LETTER, actor=org.staff)
     attachment = proposal.attachments.get()
-    assert (attachment.kind, attachment.size) == ("photo", 102)
+    assert (attachment.kind, attachment.size) == ("photo", len(samples.jpeg()))
 
 
 def test_negative_cost_is_refused(make_proposal):

@@ -10,6 +10,7 @@ from notifications.models import Notification
 from supervision import services
 from supervision.choices import OrderStatus, ProblemStatus, Stage
 from supervision.models import Problem, SupervisionOrder
+from tests import samples
 
 API = "/api/v1/supervision/"
 ROLES = ["staff", "leader", "auditor", "filer", "county_staff", "jinan_staff", "admin"]
@@ -207,7 +208,7 @@ def test_rectification_through_the_api(org, world, settings, tmp_path):
     assert bad.json()["code"] == "invalid_file"
     good = filer.post(
         url + "evidence/",
-        {"file": SimpleUploadedFile("牌.jpg", b"\xff\xd8"), "caption": "新牌"},
+        {"file": SimpleUploadedFile("牌.jpg", samples.jpeg()), "caption": "新牌"},
         format="multipart",
     )
     assert good.status_code == 200

@@ -16,6 +16,7 @@ from supervision import services
 from supervision.accountability import with_accountability
 from supervision.choices import InspectionKind, ProblemSource, ProblemStatus, Severity, Stage
 from supervision.models import Evidence, Inspection, Problem
+from tests import samples
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_rectification_from_measures_to_verified_close(problem, org, settings, t
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.RECTIFYING
     services.add_evidence(
-        problem, actor=org.filer, file=SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff data"), caption="整改后"
+        problem, actor=org.filer, file=SimpleUploadedFile("现场.jpg", samples.jpeg()), caption="整改后"
     )
     with pytest.raises(DomainError, match="不支持的文件类型"):
         services.add_evidence(problem, actor=org.filer, file=SimpleUploadedFile("x.exe", b"MZ"))

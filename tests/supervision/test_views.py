@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from supervision import services
 from supervision.choices import OrderStatus, ProblemStatus
+from tests import samples
 
 PAGES = ["/supervision/alerts/", "/supervision/orders/", "/supervision/problems/"]
 ROLES = ["staff", "leader", "auditor", "filer", "county_staff", "jinan_staff", "admin"]
@@ -118,7 +119,7 @@ def test_the_unit_rectifies_on_its_page(org, world, login, settings, tmp_path):
     bad = client.post(url, {"step": "evidence", "file": SimpleUploadedFile("x.exe", b"MZ")}, follow=True)
     assert "不支持的文件类型" in bad.content.decode()
     client.post(
-        url, {"step": "evidence", "file": SimpleUploadedFile("牌.png", b"\x89PNG"), "caption": "新牌"}
+        url, {"step": "evidence", "file": SimpleUploadedFile("牌.png", samples.png()), "caption": "新牌"}
     )
     client.post(url, {"step": "submit", "result": "已补设"})
     world.problem.refresh_from_db()
