@@ -5,13 +5,13 @@ import datetime
 import io
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from audit.models import SecurityEvent
 from minsheng.security_events import EventKind, Result
+from tests.clients import VerifiedAPIClient as APIClient
+from tests.clients import VerifiedClient as Client
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
