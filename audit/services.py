@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from minsheng.net import client_ip
 from minsheng.security_events import EventKind, Result
+from org import access
 
 from . import chain
 from .models import AuditArchive, SecurityEvent
@@ -105,8 +106,8 @@ def _fields(kind, *, request, user, username, target, detail, result) -> dict:
 def _role(user) -> str:
     if user is None:
         return ""
-    if getattr(user, "is_superuser", False):
-        return "superuser"
+    if access.is_break_glass_account(user):
+        return "superuser"  # the break-glass account
     return getattr(user, "role", "") or ""
 
 

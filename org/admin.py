@@ -20,7 +20,6 @@ from unfold.decorators import action
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from minsheng.errors import DomainError
-from minsheng.security_events import EventKind, emit
 from twofactor.admin import SecondFactorResetMixin  # the security administrator's 2FA reset
 
 from . import access, services
@@ -144,14 +143,6 @@ class UserAdmin(SecondFactorResetMixin, HistoryAdmin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if before is not None:
             services.record_power_change(obj, before, actor=request.user, request=request)
-
-    def user_change_password(self, request, id, form_url=""):
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            account = self.get_object(request, id)
-            target = f"user:{account.username}" if account else f"user:{id}"
-            emit(EventKind.PASSWORD_CHANGED, request=request, target=target, detail={"by": "administrator"})
-        return response
 
     @action(
         description="分配角色、启用或停用", url_path="role", permissions=["set_powers"], icon="shield_person"

@@ -38,7 +38,12 @@ def read(module: str) -> list:
     """The API's authentication classes and MINSHENG_ENVIRONMENT of a settings module, read in a fresh
     interpreter."""
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    env.update(DATABASE_URL=LOCAL_DATABASE_URL, SECRET_KEY="x" * 50, MINSHENG_ENVIRONMENT="development")
+    env.update(
+        DATABASE_URL=LOCAL_DATABASE_URL,
+        SECRET_KEY="x" * 50,
+        MINSHENG_ENVIRONMENT="development",
+        MINSHENG_FIELD_KEYS="k1:00112233445566778899aabbccddeeff",  # production refuses to start without
+    )
     done = subprocess.run(
         [sys.executable, "-c", READ, module], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
     )

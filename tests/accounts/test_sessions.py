@@ -7,6 +7,8 @@ from django.contrib.messages import get_messages
 from django.test import Client, override_settings
 
 from accounts.models import LoginSession
+from org.models import User
+from tests.clients import pass_second_factor
 from tests.conftest import PASSWORD
 
 MINUTES = datetime.timedelta(minutes=1)
@@ -16,6 +18,7 @@ def sign_in(username, ip="10.1.2.3", client=None):
     client = client or Client()
     response = client.post("/login/", {"username": username, "password": PASSWORD}, REMOTE_ADDR=ip)
     assert response.status_code == 302, response
+    pass_second_factor(client, User.objects.get(username=username))  # the second step (twofactor/)
     return client
 
 
@@ -160,6 +163,7 @@ def test_the_last_login_notice_reaches_the_admin(org, clock):
     client.post(
         "/admin/login/?next=/admin/", {"username": "admin", "password": PASSWORD}, REMOTE_ADDR="10.4.4.4"
     )
+    pass_second_factor(client, org.admin)
     page = client.get("/admin/").content.decode()
     assert "上次登录：2026年12月3日 09:12，来自 10.1.2.3" in page
 

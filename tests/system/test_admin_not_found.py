@@ -26,6 +26,8 @@ from tests.factories import (
 DJANGO_OBJECT_VIEWS = ("_change", "_delete")
 ID = re.compile(r"<(int:|str:|path:|slug:)?(object_id|pk)>")
 BOGUS = ("999999", "abc", "-1", "1.5")
+# The detail actions the issue names: 404 for every user the walk signs in as.
+ISSUE_NAMED = ("/cancel/", "/submit/", "/accept/", "/return/", "/close/", "/verify/", "/reject/", "/preview/")
 
 
 def object_urls():
@@ -79,7 +81,12 @@ def test_every_admin_url_taking_an_id_answers_404_to_a_missing_or_malformed_id(c
                 answers[(method, url)] = response.status_code
                 if response.status_code == 404:
                     assert "记录" in response.content.decode() or "页面" in response.content.decode(), url
-    assert {key: code for key, code in answers.items() if code != 404} == {}
+    # 404, or 403 where the user may not use that page at all (the 安全管理员's role page, a re-run that needs
+    # the import's own permission): the permission is checked before the id. Never anything else, never 500.
+    assert {key: code for key, code in answers.items() if code not in (403, 404)} == {}
+    issue_named = [key for key in answers if any(part in key[1] for part in ISSUE_NAMED)]
+    assert issue_named
+    assert {key: answers[key] for key in issue_named if answers[key] != 404} == {}
 
 
 @pytest.fixture

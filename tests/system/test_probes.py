@@ -254,7 +254,8 @@ def test_a_bad_year_in_the_admin_lists_is_not_a_crash(client, org, found, year):
     for model in ["problem", "inspection", "supervisionorder", "alert", "unitaccountability"]:
         response = client.get(f"/admin/supervision/{model}/", {"year": year, "found_on__year": year})
 
-        assert response.status_code in (200, 302), model
+        # Ignored (200), sent back to the list (302) or refused as a bad lookup (400, Chinese): never a 500.
+        assert response.status_code in (200, 302, 400), model
 
 
 # -- formulas in exports -------------------------------------------------------------------------------

@@ -8,15 +8,15 @@ import socket
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from bulletins.models import Bulletin
 from ledgers.models import LedgerImport
 from notifications.choices import Channel, DeliveryStatus
 from notifications.models import Delivery, Notification
 from notifications.services import notify
+from tests.clients import VerifiedAPIClient as APIClient
+from tests.clients import VerifiedClient as Client
 from tests.fixtures.celery_worker import celery_conf
 from tests.fixtures.ledgers import build_workbook
 

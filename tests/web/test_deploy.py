@@ -18,6 +18,7 @@ def run_prod(*args: str) -> subprocess.CompletedProcess:
         SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/minsheng"),
         ALLOWED_HOSTS="minsheng.example.gov.cn",
+        MINSHENG_FIELD_KEYS="k1:00112233445566778899aabbccddeeff",  # production refuses to start without
     )
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
