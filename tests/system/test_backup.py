@@ -18,6 +18,7 @@ from psycopg import sql
 from funding.models import Entry
 from ledgers import services as ledgers
 from minsheng import backup
+from org.models import User
 from tests.factories import EntryFactory
 from tests.fixtures.ledgers import build_workbook
 from tests.fixtures.processes import database_url_of_test_db
@@ -99,7 +100,7 @@ def test_backup_then_restore_into_a_fresh_database_finds_the_same_data_and_a_wor
     with fresh_database.connect() as connection:
         restored_facts = backup.table_facts(connection, backup.key_tables())
     assert restored_facts == source_facts
-    assert restored_facts["users"]["rows"] == 7
+    assert restored_facts["users"]["rows"] == User.objects.count() > 0
     assert restored_facts["reports"]["rows"] == 2
     assert files_of(restored_media) == source_files
 
