@@ -298,6 +298,8 @@ def demo_server(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("seed_demo", stdout=io.StringIO())
         User.objects.create_superuser(username=ROLES["admin"], password=demo_users.PASSWORD)
+        # Enrolled like the demo's logins (committed, so the live server's thread sees the authenticator).
+        second_step_code(ROLES["admin"])
         server = LiveServer("localhost")
         try:
             yield server
