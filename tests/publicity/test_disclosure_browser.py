@@ -22,8 +22,12 @@ def test_a_citizen_reads_a_project_and_answers_its_survey_on_a_phone(
     # The list fits the phone: no sideways scrolling.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
 
-    page.get_by_role("link", name="新增城镇就业").click()
-    page.wait_for_load_state("load")  # the photo below is checked as loaded: wait for the page's load event
+    with page.expect_navigation():  # the project's page itself, not the list still on screen
+        page.get_by_role("link", name="新增城镇就业").click()
+    # The photo below is checked as loaded: wait until the browser is done with it.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.photos img'); return img && img.complete; }"
+    )
     assert "已完成全年任务的100.0%" in page.locator(".plain-progress").inner_text()
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "100"
     image = page.locator(".photos img")
