@@ -15,7 +15,10 @@ The second connection never waits for the first: the log has no foreign key (`us
 constraint), and the chain's lock is only taken by appends, which on the first connection happen outside
 its transactions (and by the archive command). Appends are serialised by a transaction-level advisory lock
 taken in the same transaction as the insert (audit_chain_tip()), so sequence numbers are consecutive and
-each record chains onto the one committed just before it, across processes.
+each record chains onto the one committed just before it, across processes. An append is one statement,
+`audit_append()`, chained onto the tip this process saw last and inserted only if that is still the tip
+(one round trip, the lock held only inside the server); when another process appended in between, it
+returns the new tip and the record is chained onto that.
 """
 
 import datetime
@@ -25,7 +28,8 @@ import logging
 import math
 import os
 import tempfile
-from contextlib import closing, suppress
+import threading
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,26 +149,50 @@ def _append(cursor, fields: dict) -> int:
     return seq
 
 
-def _append_in_own_transaction(connection, fields: dict) -> int:
-    """On a connection in autocommit mode: the append's whole transaction in two round trips, "BEGIN; tip"
-    and "INSERT; COMMIT" (the chain's lock is held between them only; four round trips under a loaded
-    server halved the rate). Django's psycopg cursors bind parameters on the client, which lets one
-    execute() carry two statements."""
-    with connection.cursor() as cursor:
-        try:
-            cursor.execute(f"BEGIN; {TIP}", [synchronous_commit()])
-            cursor.nextset()
-            seq, params = _chained(fields, *cursor.fetchone())
-            cursor.execute(f"{INSERT}; COMMIT", params)
-        except BaseException:
-            with suppress(Exception):  # the connection may be gone; Django then discards it
-                cursor.execute("ROLLBACK")
-            raise
-    return seq
+# durable, then INSERT's parameters in its order (detail is the 14th of them).
+APPEND = "SELECT ok, seq, hash FROM audit_append(%s, " + ", ".join(["%s"] * 12) + ", %s::jsonb, %s, %s, %s)"
+# Tries of the one-statement append before falling back to holding the lock across the chaining.
+OPTIMISTIC_TRIES = 5
+# The tip this process appended last, which the next append chains onto without asking first: one round
+# trip per record while no other process appends in between (then one more). The lock serialises this
+# process's threads, so they do not race each other for the tip.
+_tip_lock = threading.Lock()
+_known_tip: tuple[int, str] | None = None
 
 
-def _binds_on_client(connection) -> bool:
-    return not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+def _append_optimistic(connection, fields: dict) -> int:
+    """On a connection in autocommit mode: chain the record onto the tip this process last saw and let
+    `audit_append` (migration 0003) insert it in one statement if that is still the tip; otherwise chain
+    onto the tip it returns and try again."""
+    global _known_tip
+    with _tip_lock:
+        tip = _known_tip or (-1, "")  # (-1, "") never matches: the first call learns the tip
+        with connection.cursor() as cursor:
+            for _ in range(OPTIMISTIC_TRIES):
+                seq, params = _chained(fields, *tip)
+                cursor.execute(APPEND, [synchronous_commit(), *params])
+                ok, tip_seq, tip_hash = cursor.fetchone()
+                tip = (tip_seq, tip_hash)
+                if ok:
+                    _known_tip = tip
+                    return seq
+        _known_tip = None
+    return _append_locked(connection, fields)
+
+
+def _append_locked(connection, fields: dict) -> int:
+    """On a connection in autocommit mode: the chain's lock held from reading the tip to the commit."""
+    connection.set_autocommit(False)
+    try:
+        with connection.cursor() as cursor:
+            seq = _append(cursor, fields)
+        connection.commit()
+        return seq
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.set_autocommit(True)
 
 
 # The second connection of each thread (see the module's note).
@@ -210,19 +238,7 @@ def _append_on_side_connection(fields: dict) -> int:
     connection = _side_connection()
     connection.close_if_unusable_or_obsolete()
     connection.ensure_connection()
-    if _binds_on_client(connection):
-        return _append_in_own_transaction(connection, fields)
-    connection.set_autocommit(False)
-    try:
-        with connection.cursor() as cursor:
-            seq = _append(cursor, fields)
-        connection.commit()
-        return seq
-    except BaseException:
-        connection.rollback()
-        raise
-    finally:
-        connection.set_autocommit(True)
+    return _append_optimistic(connection, fields)
 
 
 def record(
@@ -243,8 +259,8 @@ def record(
     connection = connections[DEFAULT_DB_ALIAS]
     if _caller_may_roll_back(connection):
         return _append_on_side_connection(fields)
-    if connection.get_autocommit() and _binds_on_client(connection):
-        return _append_in_own_transaction(connection, fields)
+    if connection.get_autocommit():
+        return _append_optimistic(connection, fields)
     # Inside a test case's transaction: a savepoint of it.
     with transaction.atomic(using=DEFAULT_DB_ALIAS), connection.cursor() as cursor:
         return _append(cursor, fields)

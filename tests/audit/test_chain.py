@@ -173,3 +173,26 @@ def test_appends_outside_a_transaction_commit_at_once_durable_or_not(settings, d
         assert cursor.fetchone() == (True,)
     assert list(SecurityEvent.objects.values_list("seq", flat=True).order_by("seq")) == [1, 2, 3]
     assert chain.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_after_another_process_appended_chains_onto_the_new_tip(monkeypatch):
+    append(2)
+    # Another process appends behind this one's back: this process still remembers record 2 as the tip.
+    stale = services._known_tip
+    append(1)
+    monkeypatch.setattr(services, "_known_tip", stale)
+    append(1)
+    assert list(SecurityEvent.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3, 4]
+    assert chain.verify().ok
+    connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_tip_keeps_moving_the_append_holds_the_lock_instead(monkeypatch):
+    append(1)
+    monkeypatch.setattr(services, "OPTIMISTIC_TRIES", 0)
+    append(2)
+    assert list(SecurityEvent.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3]
+    assert chain.verify().ok
+    connection.close()
