@@ -120,4 +120,11 @@ def verify(*, chunk_size: int = 2000) -> Verdict:
     )
     with closing(rows):  # a walk that stops at a break closes its server-side cursor now, not when collected
         count, last_seq, _last_hash, broken = walk(rows, after_seq=after_seq, after_hash=after_hash)
+    if broken is None:
+        # A chain cut short at its newest end still links up: the checkpoints kept outside the database tell.
+        from .checkpoints import missing
+
+        short = missing(after_seq=after_seq)
+        if short is not None:
+            broken = Break(*short)
     return Verdict(checked=count, last_seq=last_seq, broken=broken)

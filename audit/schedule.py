@@ -8,4 +8,9 @@ BEAT_SCHEDULE: dict = {
         "task": "audit.tasks.archive_audit_log_task",
         "schedule": crontab(hour=2, minute=40),
     },
+    # Every hour: the tip of the chain written outside the database, so deleting the newest records is found.
+    "audit-checkpoint": {
+        "task": "audit.tasks.checkpoint_audit_log_task",
+        "schedule": crontab(minute=7),
+    },
 }

@@ -1,6 +1,8 @@
 """The test suite: real PostgreSQL (DATABASE_URL, default the local server) and fast password hashing."""
 
 import os
+import tempfile
+from pathlib import Path
 
 import dj_database_url
 
@@ -34,3 +36,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Authentication (issue 15): the suite is not a development machine (seed_demo's production refusal is tested
 # by overriding this).
 MINSHENG_ENVIRONMENT = "test"
+# The audit log's archives and checkpoints: never the checkout's var/ (a demo's checkpoints there would not
+# match the test database's chain); tests that write them point this at their own tmp_path.
+MINSHENG_AUDIT_ARCHIVE_DIR = Path(tempfile.gettempdir()) / f"minsheng-test-audit-{os.getpid()}"

@@ -14,3 +14,10 @@ def tamper():
             cursor.execute("ALTER TABLE audit_securityevent ENABLE TRIGGER audit_securityevent_append_only")
 
     return run
+
+
+@pytest.fixture
+def archive_dir(settings, tmp_path):
+    """The archives and checkpoints of this test only."""
+    settings.MINSHENG_AUDIT_ARCHIVE_DIR = tmp_path / "audit-archive"
+    return settings.MINSHENG_AUDIT_ARCHIVE_DIR

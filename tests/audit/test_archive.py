@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 START = datetime.datetime(2026, 1, 10, 9, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def archive_dir(settings, tmp_path):
-    settings.MINSHENG_AUDIT_ARCHIVE_DIR = tmp_path / "audit-archive"
-    return settings.MINSHENG_AUDIT_ARCHIVE_DIR
-
-
 def log_on(time_machine, when, n):
     time_machine.move_to(when, tick=False)
     for i in range(n):
